@@ -1,0 +1,73 @@
+"""Who a person is in the portal (DESIGN.md §3). Every permission check starts from here."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Role:
+    DIGITAL_OFFICE = "digital_office"
+    COUNCIL_EDITOR = "council_editor"
+    COUNCIL_VIEWER = "council_viewer"
+    PARTNER = "partner"
+    NONE = "none"
+
+    LABELS = {
+        DIGITAL_OFFICE: _("Digital Office staff"),
+        COUNCIL_EDITOR: _("Council editor"),
+        COUNCIL_VIEWER: _("Council viewer"),
+        PARTNER: _("Partner user"),
+        NONE: _("No role yet"),
+    }
+
+
+@dataclass(frozen=True)
+class Identity:
+    role: str
+    organisation: object | None
+
+    @property
+    def role_label(self):
+        return Role.LABELS[self.role]
+
+    @property
+    def organisation_name(self):
+        if self.role == Role.DIGITAL_OFFICE:
+            return _("Digital Office for Scottish Local Government")
+        return self.organisation.name if self.organisation else ""
+
+
+def role_of(user) -> str:
+    if not user or not user.is_authenticated:
+        return Role.NONE
+    if user.is_digital_office_staff:
+        return Role.DIGITAL_OFFICE
+    if user.council_id and user.council_role == "editor":
+        return Role.COUNCIL_EDITOR
+    if user.council_id and user.council_role == "viewer":
+        return Role.COUNCIL_VIEWER
+    if user.partner_id:
+        return Role.PARTNER
+    return Role.NONE
+
+
+def identity_of(user) -> Identity:
+    role = role_of(user)
+    organisation = None
+    if role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
+        organisation = user.council
+    elif role == Role.PARTNER:
+        organisation = user.partner
+    return Identity(role=role, organisation=organisation)
+
+
+def is_digital_office(user) -> bool:
+    return role_of(user) == Role.DIGITAL_OFFICE
+
+
+def is_council_editor_of(user, council_id) -> bool:
+    return role_of(user) == Role.COUNCIL_EDITOR and user.council_id == council_id
+
+
+def is_council_staff_of(user, council_id) -> bool:
+    return role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER) and user.council_id == council_id

@@ -1,0 +1,310 @@
+"""The collaborative portfolio: initiatives, their periodic progress updates, and what they track."""
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from digital_office.models import TrackedModel
+
+
+class Stage(models.TextChoices):
+    """GDS phases, then the two ways an initiative stops moving."""
+
+    PROPOSED = "proposed", _("Proposed")
+    DISCOVERY = "discovery", _("Discovery")
+    ALPHA = "alpha", _("Alpha")
+    BETA = "beta", _("Beta")
+    LIVE = "live", _("Live")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class Rag(models.TextChoices):
+    GREEN = "green", _("Green")
+    AMBER = "amber", _("Amber")
+    RED = "red", _("Red")
+
+
+class Initiative(TrackedModel):
+    reference = models.CharField(_("reference"), max_length=12, unique=True, help_text=_("For example DO-0042."))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    theme = models.ForeignKey("strategy.Theme", on_delete=models.PROTECT, related_name="initiatives")
+    outcomes = models.ManyToManyField("strategy.Outcome", related_name="initiatives", blank=True)
+    lead_council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="led_initiatives")
+    councils = models.ManyToManyField("councils.Council", through="Participation", related_name="initiatives")
+    partners = models.ManyToManyField("councils.PartnerOrganisation", related_name="initiatives", blank=True)
+    stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PROPOSED, db_index=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("planned end date"), null=True, blank=True)
+    budget = models.DecimalField(_("budget (£)"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
+    owner = models.ForeignKey("digital_office.User", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_initiatives")
+    # Optimistic locking: a save that started from an older version is refused (no lost edits).
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(m2m_fields=[outcomes, partners])
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        constraints = [
+            models.CheckConstraint(
+                name="initiative_ends_after_start",
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                violation_error_message=_("The planned end date cannot come before the start date."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+
+class Participation(TrackedModel):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        ADOPTER = "adopter", _("Adopter")
+        OBSERVER = "observer", _("Observer")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="participations")
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "role", "council__name"]
+        verbose_name = _("participating council")
+        verbose_name_plural = _("participating councils")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "council"], name="one_role_per_council_per_initiative"),
+        ]
+
+    def __str__(self):
+        return f"{self.council} ({self.get_role_display()})"
+
+
+class ReportingPeriod(TrackedModel):
+    """A month (or quarter) of reporting, with the window in which updates are submitted."""
+
+    starts_on = models.DateField(_("starts on"), unique=True)
+    ends_on = models.DateField(_("ends on"))
+    submission_opens_on = models.DateField(_("submissions open"))
+    submission_due_on = models.DateField(_("submissions due"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.CheckConstraint(name="period_ends_after_start", condition=Q(ends_on__gte=models.F("starts_on"))),
+            models.CheckConstraint(name="period_window_in_order", condition=Q(submission_due_on__gte=models.F("submission_opens_on"))),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self):
+        if (self.ends_on.year, self.ends_on.month) == (self.starts_on.year, self.starts_on.month):
+            return self.starts_on.strftime("%B %Y")
+        return f"{self.starts_on:%b %Y} to {self.ends_on:%b %Y}"
+
+
+class ProgressUpdate(TrackedModel):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned")
+        APPROVED = "approved", _("Approved")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
+    council = models.ForeignKey("councils.Council", verbose_name=_("reporting council"), on_delete=models.PROTECT, related_name="updates")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    rag_delivery = models.CharField(_("delivery"), max_length=5, choices=Rag.choices)
+    rag_spend = models.CharField(_("spend"), max_length=5, choices=Rag.choices)
+    rag_benefits = models.CharField(_("benefits"), max_length=5, choices=Rag.choices)
+    rag_risk = models.CharField(_("risk"), max_length=5, choices=Rag.choices)
+    delivery_commentary = models.TextField(_("delivery commentary"), blank=True)
+    spend_commentary = models.TextField(_("spend commentary"), blank=True)
+    benefits_commentary = models.TextField(_("benefits commentary"), blank=True)
+    risk_commentary = models.TextField(_("risk commentary"), blank=True)
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), validators=[MaxValueValidator(100)])
+    spend_to_date = models.DecimalField(_("spend to date (£)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    narrative = models.TextField(_("narrative"), blank=True, help_text=_("Markdown."))
+    next_steps = models.TextField(_("next steps"), blank=True)
+    author = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    review_comment = models.TextField(_("review comment"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    RAG_AXES = ("delivery", "spend", "benefits", "risk")
+
+    class Meta:
+        ordering = ["-period__starts_on"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "period"], name="one_update_per_initiative_per_period",
+                violation_error_message=_("This initiative already has an update for that period."),
+            ),
+        ]
+        indexes = [models.Index(fields=["initiative", "state", "period"], name="update_current_status")]
+
+    def __str__(self):
+        return f"{self.initiative.reference} {self.period}"
+
+
+class Milestone(TrackedModel):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("title"), max_length=200)
+    baseline_date = models.DateField(_("baseline date"))
+    forecast_date = models.DateField(_("forecast date"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "baseline_date"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def slippage_days(self):
+        return (self.forecast_date - self.baseline_date).days
+
+
+class Risk(TrackedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    SCALE = [MinValueValidator(1), MaxValueValidator(5)]
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood (1–5)"), validators=SCALE)
+    impact = models.PositiveSmallIntegerField(_("impact (1–5)"), validators=SCALE)
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    mitigation = models.TextField(_("mitigation"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "status", "title"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        constraints = [
+            models.CheckConstraint(name="risk_likelihood_1_to_5", condition=Q(likelihood__gte=1, likelihood__lte=5)),
+            models.CheckConstraint(name="risk_impact_1_to_5", condition=Q(impact__gte=1, impact__lte=5)),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def score(self):
+        return self.likelihood * self.impact
+
+
+class Benefit(TrackedModel):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="benefits")
+    council = models.ForeignKey("councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
+    title = models.CharField(_("title"), max_length=200)
+    is_cashable = models.BooleanField(_("cashable"), default=False)
+    unit = models.CharField(_("unit"), max_length=50, default="£")
+    baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    target_value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
+    realised_value = models.DecimalField(_("realised to date"), max_digits=14, decimal_places=2, default=Decimal("0"))
+    confirmed_by_council = models.BooleanField(_("confirmed by the council"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "title"]
+        verbose_name = _("benefit")
+        verbose_name_plural = _("benefits")
+
+    def __str__(self):
+        return self.title
+
+
+class BenefitRealisation(TrackedModel):
+    """A dated value realised for a benefit, so the benefit shows over time."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="realisations")
+    recorded_on = models.DateField(_("recorded on"))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["benefit", "recorded_on"]
+        verbose_name = _("benefit realisation")
+        verbose_name_plural = _("benefit realisations")
+
+
+class Report(TrackedModel):
+    """A report made by a Celery job, kept with its status and file."""
+
+    class Kind(models.TextChoices):
+        PORTFOLIO = "portfolio", _("Monthly portfolio report")
+        BOARD_PACK = "board_pack", _("Board pack")
+        COUNCIL_SUMMARY = "council_summary", _("Council summary")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    period = models.ForeignKey(ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    council = models.ForeignKey("councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class Reminder(TrackedModel):
+    """A chase for a late update, and whether it reached the person."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="reminders")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey("digital_office.User", on_delete=models.CASCADE, related_name="reminders")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "period", "recipient"], name="one_reminder_per_person_per_period"),
+        ]
