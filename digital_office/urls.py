@@ -4,13 +4,14 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Digital Office portal administration"
-admin.site.site_title = "Digital Office portal"
-
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("initiatives/", include("initiatives.urls")),
+    path("funding/", include("councils.urls")),
+    path("strategy/", include("strategy.urls")),
+    path("api/v1/", include("digital_office.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -1,3 +1,119 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-# Register your models here.
+from .models import (
+    Benefit,
+    BenefitRealisation,
+    Initiative,
+    Milestone,
+    Participation,
+    ProgressUpdate,
+    Reminder,
+    Report,
+    ReportingPeriod,
+    Risk,
+)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    fields = ["council", "role", "joined_on"]
+    autocomplete_fields = ["council"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = ["title", "baseline_date", "forecast_date", "completed_on"]
+
+
+class RiskInline(admin.TabularInline):
+    model = Risk
+    extra = 0
+    fields = ["title", "likelihood", "impact", "owner", "status"]
+
+
+class BenefitInline(admin.TabularInline):
+    model = Benefit
+    extra = 0
+    fields = ["title", "council", "is_cashable", "unit", "target_value", "realised_value", "confirmed_by_council"]
+    autocomplete_fields = ["council"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "lead_council", "theme", "stage", "budget", "is_demo"]
+    list_filter = ["stage", "theme", "outcomes", "lead_council", "is_demo"]
+    search_fields = ["reference", "title", "summary", "lead_council__name"]
+    autocomplete_fields = ["lead_council", "owner"]
+    filter_horizontal = ["outcomes", "partners"]
+    list_select_related = ["lead_council", "theme"]
+    readonly_fields = ["version"]
+    inlines = [ParticipationInline, MilestoneInline, RiskInline, BenefitInline]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "starts_on", "ends_on", "submission_opens_on", "submission_due_on"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["initiative", "period", "state", "rag_delivery", "rag_spend", "rag_benefits", "rag_risk", "percent_complete"]
+    list_filter = ["state", "rag_delivery", "rag_spend", "rag_benefits", "rag_risk", "period"]
+    search_fields = ["initiative__reference", "initiative__title", "narrative"]
+    raw_id_fields = ["initiative", "period"]
+    autocomplete_fields = ["council", "author", "submitted_by", "reviewed_by"]
+    list_select_related = ["initiative", "period"]
+    readonly_fields = ["version"]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "initiative", "baseline_date", "forecast_date", "slippage_days", "completed_on"]
+    list_filter = ["completed_on"]
+    search_fields = ["title", "initiative__reference", "initiative__title"]
+    raw_id_fields = ["initiative"]
+    list_select_related = ["initiative"]
+
+
+@admin.register(Risk)
+class RiskAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "initiative", "likelihood", "impact", "score", "status"]
+    list_filter = ["status", "likelihood", "impact"]
+    search_fields = ["title", "description", "initiative__reference"]
+    raw_id_fields = ["initiative"]
+    list_select_related = ["initiative"]
+
+
+class BenefitRealisationInline(admin.TabularInline):
+    model = BenefitRealisation
+    extra = 0
+    fields = ["recorded_on", "value"]
+
+
+@admin.register(Benefit)
+class BenefitAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "initiative", "council", "is_cashable", "target_value", "realised_value", "confirmed_by_council"]
+    list_filter = ["is_cashable", "confirmed_by_council"]
+    search_fields = ["title", "initiative__reference", "council__name"]
+    raw_id_fields = ["initiative"]
+    autocomplete_fields = ["council"]
+    list_select_related = ["initiative", "council"]
+    inlines = [BenefitRealisationInline]
+
+
+@admin.register(Report)
+class ReportAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "status", "period", "council", "created_at", "finished_at"]
+    list_filter = ["kind", "status"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["initiative", "period", "recipient", "status", "created_at"]
+    list_filter = ["status", "period"]
+    search_fields = ["initiative__reference", "recipient__email"]
+    raw_id_fields = ["initiative", "period", "recipient"]

@@ -43,9 +43,15 @@ class Initiative(TrackedModel):
     end_date = models.DateField(_("planned end date"), null=True, blank=True)
     budget = models.DecimalField(_("budget (£)"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
     owner = models.ForeignKey("digital_office.User", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_initiatives")
+    # The latest approved update, kept by the approval service so lists filter and sort on status
+    # without scanning ~100,000 updates.
+    current_update = models.ForeignKey(
+        "ProgressUpdate", verbose_name=_("current status"), null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
     # Optimistic locking: a save that started from an older version is refused (no lost edits).
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(m2m_fields=[outcomes, partners])
+    history = HistoricalRecords(m2m_fields=[outcomes, partners], excluded_fields=["current_update"])
 
     class Meta:
         ordering = ["reference"]

@@ -1,0 +1,98 @@
+# The Digital Office portal. Two commands set it up (see README.md):
+#   make run    the portal with demo data at http://127.0.0.1:8000, Celery worker and beat included
+#   make test   the checks and the tests, as CI runs them (.ci/run)
+# Needs only Python 3.11+, Node 20+ and GNU make. Installs happen only when their inputs change.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+MANAGE := $(PY) manage.py
+TEST_SETTINGS := digital_office.settings.test
+CHROMIUM := /usr/bin/chromium
+
+RUN_STAMP := $(VENV)/.requirements.stamp
+DEV_STAMP := $(VENV)/.requirements-dev.stamp
+NODE_STAMP := node_modules/.stamp
+
+# Extra arguments for pytest, e.g. make test PYTEST_ARGS='-m "not browser" -x'
+PYTEST_ARGS ?=
+
+.PHONY: help run test lint messages clean distclean install install-dev chromium
+
+help:
+	@echo "make run        serve the portal with demo data at http://127.0.0.1:8000 (runserver, Celery worker and beat)"
+	@echo "make test       ruff, migration check and pytest (installs what the tests need first)"
+	@echo "make lint       ruff check ."
+	@echo "make messages   update the Gaelic (gd) message catalogue in locale/"
+	@echo "make clean      remove caches and collected static files"
+	@echo "make distclean  clean, and remove .venv, node_modules, db.sqlite3 and var/"
+
+# --- installs, each redone only when its input changes ---------------------------------------
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; found " + sys.version.split()[0] + " (set PYTHON=python3.x)")'
+	$(PYTHON) -m venv $(VENV)
+
+$(RUN_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	@touch $@
+
+$(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	@touch $@ $(RUN_STAMP)
+
+$(NODE_STAMP): package-lock.json package.json
+	@node -e 'const m = +process.versions.node.split(".")[0]; if (m < 20) { console.error("Node 20+ is needed; found " + process.version); process.exit(1); }'
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(RUN_STAMP) $(NODE_STAMP)
+
+install-dev: $(DEV_STAMP) $(NODE_STAMP)
+
+# Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "make test: $(CHROMIUM) is missing and only root can install it." >&2; \
+		echo "  Install it with: sudo apt-get install -y chromium chromium-driver   (then run make test again)" >&2; \
+		exit 1; \
+	fi; \
+	echo "Installing Debian's chromium and chromium-driver for the browser tests"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y chromium chromium-driver || { apt-get update && apt-get install -y chromium chromium-driver; }; \
+	[ -x $(CHROMIUM) ] || { echo "make test: $(CHROMIUM) still missing after apt-get install" >&2; exit 1; }
+
+# --- the two set-up commands -----------------------------------------------------------------
+
+run: install
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo --scale small --seed 1 --if-empty
+	bin/run-local
+
+test: install-dev chromium
+	$(BIN)/ruff check .
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/pytest $(PYTEST_ARGS)
+
+# --- housekeeping ----------------------------------------------------------------------------
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+messages: $(RUN_STAMP)
+	$(MANAGE) makemessages -l gd --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*' --ignore='var/*'
+
+clean:
+	rm -rf staticfiles .pytest_cache .ruff_cache .hypothesis test-artifacts var/test-media
+	find . -path ./.venv -prune -o -path ./node_modules -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) node_modules db.sqlite3 var

@@ -1,0 +1,1 @@
+"""Views of the councils app: parse input, call one service or selector, render."""

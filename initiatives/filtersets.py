@@ -1,0 +1,120 @@
+"""One FilterSet per model: the portfolio list, its filter form, the API and the exports share them."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import Council
+from strategy.models import Outcome, Theme
+
+from .models import Initiative, Milestone, ProgressUpdate, Rag, Risk, Stage
+from .selectors import last_closed_period
+
+RAG_CHOICES = Rag.choices
+
+
+class InitiativeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text", help_text=_("Reference, title or summary"))
+    theme = django_filters.ModelChoiceFilter(label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug")
+    outcome = django_filters.ModelChoiceFilter(
+        label=_("Outcome"), field_name="outcomes", queryset=Outcome.objects.all(), to_field_name="number"
+    )
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    lead_council = django_filters.ModelChoiceFilter(
+        label=_("Lead council"), queryset=Council.objects.all(), to_field_name="gss_code"
+    )
+    council = django_filters.ModelChoiceFilter(
+        label=_("Participating council"), queryset=Council.objects.all(), to_field_name="gss_code",
+        method="filter_participating",
+    )
+    rag_delivery = django_filters.ChoiceFilter(label=_("Delivery"), field_name="current_update__rag_delivery", choices=RAG_CHOICES)
+    rag_spend = django_filters.ChoiceFilter(label=_("Spend"), field_name="current_update__rag_spend", choices=RAG_CHOICES)
+    rag_benefits = django_filters.ChoiceFilter(label=_("Benefits"), field_name="current_update__rag_benefits", choices=RAG_CHOICES)
+    rag_risk = django_filters.ChoiceFilter(label=_("Risk"), field_name="current_update__rag_risk", choices=RAG_CHOICES)
+    overdue = django_filters.BooleanFilter(label=_("Update overdue"), method="filter_overdue")
+    updated_since = django_filters.IsoDateTimeFilter(label=_("Changed since"), field_name="updated_at", lookup_expr="gte")
+    ordering = django_filters.OrderingFilter(
+        label=_("Sort by"),
+        fields=[
+            ("reference", "reference"), ("title", "title"), ("lead_council__name", "lead_council"),
+            ("stage", "stage"), ("budget", "budget"), ("start_date", "start_date"), ("updated_at", "updated_at"),
+        ],
+        field_labels={
+            "reference": _("Reference"), "title": _("Title"), "lead_council__name": _("Lead council"),
+            "stage": _("Stage"), "budget": _("Budget"), "start_date": _("Start date"), "updated_at": _("Last changed"),
+        },
+    )
+
+    class Meta:
+        model = Initiative
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value))
+
+    def filter_participating(self, queryset, name, value):
+        return queryset.filter(participations__council=value) if value else queryset
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        condition = overdue_condition()
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+
+def overdue_condition() -> Q:
+    """Live initiatives with no submitted or approved update for the last period whose window has closed."""
+    period = last_closed_period()
+    if period is None:
+        return Q(pk__in=[])
+    reported = ProgressUpdate.objects.filter(
+        initiative=OuterRef("pk"), period=period,
+        state__in=[ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED],
+    )
+    return (
+        Q(stage__in=[Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE], start_date__lte=period.ends_on)
+        & ~Q(Exists(reported))
+    )
+
+
+class MilestoneFilterSet(django_filters.FilterSet):
+    initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
+    due_after = django_filters.DateFilter(field_name="forecast_date", lookup_expr="gte", label=_("Forecast on or after"))
+    due_before = django_filters.DateFilter(field_name="forecast_date", lookup_expr="lte", label=_("Forecast on or before"))
+    completed = django_filters.BooleanFilter(field_name="completed_on", lookup_expr="isnull", exclude=True, label=_("Completed"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Milestone
+        fields = []
+
+
+class ProgressUpdateFilterSet(django_filters.FilterSet):
+    initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
+    period = django_filters.DateFilter(field_name="period__starts_on", label=_("Period (first day)"))
+    state = django_filters.ChoiceFilter(choices=ProgressUpdate.State.choices)
+    council = django_filters.CharFilter(field_name="council__gss_code", label=_("Reporting council (GSS code)"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = ProgressUpdate
+        fields = []
+
+
+class RiskFilterSet(django_filters.FilterSet):
+    initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
+    status = django_filters.ChoiceFilter(choices=Risk.Status.choices)
+    min_score = django_filters.NumberFilter(method="filter_min_score", label=_("Minimum score (likelihood × impact)"))
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Risk
+        fields = []
+
+    def filter_min_score(self, queryset, name, value):
+        from django.db.models import F
+
+        return queryset.alias(score=F("likelihood") * F("impact")).filter(score__gte=value)

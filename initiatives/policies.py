@@ -1,0 +1,47 @@
+"""Who may do what with the portfolio (DESIGN.md §3), in one place.
+
+Services call these before writing and raise PermissionDenied; selectors and views use them only to
+decide what to offer. Reading the portfolio is open to every signed-in role.
+"""
+
+from digital_office.roles import Role, is_council_editor_of, is_digital_office, role_of
+
+
+def participating_council_ids(initiative) -> set[int]:
+    return {p.council_id for p in initiative.participations.all()}
+
+
+def can_read_portfolio(user) -> bool:
+    return role_of(user) != Role.NONE
+
+
+def can_create_initiative(user, *, lead_council_id=None) -> bool:
+    if is_digital_office(user):
+        return True
+    if role_of(user) != Role.COUNCIL_EDITOR:
+        return False
+    return lead_council_id is None or lead_council_id == user.council_id
+
+
+def can_edit_initiative(user, initiative) -> bool:
+    """Edit the initiative itself: Digital Office staff and editors of the lead council."""
+    return is_digital_office(user) or is_council_editor_of(user, initiative.lead_council_id)
+
+
+def can_keep_registers(user, initiative) -> bool:
+    """Milestones, risks and benefits: editors of any participating council."""
+    return is_digital_office(user) or (
+        role_of(user) == Role.COUNCIL_EDITOR and user.council_id in participating_council_ids(initiative)
+    )
+
+
+def can_join_initiative(user, initiative) -> bool:
+    return role_of(user) == Role.COUNCIL_EDITOR and user.council_id not in participating_council_ids(initiative)
+
+
+def can_draft_update(user, initiative) -> bool:
+    return can_keep_registers(user, initiative)
+
+
+def can_review_updates(user) -> bool:
+    return is_digital_office(user)

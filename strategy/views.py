@@ -1,0 +1,1 @@
+"""Views of the strategy app: parse input, call one service or selector, render."""
