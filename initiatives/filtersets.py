@@ -1,6 +1,7 @@
 """One FilterSet per model: the portfolio list, its filter form, the API and the exports share them."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
     outcome = django_filters.ModelChoiceFilter(
         label=_("Outcome"), field_name="outcomes", queryset=Outcome.objects.all(), to_field_name="number"
     )
-    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple)
     lead_council = django_filters.ModelChoiceFilter(
         label=_("Lead council"), queryset=Council.objects.all(), to_field_name="gss_code"
     )
@@ -31,7 +32,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
     rag_spend = django_filters.ChoiceFilter(label=_("Spend"), field_name="current_update__rag_spend", choices=RAG_CHOICES)
     rag_benefits = django_filters.ChoiceFilter(label=_("Benefits"), field_name="current_update__rag_benefits", choices=RAG_CHOICES)
     rag_risk = django_filters.ChoiceFilter(label=_("Risk"), field_name="current_update__rag_risk", choices=RAG_CHOICES)
-    overdue = django_filters.BooleanFilter(label=_("Update overdue"), method="filter_overdue")
+    overdue = django_filters.BooleanFilter(
+        label=_("Update overdue"), method="filter_overdue",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     updated_since = django_filters.IsoDateTimeFilter(label=_("Changed since"), field_name="updated_at", lookup_expr="gte")
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),

@@ -35,3 +35,120 @@ def initiative_list(*, user):
             "outcomes",
         )
     )
+
+
+TREND_PERIODS = 12
+
+
+def initiative_detail(*, user, reference: str):
+    """One initiative with everything its page shows; a fixed number of queries however long its history."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import Benefit, Milestone, ProgressUpdate, Risk
+
+    initiative = get_object_or_404(
+        Initiative.objects.select_related(
+            "lead_council", "theme", "owner", "current_update", "current_update__period", "current_update__reviewed_by",
+        ).prefetch_related(
+            Prefetch("participations", queryset=Participation.objects.select_related("council").order_by("role", "council__name")),
+            "outcomes", "partners",
+            Prefetch("milestones", queryset=Milestone.objects.order_by("baseline_date", "pk")),
+            Prefetch("risks", queryset=Risk.objects.order_by("status", "-likelihood", "-impact", "title")),
+            Prefetch("benefits", queryset=Benefit.objects.select_related("council").order_by("title")),
+        ),
+        reference=reference,
+    )
+    updates = list(
+        ProgressUpdate.objects.filter(initiative=initiative)
+        .select_related("period", "council", "author", "submitted_by", "reviewed_by")
+        .order_by("-period__starts_on")
+    )
+    return initiative, updates
+
+
+def rag_trend(updates, *, periods=TREND_PERIODS):
+    """The approved RAG ratings of the last `periods` reporting periods, oldest first (from already-loaded updates)."""
+    approved = [u for u in updates if u.state == u.State.APPROVED]
+    return list(reversed(approved[:periods]))
+
+
+def change_history(initiative, *, limit=50):
+    """Who changed what on the initiative and its registers, when, with the values before and after."""
+    from .models import Benefit, Milestone, Risk
+
+    sources = [
+        (Initiative.history.filter(id=initiative.pk), "initiative"),
+        (Milestone.history.filter(initiative_id=initiative.pk), "milestone"),
+        (Risk.history.filter(initiative_id=initiative.pk), "risk"),
+        (Benefit.history.filter(initiative_id=initiative.pk), "benefit"),
+    ]
+    ignored = {"updated_at", "version", "current_update"}
+    entries = []
+    for queryset, kind in sources:
+        records = list(queryset.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+        # Pair each record with the next older one of the same object, in memory (no query per row).
+        older = {}
+        for record in reversed(records):
+            record.previous_version = older.get(record.id)
+            older[record.id] = record
+        for record in records[:limit]:
+            changes = []
+            if record.history_type == "~":
+                if record.previous_version is None:
+                    continue
+                changes = [c for c in record.diff_against(record.previous_version).changes if c.field not in ignored]
+                if not changes:
+                    continue
+            entries.append({"kind": kind, "record": record, "changes": changes})
+    entries.sort(key=lambda entry: entry["record"].history_date, reverse=True)
+    return entries[:limit]
+
+
+def review_queue():
+    """Submitted updates awaiting review, oldest first."""
+    from .models import ProgressUpdate
+
+    return (
+        ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED)
+        .select_related("initiative", "period", "council", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def my_council(*, user, on: datetime.date | None = None) -> dict:
+    """What a council's staff need this period: updates due and returned, milestones due soon, their initiatives."""
+    from .models import Milestone, ProgressUpdate, Stage
+
+    on = on or today()
+    council = user.council
+    period = open_period(on=on)
+    ours = initiative_list(user=user).filter(participations__council=council).distinct().order_by("reference")
+    initiatives = list(ours)
+    live = [i for i in initiatives if i.stage in (Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE)]
+    period_updates = {}
+    if period:
+        period_updates = {
+            u.initiative_id: u
+            for u in ProgressUpdate.objects.filter(period=period, initiative__in=[i.pk for i in live])
+        }
+    due = [
+        {"initiative": i, "update": period_updates.get(i.pk)}
+        for i in live
+        if period_updates.get(i.pk) is None or period_updates[i.pk].state == ProgressUpdate.State.DRAFT
+    ]
+    returned = (
+        ProgressUpdate.objects.filter(state=ProgressUpdate.State.RETURNED, initiative__participations__council=council)
+        .select_related("initiative", "period", "reviewed_by").distinct().order_by("period__starts_on")
+    )
+    milestones = (
+        Milestone.objects.filter(
+            initiative__participations__council=council, completed_on__isnull=True,
+            forecast_date__gte=on, forecast_date__lte=on + datetime.timedelta(days=30),
+        ).select_related("initiative").distinct().order_by("forecast_date")
+    )
+    overdue_period = last_closed_period(on=on)
+    return {
+        "council": council, "period": period, "due": due, "returned": returned, "milestones": milestones,
+        "initiatives": initiatives, "overdue_period": overdue_period,
+        "can_draft": user.council_role == "editor",
+    }

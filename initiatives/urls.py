@@ -1,7 +1,38 @@
-from django.urls import path  # noqa: F401
+from django.urls import path, register_converter
 
-from . import views  # noqa: F401
+from . import views
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value):
+        import datetime
+
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as error:
+            raise ValueError(value) from error
+
+    def to_url(self, value):
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+register_converter(IsoDateConverter, "isodate")
 
 app_name = "initiatives"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.initiative_list, name="list"),
+    path("new/", views.initiative_create, name="create"),
+    path("my-council/", views.my_council, name="my_council"),
+    path("review/", views.review_queue, name="review_queue"),
+    path("review/<int:pk>/", views.update_review, name="review"),
+    path("<str:reference>/", views.initiative_detail, name="detail"),
+    path("<str:reference>/edit/", views.initiative_edit, name="edit"),
+    path("<str:reference>/join/", views.initiative_join, name="join"),
+    path("<str:reference>/updates/<isodate:period_start>/", views.update_edit, name="update"),
+    path("<str:reference>/<str:kind>/new/", views.register_item_edit, name="register_new"),
+    path("<str:reference>/<str:kind>/<int:pk>/", views.register_item_edit, name="register_edit"),
+    path("<str:reference>/<str:kind>/<int:pk>/delete/", views.register_item_delete, name="register_delete"),
+]

@@ -1,1 +1,260 @@
-"""Views of the initiatives app: parse input, call one service or selector, render."""
+"""Views of the portfolio: parse input, call one service or selector, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from digital_office.exports import export_response
+
+from . import policies, selectors, services
+from .exports import INITIATIVE_COLUMNS
+from .filtersets import InitiativeFilterSet
+from .forms import BenefitForm, InitiativeForm, JoinForm, MilestoneForm, ProgressUpdateForm, ReviewForm, RiskForm
+from .models import Benefit, Initiative, Milestone, ProgressUpdate, ReportingPeriod, Risk
+
+PAGE_SIZE = 25
+
+
+def _require_reader(user):
+    if not policies.can_read_portfolio(user):
+        raise PermissionDenied(_("Your account has no role in the portal yet: ask the Digital Office."))
+
+
+def _apply_errors(form, error: ValidationError):
+    """Put a service's ValidationError on the form, by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _stale(request, form, stale: services.StaleEdit):
+    """Keep what the person typed, show what others changed, and let them save again knowingly."""
+    form.data = form.data.copy()
+    form.data["version"] = stale.current.version
+    form.add_error(None, str(stale))
+    return stale.changes
+
+
+def initiative_list(request):
+    _require_reader(request.user)
+    filterset = InitiativeFilterSet(request.GET or None, queryset=selectors.initiative_list(user=request.user))
+    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.initiative_list(user=request.user)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        return export_response(export, queryset.iterator(chunk_size=500) if export == "csv" else queryset,
+                               INITIATIVE_COLUMNS, "initiatives", _("Initiatives"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "initiatives/list.html", {
+        "filterset": filterset, "form": filterset.form, "page": page,
+        "can_create": policies.can_create_initiative(request.user),
+        "result_count": page.paginator.count,
+    })
+
+
+def initiative_detail(request, reference):
+    _require_reader(request.user)
+    initiative, updates = selectors.initiative_detail(user=request.user, reference=reference)
+    user = request.user
+    period = selectors.open_period()
+    return render(request, "initiatives/detail.html", {
+        "initiative": initiative,
+        "current": initiative.current_update,
+        "trend": selectors.rag_trend(updates),
+        "updates": updates,
+        "history": selectors.change_history(initiative),
+        "open_period": period,
+        "open_update": next((u for u in updates if period and u.period_id == period.pk), None),
+        "can_edit": policies.can_edit_initiative(user, initiative),
+        "can_keep_registers": policies.can_keep_registers(user, initiative),
+        "can_join": policies.can_join_initiative(user, initiative),
+        "can_draft": policies.can_draft_update(user, initiative),
+        "can_review": policies.can_review_updates(user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_create(request):
+    if not policies.can_create_initiative(request.user):
+        raise PermissionDenied
+    council = request.user.council
+    form = InitiativeForm(request.POST or None, initial={"lead_council": council, "stage": "proposed"},
+                          lead_council_locked=council is not None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            initiative = services.initiative_create(user=request.user, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Initiative %(ref)s created.") % {"ref": initiative.reference})
+            return redirect("initiatives:detail", reference=initiative.reference)
+    return render(request, "initiatives/form.html", {"form": form, "initiative": None})
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_edit(request, reference):
+    initiative = get_object_or_404(Initiative.objects.select_related("lead_council"), reference=reference)
+    if not policies.can_edit_initiative(request.user, initiative):
+        raise PermissionDenied
+    initial = {name: getattr(initiative, name) for name in services.INITIATIVE_EDITABLE}
+    initial.update(version=initiative.version, lead_council=initiative.lead_council,
+                   outcomes=initiative.outcomes.all(), partners=initiative.partners.all())
+    form = InitiativeForm(request.POST or None, initial=initial, lead_council_locked=True)
+    changes = []
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in services.INITIATIVE_EDITABLE}
+        try:
+            services.initiative_update(user=request.user, initiative=initiative, version=form.cleaned_data["version"],
+                                       outcomes=form.cleaned_data["outcomes"], partners=form.cleaned_data["partners"], **data)
+        except services.StaleEdit as stale:
+            changes = _stale(request, form, stale)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Your changes to %(ref)s are saved.") % {"ref": initiative.reference})
+            return redirect("initiatives:detail", reference=initiative.reference)
+    return render(request, "initiatives/form.html", {"form": form, "initiative": initiative, "changes": changes})
+
+
+@require_http_methods(["GET", "POST"])
+def initiative_join(request, reference):
+    initiative = get_object_or_404(Initiative, reference=reference)
+    if not policies.can_join_initiative(request.user, initiative):
+        raise PermissionDenied
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.participation_join(user=request.user, initiative=initiative, role=form.cleaned_data["role"])
+        messages.success(request, _("%(council)s now takes part in %(ref)s.") % {"council": request.user.council, "ref": reference})
+        return redirect("initiatives:detail", reference=reference)
+    return render(request, "initiatives/join.html", {"form": form, "initiative": initiative})
+
+
+@require_http_methods(["GET", "POST"])
+def update_edit(request, reference, period_start):
+    """Draft, save and submit the update of one initiative for one period."""
+    initiative = get_object_or_404(Initiative.objects.select_related("lead_council"), reference=reference)
+    period = get_object_or_404(ReportingPeriod, starts_on=period_start)
+    if not policies.can_draft_update(request.user, initiative):
+        raise PermissionDenied
+    update = ProgressUpdate.objects.filter(initiative=initiative, period=period).first()
+    if update and update.state in (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED):
+        messages.info(request, _("This update is %(state)s and can no longer be edited.") % {"state": update.get_state_display().lower()})
+        return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
+    initial = {"version": update.version} if update else {}
+    if update:
+        initial.update({name: getattr(update, name) for name in services.UPDATE_FIELDS})
+    else:
+        previous = initiative.current_update
+        if previous:  # start from the last approved status, so a quiet month is quick to report
+            initial.update({f"rag_{axis}": getattr(previous, f"rag_{axis}") for axis in ProgressUpdate.RAG_AXES})
+            initial.update(percent_complete=previous.percent_complete, spend_to_date=previous.spend_to_date)
+    form = ProgressUpdateForm(request.POST or None, initial=initial)
+    changes = []
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.UPDATE_FIELDS}
+        version = form.cleaned_data["version"]
+        try:
+            saved = services.update_save_draft(user=request.user, initiative=initiative, period=period, version=version, **data)
+            if request.POST.get("action") == "submit":
+                services.update_submit(user=request.user, update=saved)
+                messages.success(request, _("Update for %(period)s submitted to the Digital Office for review.") % {"period": period.label})
+            else:
+                messages.success(request, _("Draft saved. Submit it when it is ready."))
+                return redirect("initiatives:update", reference=reference, period_start=period_start)
+        except services.StaleEdit as stale:
+            changes = _stale(request, form, stale)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("initiatives:detail", reference=reference)
+    return render(request, "initiatives/update_form.html", {
+        "form": form, "initiative": initiative, "period": period, "update": update, "changes": changes,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def update_review(request, pk):
+    if not policies.can_review_updates(request.user):
+        raise PermissionDenied
+    update = get_object_or_404(
+        ProgressUpdate.objects.select_related("initiative", "period", "council", "submitted_by", "initiative__current_update"), pk=pk
+    )
+    form = ReviewForm(request.POST or None, initial={"version": update.version})
+    changes = []
+    if request.method == "POST" and form.is_valid():
+        decision, version = form.cleaned_data["decision"], form.cleaned_data["version"]
+        try:
+            if decision == "approve":
+                services.update_approve(user=request.user, update=update, version=version)
+                messages.success(request, _("Update for %(ref)s approved.") % {"ref": update.initiative.reference})
+            else:
+                services.update_return(user=request.user, update=update, version=version, comment=form.cleaned_data["review_comment"])
+                messages.success(request, _("Update for %(ref)s returned to %(council)s.") % {
+                    "ref": update.initiative.reference, "council": update.council})
+        except services.StaleEdit as stale:
+            changes = _stale(request, form, stale)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("initiatives:review_queue")
+    return render(request, "initiatives/review.html", {
+        "form": form, "update": update, "previous": update.initiative.current_update, "changes": changes,
+    })
+
+
+def review_queue(request):
+    if not policies.can_review_updates(request.user):
+        raise PermissionDenied
+    return render(request, "initiatives/review_queue.html", {"updates": selectors.review_queue()})
+
+
+def my_council(request):
+    if not request.user.council_id:
+        raise Http404(_("This page is for council staff."))
+    return render(request, "initiatives/my_council.html", selectors.my_council(user=request.user))
+
+
+REGISTERS = {
+    "milestone": (Milestone, MilestoneForm, _("milestone")),
+    "risk": (Risk, RiskForm, _("risk")),
+    "benefit": (Benefit, BenefitForm, _("benefit")),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def register_item_edit(request, reference, kind, pk=None):
+    if kind not in REGISTERS:
+        raise Http404
+    model, form_class, noun = REGISTERS[kind]
+    initiative = get_object_or_404(Initiative, reference=reference)
+    if not policies.can_keep_registers(request.user, initiative):
+        raise PermissionDenied
+    item = get_object_or_404(model, pk=pk, initiative=initiative) if pk else None
+    form = form_class(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_item_save(user=request.user, initiative=initiative, kind=kind, instance=item, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The %(noun)s is saved.") % {"noun": noun})
+            return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + f"#{kind}s")
+    return render(request, "initiatives/register_form.html", {"form": form, "initiative": initiative, "item": item, "noun": noun, "kind": kind})
+
+
+@require_POST
+def register_item_delete(request, reference, kind, pk):
+    if kind not in REGISTERS:
+        raise Http404
+    model, _form, noun = REGISTERS[kind]
+    item = get_object_or_404(model, pk=pk, initiative__reference=reference)
+    services.register_item_delete(user=request.user, item=item)
+    messages.success(request, _("The %(noun)s is deleted.") % {"noun": noun})
+    return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + f"#{kind}s")

@@ -1,0 +1,244 @@
+"""Writes to the portfolio. Each service checks the actor's rights (policies), validates with
+full_clean(), runs in a transaction, and refuses a save that started from an older version."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import events, policies
+from .models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Rag, Risk
+
+
+@dataclass
+class StaleEdit(Exception):
+    """Someone else saved the record after this person opened it: nothing was saved."""
+
+    current: object
+    changes: list  # (field label, their value) pairs that differ from what this person started from
+
+    def __str__(self):
+        return _("Someone else changed this record while you were editing it. Nothing was saved.")
+
+
+def _changes_since(instance, version):
+    """Fields changed by others since `version`, using the record's history."""
+    history = list(instance.history.all())  # newest first
+    base = next((h for h in history if getattr(h, "version", None) == version), None)
+    newest = history[0] if history else None
+    if base is None or newest is None or base.pk == newest.pk:
+        return []
+    delta = newest.diff_against(base)
+    labels = {f.name: f.verbose_name for f in instance._meta.fields}
+    return [(str(labels.get(change.field, change.field)), change.new) for change in delta.changes if change.field != "version"]
+
+
+def _check_version(instance, version):
+    if version is not None and int(version) != instance.version:
+        raise StaleEdit(current=instance, changes=_changes_since(instance, int(version)))
+
+
+def _lock(model, pk):
+    return model.objects.select_for_update().get(pk=pk)
+
+
+# -- initiatives ------------------------------------------------------------------------------
+
+
+def next_reference() -> str:
+    numbers = [
+        int(ref.split("-")[1]) for ref in Initiative.objects.filter(reference__regex=r"^DO-[0-9]+$").values_list("reference", flat=True)
+    ]
+    return f"DO-{max(numbers, default=0) + 1:04d}"
+
+
+@transaction.atomic
+def initiative_create(*, user, title, summary, theme, lead_council, stage, outcomes=(), partners=(), **fields) -> Initiative:
+    if not policies.can_create_initiative(user, lead_council_id=lead_council.pk):
+        raise PermissionDenied(_("You may only create initiatives led by your own council."))
+    initiative = Initiative(
+        reference=next_reference(), title=title, summary=summary, theme=theme, lead_council=lead_council,
+        stage=stage, owner=user, **fields,
+    )
+    initiative.full_clean()
+    initiative.save()
+    initiative.outcomes.set(outcomes)
+    initiative.partners.set(partners)
+    Participation.objects.create(initiative=initiative, council=lead_council, role=Participation.Role.LEAD, joined_on=timezone.localdate())
+    return initiative
+
+
+INITIATIVE_EDITABLE = ("title", "summary", "theme", "stage", "start_date", "end_date", "budget")
+
+
+@transaction.atomic
+def initiative_update(*, user, initiative, version, outcomes=None, partners=None, **fields) -> Initiative:
+    initiative = _lock(Initiative, initiative.pk)
+    if not policies.can_edit_initiative(user, initiative):
+        raise PermissionDenied(_("Only the Digital Office and editors of the lead council may edit this initiative."))
+    _check_version(initiative, version)
+    stage_before = initiative.stage
+    for name, value in fields.items():
+        if name not in INITIATIVE_EDITABLE:
+            raise ValueError(f"{name} cannot be edited here")
+        setattr(initiative, name, value)
+    initiative.full_clean()
+    initiative.version += 1
+    initiative.save()
+    if initiative.stage != stage_before:
+        transaction.on_commit(lambda: events.initiative_stage_changed.send(
+            sender=Initiative, initiative_id=initiative.pk, old_stage=stage_before, new_stage=initiative.stage))
+    if outcomes is not None:
+        initiative.outcomes.set(outcomes)
+    if partners is not None:
+        initiative.partners.set(partners)
+    return initiative
+
+
+@transaction.atomic
+def participation_join(*, user, initiative, role) -> Participation:
+    if role not in (Participation.Role.ADOPTER, Participation.Role.OBSERVER):
+        raise ValidationError({"role": _("Choose adopter or observer.")})
+    if not policies.can_join_initiative(user, initiative):
+        raise PermissionDenied(_("Only an editor of a council not yet taking part may join this initiative."))
+    participation = Participation(initiative=initiative, council=user.council, role=role, joined_on=timezone.localdate())
+    participation.full_clean()
+    participation.save()
+    Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
+    return participation
+
+
+# -- progress updates -------------------------------------------------------------------------
+
+UPDATE_FIELDS = (
+    "rag_delivery", "rag_spend", "rag_benefits", "rag_risk",
+    "delivery_commentary", "spend_commentary", "benefits_commentary", "risk_commentary",
+    "percent_complete", "spend_to_date", "narrative", "next_steps",
+)
+
+
+def update_validate_for_submission(update):
+    """Amber and Red need a commentary that explains them."""
+    errors = {}
+    for axis in ProgressUpdate.RAG_AXES:
+        if getattr(update, f"rag_{axis}") in (Rag.AMBER, Rag.RED) and not getattr(update, f"{axis}_commentary").strip():
+            errors[f"{axis}_commentary"] = _("Explain why %(axis)s is Amber or Red.") % {"axis": _(axis)}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def update_save_draft(*, user, initiative, period, version=None, **fields) -> ProgressUpdate:
+    """Create or revise the update of `initiative` for `period`, as a draft (or keep it returned)."""
+    if not policies.can_draft_update(user, initiative):
+        raise PermissionDenied(_("Only editors of a council taking part may write this initiative's updates."))
+    update = ProgressUpdate.objects.select_for_update().filter(initiative=initiative, period=period).first()
+    if update is None:
+        council = user.council if user.council_id else initiative.lead_council
+        update = ProgressUpdate(initiative=initiative, period=period, council=council, author=user)
+    else:
+        if update.state in (ProgressUpdate.State.APPROVED, ProgressUpdate.State.SUBMITTED):
+            raise ValidationError(_("This update is %(state)s and can no longer be edited.") % {"state": update.get_state_display().lower()})
+        _check_version(update, version)
+        update.version = update.version + 1
+    for name in UPDATE_FIELDS:
+        if name in fields:
+            setattr(update, name, fields[name])
+    update.full_clean()
+    update.save()
+    return update
+
+
+@transaction.atomic
+def update_submit(*, user, update, version=None) -> ProgressUpdate:
+    update = _lock(ProgressUpdate, update.pk)
+    if not policies.can_draft_update(user, update.initiative):
+        raise PermissionDenied(_("Only editors of a council taking part may submit this initiative's updates."))
+    if update.state not in (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED):
+        raise ValidationError(_("Only a draft or returned update can be submitted; this one is %(state)s.") % {"state": update.get_state_display().lower()})
+    _check_version(update, version)
+    update_validate_for_submission(update)
+    update.state = ProgressUpdate.State.SUBMITTED
+    update.submitted_at = timezone.now()
+    update.submitted_by = user
+    update.version += 1
+    update.full_clean()
+    update.save()
+    return update
+
+
+@transaction.atomic
+def update_approve(*, user, update, version=None) -> ProgressUpdate:
+    update = _lock(ProgressUpdate, update.pk)
+    if not policies.can_review_updates(user):
+        raise PermissionDenied(_("Only Digital Office staff approve updates."))
+    if update.state != ProgressUpdate.State.SUBMITTED:
+        raise ValidationError(_("Only a submitted update can be approved; this one is %(state)s.") % {"state": update.get_state_display().lower()})
+    _check_version(update, version)
+    update.state = ProgressUpdate.State.APPROVED
+    update.reviewed_at = timezone.now()
+    update.reviewed_by = user
+    update.version += 1
+    update.save()
+    _refresh_current_status(update.initiative_id)
+    transaction.on_commit(lambda: events.update_approved.send(sender=ProgressUpdate, update_id=update.pk))
+    return update
+
+
+@transaction.atomic
+def update_return(*, user, update, comment, version=None) -> ProgressUpdate:
+    update = _lock(ProgressUpdate, update.pk)
+    if not policies.can_review_updates(user):
+        raise PermissionDenied(_("Only Digital Office staff return updates."))
+    if update.state != ProgressUpdate.State.SUBMITTED:
+        raise ValidationError(_("Only a submitted update can be returned; this one is %(state)s.") % {"state": update.get_state_display().lower()})
+    if not comment.strip():
+        raise ValidationError({"review_comment": _("Say what the council should change before resubmitting.")})
+    _check_version(update, version)
+    update.state = ProgressUpdate.State.RETURNED
+    update.review_comment = comment.strip()
+    update.reviewed_at = timezone.now()
+    update.reviewed_by = user
+    update.version += 1
+    update.save()
+    return update
+
+
+def _refresh_current_status(initiative_id):
+    """The initiative's current status is its latest approved update."""
+    latest = (
+        ProgressUpdate.objects.filter(initiative_id=initiative_id, state=ProgressUpdate.State.APPROVED)
+        .order_by("-period__starts_on").values_list("pk", flat=True).first()
+    )
+    Initiative.objects.filter(pk=initiative_id).update(current_update_id=latest, updated_at=timezone.now())
+
+
+# -- milestones, risks, benefits --------------------------------------------------------------
+
+REGISTER_MODELS = {"milestone": Milestone, "risk": Risk, "benefit": Benefit}
+
+
+@transaction.atomic
+def register_item_save(*, user, initiative, kind, instance=None, **fields):
+    """Create or edit a milestone, risk or benefit of an initiative."""
+    if not policies.can_keep_registers(user, initiative):
+        raise PermissionDenied(_("Only editors of a council taking part may change this initiative's registers."))
+    model = REGISTER_MODELS[kind]
+    item = instance or model(initiative=initiative)
+    if item.initiative_id != initiative.pk:
+        raise PermissionDenied
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
+    return item
+
+
+@transaction.atomic
+def register_item_delete(*, user, item):
+    if not policies.can_keep_registers(user, item.initiative):
+        raise PermissionDenied(_("Only editors of a council taking part may change this initiative's registers."))
+    item.delete()

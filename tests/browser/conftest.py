@@ -1,0 +1,97 @@
+"""Browser journeys: Playwright driving Debian's headless Chromium against the live test server,
+with axe-core run on every page visited and screenshots kept in test-artifacts/screenshots/."""
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
+# steps are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not at {CHROMIUM}: `make test` installs Debian's chromium package.")
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test does).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_data(transactional_db, reference_data):
+    """Reference and demo data in the live server's database (transactional tests start empty)."""
+    from digital_office.demo import demo_seed
+    from tests.conftest import DEMO_TODAY
+
+    return demo_seed(scale="small", seed=1, today=DEMO_TODAY)
+
+
+class Visitor:
+    """A person at the browser: visits pages, checks each with axe, keeps screenshots."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.axe_results = {}
+
+    def goto(self, path):
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def check_accessibility(self, name):
+        """Run axe-core (WCAG 2.2 AA tags) on the page as it is now; fail with every violation listed."""
+        self.page.add_script_tag(path=str(AXE_SCRIPT))
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+        )
+        violations = result["violations"]
+        self.axe_results[name] = len(violations)
+        self.screenshot(name)
+        summary = [
+            {"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in violations
+        ]
+        assert not violations, f"axe found {len(violations)} WCAG violation(s) on {name} ({self.page.url}):\n" + json.dumps(summary, indent=1)
+
+    def screenshot(self, name):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"), full_page=True)
+
+    def login(self, email, password="scotland-digital-2020"):
+        self.goto("/accounts/logout/")
+        if self.page.locator("form button[type=submit]").count():
+            self.page.locator("main form button[type=submit]").first.click()
+        self.goto("/accounts/login/")
+        self.page.fill("#id_login", email)
+        self.page.fill("#id_password", password)
+        self.page.locator("main form button[type=submit]").first.click()
+        self.page.wait_for_url(self.base_url + "/")
+
+
+@pytest.fixture
+def visitor(browser, live_server, browser_data):
+    context = browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield Visitor(page, live_server.url)
+    context.close()

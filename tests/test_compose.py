@@ -1,0 +1,160 @@
+"""The deployment files, checked by reading them: there is no Docker engine where the tests run."""
+
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+ENV_EXAMPLE = ROOT / ".env.example"
+CI_RUN = ROOT / ".ci" / "run"
+
+APP_SERVICES = ("web", "worker", "beat")
+REQUIRED_SERVICES = (*APP_SERVICES, "db", "redis")
+SECRET_KEY_NAME = re.compile(r"SECRET|PASSWORD|KEY|TOKEN", re.IGNORECASE)
+# ${VAR}, ${VAR:-default}, ${VAR:?error} and friends; $${...} is an escaped literal, not a variable.
+VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")
+WHOLE_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(?:[:]?[-?+][^}]*)?\}$")
+URL_CREDENTIALS = re.compile(r"[a-z][a-z0-9+.-]*://([^/\s:@]*):([^@\s]*)@", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose):
+    return compose["services"]
+
+
+def environment_of(service):
+    environment = service.get("environment") or {}
+    if isinstance(environment, list):
+        return dict(item.split("=", 1) if "=" in item else (item, None) for item in environment)
+    return environment
+
+
+def strings_in(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings_in(key)
+            yield from strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings_in(item)
+
+
+def test_every_service_is_there(services):
+    assert set(REQUIRED_SERVICES) <= set(services)
+
+
+def test_every_long_running_service_has_a_health_check(services):
+    for name, service in services.items():
+        if service.get("restart") == "no":
+            continue  # a one-shot job (migrations); others wait for it to complete instead
+        healthcheck = service.get("healthcheck")
+        assert healthcheck and healthcheck.get("test") and not healthcheck.get("disable"), name
+
+
+def test_health_checks_ask_the_service_itself(services):
+    def check(name):
+        return " ".join(strings_in(services[name]["healthcheck"]["test"]))
+
+    assert "docker-healthcheck-web" in check("web")  # GET /healthz
+    assert "inspect ping" in check("worker")
+    assert "inspect ping" in check("beat")
+    assert "--enable-remote-control" in services["beat"]["command"]
+    assert "pg_isready" in check("db")
+    assert "redis-cli ping" in check("redis")
+
+
+def test_web_healthcheck_script_exists():
+    script = ROOT / "bin" / "docker-healthcheck-web"
+    assert script.is_file() and os.access(script, os.X_OK)
+    assert "/healthz" in script.read_text()
+
+
+def test_database_keeps_its_data_in_a_named_volume(compose, services):
+    assert services["db"]["image"].startswith("postgres:15")
+    named_volumes = set(compose.get("volumes") or {})
+    sources = {str(volume).split(":", 1)[0] for volume in services["db"].get("volumes", [])}
+    assert "postgres-data" in sources
+    assert "postgres-data" in named_volumes
+
+
+def test_app_services_use_production_settings(services):
+    for name in APP_SERVICES:
+        settings_module = environment_of(services[name]).get("DJANGO_SETTINGS_MODULE")
+        assert settings_module == "digital_office.settings.production", name
+
+
+def test_app_services_start_only_when_their_dependencies_are_ready(services):
+    for name in APP_SERVICES:
+        depends_on = services[name]["depends_on"]
+        assert depends_on["db"]["condition"] == "service_healthy", name
+        assert depends_on["redis"]["condition"] == "service_healthy", name
+        for dependency, condition in depends_on.items():
+            one_shot = services[dependency].get("restart") == "no"
+            expected = "service_completed_successfully" if one_shot else "service_healthy"
+            assert condition["condition"] == expected, (name, dependency)
+
+
+def test_migrations_and_reference_data_run_before_the_app(services):
+    one_shots = [service for service in services.values() if service.get("restart") == "no"]
+    commands = " ".join(" ".join(strings_in(service.get("command"))) for service in one_shots)
+    assert "migrate" in commands and "load_reference_data" in commands
+
+
+def test_environment_secrets_are_references(services):
+    for name, service in services.items():
+        for key, value in environment_of(service).items():
+            if SECRET_KEY_NAME.search(key):
+                assert isinstance(value, str) and WHOLE_REFERENCE.match(value), f"{name}: {key} is not a ${{VAR}}"
+
+
+def test_no_literal_credential_anywhere(compose):
+    for text in strings_in(compose):
+        for match in URL_CREDENTIALS.finditer(text):
+            password = match.group(2)
+            assert password.startswith("${") or password.startswith("$${"), f"literal password in {text!r}"
+    raw = COMPOSE_FILE.read_text()
+    for line in raw.splitlines():
+        setting = re.match(r"\s*-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*[:=]\s*(\S.*)$", line)
+        if setting and SECRET_KEY_NAME.search(setting.group(1)):
+            value = setting.group(2).strip().strip("\"'")
+            assert value.startswith("${"), f"literal secret on line {line.strip()!r}"
+
+
+def test_env_example_lists_every_variable_the_compose_file_uses():
+    used = set(VARIABLE.findall(COMPOSE_FILE.read_text()))
+    listed = {
+        match.group(1)
+        for match in re.finditer(r"^\s*#?\s*([A-Za-z_][A-Za-z0-9_]*)=", ENV_EXAMPLE.read_text(), re.MULTILINE)
+    }
+    assert used, "the compose file is expected to take its values from .env"
+    assert used <= listed, f"missing from .env.example: {sorted(used - listed)}"
+
+
+def test_env_example_holds_placeholders_only():
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        if line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        if SECRET_KEY_NAME.search(key):
+            assert value.startswith("change-me"), f"{key} in .env.example must be a placeholder"
+
+
+def test_ci_runs_make_test():
+    assert CI_RUN.is_file()
+    assert CI_RUN.stat().st_mode & stat.S_IXUSR, ".ci/run must be executable"
+    text = CI_RUN.read_text()
+    assert text.startswith("#!/usr/bin/env bash") or text.startswith("#!/bin/bash")
+    assert "set -euo pipefail" in text
+    assert re.search(r"^\s*make test\s*$", text, re.MULTILINE)
