@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Council
 from strategy.models import Outcome, Theme
 
-from .models import Initiative, Milestone, ProgressUpdate, Rag, Risk, Stage
+from .models import Benefit, Initiative, Milestone, ProgressUpdate, Rag, Report, Risk, Stage
 from .selectors import last_closed_period
 
 RAG_CHOICES = Rag.choices
@@ -122,3 +122,24 @@ class RiskFilterSet(django_filters.FilterSet):
         from django.db.models import F
 
         return queryset.alias(score=F("likelihood") * F("impact")).filter(score__gte=value)
+
+
+class BenefitFilterSet(django_filters.FilterSet):
+    initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
+    council = django_filters.CharFilter(field_name="council__gss_code", label=_("Council (GSS code)"))
+    cashable = django_filters.BooleanFilter(field_name="is_cashable")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Benefit
+        fields = []
+
+
+class ReportFilterSet(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(choices=Report.Kind.choices)
+    status = django_filters.ChoiceFilter(choices=Report.Status.choices)
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Report
+        fields = []
