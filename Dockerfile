@@ -42,5 +42,5 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only-not-a-real-key \
 
 USER app
 EXPOSE 8000
-ENTRYPOINT ["bin/docker-entrypoint"]
+ENTRYPOINT ["/app/bin/docker-entrypoint"]
 CMD ["gunicorn", "digital_office.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

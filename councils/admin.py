@@ -61,7 +61,15 @@ class PaymentInline(admin.TabularInline):
 
 @admin.register(Contribution)
 class ContributionAdmin(SimpleHistoryAdmin):
-    list_display = ["council", "financial_year_label", "agreement", "amount_due", "due_date", "invoice_number", "is_demo"]
+    list_display = [
+        "council",
+        "financial_year_label",
+        "agreement",
+        "amount_due",
+        "due_date",
+        "invoice_number",
+        "is_demo",
+    ]
     list_filter = ["agreement", "financial_year", "is_demo"]
     search_fields = ["council__name", "council__gss_code", "invoice_number"]
     autocomplete_fields = ["council"]

@@ -29,7 +29,9 @@ class CouncilQuerySet(models.QuerySet):
 
 
 class Council(models.Model):
-    gss_code = models.CharField(_("GSS code"), max_length=9, unique=True, help_text=_("Current ONS/GSS council-area code."))
+    gss_code = models.CharField(
+        _("GSS code"), max_length=9, unique=True, help_text=_("Current ONS/GSS council-area code.")
+    )
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=50)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -88,7 +90,11 @@ class PartnershipMembership(TrackedModel):
         ]
 
     def __str__(self):
-        return f"{self.council} ({self.joined_on:%Y}–{self.left_on:%Y})" if self.left_on else f"{self.council} ({self.joined_on:%Y}–)"
+        return (
+            f"{self.council} ({self.joined_on:%Y}–{self.left_on:%Y})"
+            if self.left_on
+            else f"{self.council} ({self.joined_on:%Y}–)"
+        )
 
 
 class PartnerOrganisation(models.Model):
@@ -111,9 +117,15 @@ class FundingAgreement(TrackedModel):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    first_year = models.PositiveSmallIntegerField(_("first financial year"), help_text=_("Start year: 2016 means 2016/17."))
-    last_year = models.PositiveSmallIntegerField(_("last financial year"), help_text=_("Start year: 2018 means 2018/19."))
-    budget = models.DecimalField(_("budget (£)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    first_year = models.PositiveSmallIntegerField(
+        _("first financial year"), help_text=_("Start year: 2016 means 2016/17.")
+    )
+    last_year = models.PositiveSmallIntegerField(
+        _("last financial year"), help_text=_("Start year: 2018 means 2018/19.")
+    )
+    budget = models.DecimalField(
+        _("budget (£)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -156,8 +168,12 @@ class Contribution(TrackedModel):
 
     agreement = models.ForeignKey(FundingAgreement, on_delete=models.PROTECT, related_name="contributions")
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="contributions")
-    financial_year = models.PositiveSmallIntegerField(_("financial year"), help_text=_("Start year: 2017 means 2017/18."))
-    amount_due = models.DecimalField(_("amount due (£)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    financial_year = models.PositiveSmallIntegerField(
+        _("financial year"), help_text=_("Start year: 2017 means 2017/18.")
+    )
+    amount_due = models.DecimalField(
+        _("amount due (£)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     due_date = models.DateField(_("due date"))
     invoice_number = models.CharField(_("invoice number"), max_length=50, blank=True)
     invoice_date = models.DateField(_("invoice date"), null=True, blank=True)
@@ -170,7 +186,8 @@ class Contribution(TrackedModel):
         verbose_name_plural = _("contributions")
         constraints = [
             models.UniqueConstraint(
-                fields=["council", "financial_year"], name="one_contribution_per_council_per_year",
+                fields=["council", "financial_year"],
+                name="one_contribution_per_council_per_year",
                 violation_error_message=_("This council already has a contribution for that financial year."),
             ),
         ]
@@ -185,7 +202,9 @@ class Contribution(TrackedModel):
 
 class Payment(TrackedModel):
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="payments")
-    amount = models.DecimalField(_("amount (£)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    amount = models.DecimalField(
+        _("amount (£)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     paid_on = models.DateField(_("paid on"))
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     history = HistoricalRecords()

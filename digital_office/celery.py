@@ -16,7 +16,7 @@ def ensure_broker_folders():
     """The filesystem transport needs its folders to exist before a worker or beat starts."""
     from django.conf import settings
 
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(key)
         if folder:
             Path(folder).mkdir(parents=True, exist_ok=True)

@@ -75,34 +75,107 @@ SCALES = {
 
 DEMO_ACCOUNTS = [
     # email, full name, job title, role fields
-    ("cdo@demo.digitaloffice.scot", "Demo Chief Digital Officer", "Chief Digital Officer", {"is_digital_office_staff": True}),
-    ("cto@demo.digitaloffice.scot", "Demo Chief Technology Officer", "Chief Technology Officer", {"is_digital_office_staff": True}),
-    ("editor@glasgow.demo.digitaloffice.scot", "Demo Glasgow Editor", "Digital lead", {"council": "S12000049", "council_role": "editor"}),
-    ("viewer@glasgow.demo.digitaloffice.scot", "Demo Glasgow Viewer", "Service manager", {"council": "S12000049", "council_role": "viewer"}),
-    ("editor@fife.demo.digitaloffice.scot", "Demo Fife Editor", "Digital lead", {"council": "S12000047", "council_role": "editor"}),
-    ("editor@highland.demo.digitaloffice.scot", "Demo Highland Editor", "Digital lead", {"council": "S12000017", "council_role": "editor"}),
-    ("partner@scottish-government.demo.digitaloffice.scot", "Demo Scottish Government Partner", "Policy officer", {"partner": "scottish-government"}),
+    (
+        "cdo@demo.digitaloffice.scot",
+        "Demo Chief Digital Officer",
+        "Chief Digital Officer",
+        {"is_digital_office_staff": True},
+    ),
+    (
+        "cto@demo.digitaloffice.scot",
+        "Demo Chief Technology Officer",
+        "Chief Technology Officer",
+        {"is_digital_office_staff": True},
+    ),
+    (
+        "editor@glasgow.demo.digitaloffice.scot",
+        "Demo Glasgow Editor",
+        "Digital lead",
+        {"council": "S12000049", "council_role": "editor"},
+    ),
+    (
+        "viewer@glasgow.demo.digitaloffice.scot",
+        "Demo Glasgow Viewer",
+        "Service manager",
+        {"council": "S12000049", "council_role": "viewer"},
+    ),
+    (
+        "editor@fife.demo.digitaloffice.scot",
+        "Demo Fife Editor",
+        "Digital lead",
+        {"council": "S12000047", "council_role": "editor"},
+    ),
+    (
+        "editor@highland.demo.digitaloffice.scot",
+        "Demo Highland Editor",
+        "Digital lead",
+        {"council": "S12000017", "council_role": "editor"},
+    ),
+    (
+        "partner@scottish-government.demo.digitaloffice.scot",
+        "Demo Scottish Government Partner",
+        "Policy officer",
+        {"partner": "scottish-government"},
+    ),
 ]
 
 TOPICS = [
-    "Telecare analogue-to-digital switchover", "School payments online", "Council tax self-service",
-    "Bulky waste uplift booking", "Blue Badge applications online", "Housing repairs reporting",
-    "Planning and building standards portal", "Social care case management replacement",
-    "Shared data platform", "Cyber resilience programme", "Digital skills for the workforce",
-    "Customer enquiries chatbot", "Robotic process automation", "Microsoft 365 collaboration",
-    "Smart building sensors", "Open data publishing", "Agile delivery coaching",
-    "Rural schools connectivity", "Parking permits online", "Registration appointments booking",
-    "Library services online", "Licensing applications online", "Digital identity for citizens",
-    "Free school meals and clothing grant automation", "Scottish Welfare Fund claims online",
-    "Roads defect reporting", "Care at home scheduling", "Records management in the cloud",
-    "Payroll and HR self-service", "Garden waste permits", "Pupil and parent app",
+    "Telecare analogue-to-digital switchover",
+    "School payments online",
+    "Council tax self-service",
+    "Bulky waste uplift booking",
+    "Blue Badge applications online",
+    "Housing repairs reporting",
+    "Planning and building standards portal",
+    "Social care case management replacement",
+    "Shared data platform",
+    "Cyber resilience programme",
+    "Digital skills for the workforce",
+    "Customer enquiries chatbot",
+    "Robotic process automation",
+    "Microsoft 365 collaboration",
+    "Smart building sensors",
+    "Open data publishing",
+    "Agile delivery coaching",
+    "Rural schools connectivity",
+    "Parking permits online",
+    "Registration appointments booking",
+    "Library services online",
+    "Licensing applications online",
+    "Digital identity for citizens",
+    "Free school meals and clothing grant automation",
+    "Scottish Welfare Fund claims online",
+    "Roads defect reporting",
+    "Care at home scheduling",
+    "Records management in the cloud",
+    "Payroll and HR self-service",
+    "Garden waste permits",
+    "Pupil and parent app",
     "Integrated health and care data sharing",
 ]
-VARIANTS = ["pathfinder", "discovery", "phase 2", "shared service", "national roll-out", "pilot", "framework", "phase 3"]
+VARIANTS = [
+    "pathfinder",
+    "discovery",
+    "phase 2",
+    "shared service",
+    "national roll-out",
+    "pilot",
+    "framework",
+    "phase 3",
+]
 MILESTONES = [
-    "Discovery report agreed", "Alpha assessment passed", "Supplier appointed", "Private beta opens",
-    "Public beta opens", "Service assessment passed", "Live service launched", "Data migration complete",
-    "Staff training delivered", "Legacy system switched off", "Benefits review", "Lessons learned published",
+    "Discovery report agreed",
+    "Alpha assessment passed",
+    "Supplier appointed",
+    "Private beta opens",
+    "Public beta opens",
+    "Service assessment passed",
+    "Live service launched",
+    "Data migration complete",
+    "Staff training delivered",
+    "Legacy system switched off",
+    "Benefits review",
+    "Lessons learned published",
 ]
 RISKS = [
     ("Supplier capacity", "The supplier cannot staff the work at the pace planned."),
@@ -114,9 +187,12 @@ RISKS = [
     ("Cyber security", "A security incident delays the roll-out."),
 ]
 BENEFITS = [
-    ("Staff time released", False, "hours"), ("Printing and postage saved", True, "£"),
-    ("Licence costs avoided", True, "£"), ("Transactions moved online", False, "transactions"),
-    ("Calls avoided", False, "calls"), ("Procurement savings", True, "£"),
+    ("Staff time released", False, "hours"),
+    ("Printing and postage saved", True, "£"),
+    ("Licence costs avoided", True, "£"),
+    ("Transactions moved online", False, "transactions"),
+    ("Calls avoided", False, "calls"),
+    ("Procurement savings", True, "£"),
 ]
 MEASURES = [
     # outcome number, title, unit, baseline, target, higher is better
@@ -130,8 +206,13 @@ MEASURES = [
 ]
 RAG_WEIGHTS = [(Rag.GREEN, 60), (Rag.AMBER, 28), (Rag.RED, 12)]
 STAGE_WEIGHTS = [
-    (Stage.PROPOSED, 8), (Stage.DISCOVERY, 12), (Stage.ALPHA, 14), (Stage.BETA, 20),
-    (Stage.LIVE, 26), (Stage.PAUSED, 6), (Stage.CLOSED, 14),
+    (Stage.PROPOSED, 8),
+    (Stage.DISCOVERY, 12),
+    (Stage.ALPHA, 14),
+    (Stage.BETA, 20),
+    (Stage.LIVE, 26),
+    (Stage.PAUSED, 6),
+    (Stage.CLOSED, 14),
 ]
 
 
@@ -167,7 +248,9 @@ class DemoBuilder:
 
     def save(self, model, objects):
         created = bulk_create_with_history(objects, model, batch_size=BATCH)
-        self.counts[model._meta.verbose_name_plural] = self.counts.get(model._meta.verbose_name_plural, 0) + len(objects)
+        self.counts[model._meta.verbose_name_plural] = self.counts.get(model._meta.verbose_name_plural, 0) + len(
+            objects
+        )
         return created
 
     # -- people ---------------------------------------------------------------------------
@@ -177,9 +260,12 @@ class DemoBuilder:
         users = {}
         for email, full_name, job_title, role in DEMO_ACCOUNTS:
             fields = {
-                "full_name": full_name, "job_title": job_title, "is_demo": True,
+                "full_name": full_name,
+                "job_title": job_title,
+                "is_demo": True,
                 "is_digital_office_staff": role.get("is_digital_office_staff", False),
-                "council": by_code.get(role.get("council")), "council_role": role.get("council_role", ""),
+                "council": by_code.get(role.get("council")),
+                "council_role": role.get("council_role", ""),
                 "partner": by_slug.get(role.get("partner")),
             }
             user = User.objects.filter(email=email).first() or User(email=email)
@@ -198,19 +284,29 @@ class DemoBuilder:
         candidates = [c for c in self.councils if c.gss_code not in ("S12000049", "S12000047", "S12000017")]
         later = self.rng.sample(candidates, 2)
         joined = {later[0].pk: datetime.date(2018, 4, 1), later[1].pk: datetime.date(2019, 10, 1)}
-        self.save(PartnershipMembership, [
-            PartnershipMembership(
-                council=council, joined_on=joined.get(council.pk, OFFICE_STARTED),
-                is_founding_member=council.pk not in joined, is_demo=True,
-            )
-            for council in self.councils
-        ])
+        self.save(
+            PartnershipMembership,
+            [
+                PartnershipMembership(
+                    council=council,
+                    joined_on=joined.get(council.pk, OFFICE_STARTED),
+                    is_founding_member=council.pk not in joined,
+                    is_demo=True,
+                )
+                for council in self.councils
+            ],
+        )
         return joined
 
     def funding(self, joined_later):
         current_year = self.today.year if self.today.month >= 4 else self.today.year - 1
         plans = [
-            ("Founding agreement", "The three-year agreement under which the founding councils fund the office.", 2016, 2018),
+            (
+                "Founding agreement",
+                "The three-year agreement under which the founding councils fund the office.",
+                2016,
+                2018,
+            ),
             ("Two-year extension", "Extension of the founding agreement.", 2019, 2020),
         ]
         # Later agreements are demo: three-year terms up to the current financial year.
@@ -221,8 +317,12 @@ class DemoBuilder:
         agreements, contributions, payments = [], [], []
         for title, description, first_year, last_year in plans:
             agreement = FundingAgreement(
-                title=title, description=description, first_year=first_year, last_year=last_year,
-                budget=_money(0), is_demo=True,
+                title=title,
+                description=description,
+                first_year=first_year,
+                last_year=last_year,
+                budget=_money(0),
+                is_demo=True,
             )
             agreements.append(agreement)
         self.save(FundingAgreement, agreements)
@@ -239,8 +339,12 @@ class DemoBuilder:
                     due_date = datetime.date(year, 6, 30)
                     invoiced = year_start + datetime.timedelta(days=30)
                     contribution = Contribution(
-                        agreement=agreement, council=council, financial_year=year, amount_due=due,
-                        due_date=due_date, is_demo=True,
+                        agreement=agreement,
+                        council=council,
+                        financial_year=year,
+                        amount_due=due,
+                        due_date=due_date,
+                        is_demo=True,
                         invoice_number=f"DEMO-{year}-{council.gss_code[-3:]}" if invoiced <= self.today else "",
                         invoice_date=invoiced if invoiced <= self.today else None,
                     )
@@ -286,9 +390,15 @@ class DemoBuilder:
         by_number = {outcome.number: outcome for outcome in self.outcomes}
         measures = [
             Measure(
-                outcome=by_number[number], title=title, unit=unit, baseline=Decimal(baseline),
-                target=Decimal(target), target_date=datetime.date(2020, 12, 31), higher_is_better=higher,
-                description="Demo measure.", is_demo=True,
+                outcome=by_number[number],
+                title=title,
+                unit=unit,
+                baseline=Decimal(baseline),
+                target=Decimal(target),
+                target_date=datetime.date(2020, 12, 31),
+                higher_is_better=higher,
+                description="Demo measure.",
+                is_demo=True,
             )
             for number, title, unit, baseline, target, higher in MEASURES
         ]
@@ -298,10 +408,22 @@ class DemoBuilder:
             for year in range(2017, min(self.today.year, 2025) + 1):
                 progress = Decimal(min(1.0, (year - 2016) / 5 * self.rng.uniform(0.7, 1.1)))
                 value = measure.baseline + (measure.target - measure.baseline) * progress
-                readings.append(MeasureReading(measure=measure, taken_on=datetime.date(year, 3, 31), value=_money(value), is_demo=True))
+                readings.append(
+                    MeasureReading(
+                        measure=measure, taken_on=datetime.date(year, 3, 31), value=_money(value), is_demo=True
+                    )
+                )
             for council in self.rng.sample(self.councils, 4):
                 value = measure.baseline + (measure.target - measure.baseline) * Decimal(self.rng.uniform(0.2, 0.9))
-                readings.append(MeasureReading(measure=measure, council=council, taken_on=datetime.date(2020, 3, 31), value=_money(value), is_demo=True))
+                readings.append(
+                    MeasureReading(
+                        measure=measure,
+                        council=council,
+                        taken_on=datetime.date(2020, 3, 31),
+                        value=_money(value),
+                        is_demo=True,
+                    )
+                )
         self.save(MeasureReading, readings)
 
     def maturity(self):
@@ -315,8 +437,11 @@ class DemoBuilder:
             for year in range(2017, min(self.today.year - 1, 2025) + 1):
                 overall_index = min(len(levels) - 1, start + (year - 2017) * self.rng.randint(1, 3) // 3)
                 assessment = MaturityAssessment(
-                    council=council, assessed_on=datetime.date(year, 11, 1), overall_level=levels[overall_index],
-                    notes="Demo assessment.", is_demo=True,
+                    council=council,
+                    assessed_on=datetime.date(year, 11, 1),
+                    overall_level=levels[overall_index],
+                    notes="Demo assessment.",
+                    is_demo=True,
                 )
                 assessments.append(assessment)
                 for dimension in dimensions:
@@ -336,14 +461,25 @@ class DemoBuilder:
         month = first
         while month <= this_month:
             end = _month_end(month)
-            periods.append(ReportingPeriod(
-                starts_on=month, ends_on=end, submission_opens_on=end - datetime.timedelta(days=6),
-                submission_due_on=end + datetime.timedelta(days=10), is_demo=True,
-            ))
+            periods.append(
+                ReportingPeriod(
+                    starts_on=month,
+                    ends_on=end,
+                    submission_opens_on=end - datetime.timedelta(days=6),
+                    submission_due_on=end + datetime.timedelta(days=10),
+                    is_demo=True,
+                )
+            )
             month = _add_months(month, 1)
-        existing = set(ReportingPeriod.objects.filter(starts_on__in=[p.starts_on for p in periods]).values_list("starts_on", flat=True))
+        existing = set(
+            ReportingPeriod.objects.filter(starts_on__in=[p.starts_on for p in periods]).values_list(
+                "starts_on", flat=True
+            )
+        )
         self.save(ReportingPeriod, [p for p in periods if p.starts_on not in existing])
-        return list(ReportingPeriod.objects.filter(starts_on__gte=first, starts_on__lte=this_month).order_by("starts_on"))
+        return list(
+            ReportingPeriod.objects.filter(starts_on__gte=first, starts_on__lte=this_month).order_by("starts_on")
+        )
 
     def initiatives(self, users, periods):
         rng = self.rng
@@ -362,30 +498,56 @@ class DemoBuilder:
             start = max(start, OFFICE_STARTED)
             topic = TOPICS[(number - 1) % len(TOPICS)]
             variant = VARIANTS[((number - 1) // len(TOPICS)) % len(VARIANTS)]
-            suffix = f" {(number - 1) // (len(TOPICS) * len(VARIANTS)) + 1}" if number > len(TOPICS) * len(VARIANTS) else ""
+            suffix = (
+                f" {(number - 1) // (len(TOPICS) * len(VARIANTS)) + 1}" if number > len(TOPICS) * len(VARIANTS) else ""
+            )
             initiative = Initiative(
-                reference=f"DO-{number:04d}", title=f"{topic} {variant}{suffix}",
+                reference=f"DO-{number:04d}",
+                title=f"{topic} {variant}{suffix}",
                 summary=f"Demo initiative: {topic.lower()}, led by {lead.name} with other councils.",
-                theme=rng.choice(self.themes), lead_council=lead, stage=stage, start_date=start,
-                end_date=_add_months(start, rng.randint(12, 48)), budget=_money(rng.randrange(20_000, 2_000_000, 5_000)),
-                owner=rng.choice(owners), is_demo=True,
+                theme=rng.choice(self.themes),
+                lead_council=lead,
+                stage=stage,
+                start_date=start,
+                end_date=_add_months(start, rng.randint(12, 48)),
+                budget=_money(rng.randrange(20_000, 2_000_000, 5_000)),
+                owner=rng.choice(owners),
+                is_demo=True,
             )
             initiatives.append(initiative)
         self.save(Initiative, initiatives)
 
         for index, initiative in enumerate(initiatives):
-            participations.append(Participation(initiative=initiative, council=initiative.lead_council, role=Participation.Role.LEAD, joined_on=initiative.start_date, is_demo=True))
+            participations.append(
+                Participation(
+                    initiative=initiative,
+                    council=initiative.lead_council,
+                    role=Participation.Role.LEAD,
+                    joined_on=initiative.start_date,
+                    is_demo=True,
+                )
+            )
             others = [c for c in rng.sample(self.councils, rng.randint(1, 6)) if c.pk != initiative.lead_council_id]
             for extra in featured:
-                if index % 3 == featured.index(extra) and extra.pk != initiative.lead_council_id and extra not in others:
+                if (
+                    index % 3 == featured.index(extra)
+                    and extra.pk != initiative.lead_council_id
+                    and extra not in others
+                ):
                     others.append(extra)
             for council in others:
                 role = Participation.Role.ADOPTER if rng.random() < 0.7 else Participation.Role.OBSERVER
-                participations.append(Participation(initiative=initiative, council=council, role=role, joined_on=initiative.start_date, is_demo=True))
+                participations.append(
+                    Participation(
+                        initiative=initiative, council=council, role=role, joined_on=initiative.start_date, is_demo=True
+                    )
+                )
             for outcome in rng.sample(self.outcomes, rng.randint(1, 3)):
                 outcome_links.append(Initiative.outcomes.through(initiative_id=initiative.pk, outcome_id=outcome.pk))
             for partner in rng.sample(self.partners, rng.randint(0, 2)):
-                partner_links.append(Initiative.partners.through(initiative_id=initiative.pk, partnerorganisation_id=partner.pk))
+                partner_links.append(
+                    Initiative.partners.through(initiative_id=initiative.pk, partnerorganisation_id=partner.pk)
+                )
         self.save(Participation, participations)
         Initiative.outcomes.through.objects.bulk_create(outcome_links, batch_size=BATCH)
         Initiative.partners.through.objects.bulk_create(partner_links, batch_size=BATCH)
@@ -410,8 +572,10 @@ class DemoBuilder:
             stop = initiative.end_date if initiative.stage == Stage.CLOSED else None
             rag = {axis: self.weighted(RAG_WEIGHTS) for axis in ProgressUpdate.RAG_AXES}
             reported = [
-                (index, period) for index, period in enumerate(periods)
-                if period.starts_on >= initiative.start_date.replace(day=1) and (stop is None or period.starts_on <= stop)
+                (index, period)
+                for index, period in enumerate(periods)
+                if period.starts_on >= initiative.start_date.replace(day=1)
+                and (stop is None or period.starts_on <= stop)
             ]
             total = max(1, len(reported))
             open_states = forced.pop(0) if forced and stop is None else None
@@ -422,10 +586,14 @@ class DemoBuilder:
                 elif index == last_index:
                     state = rng.choice([None, None, ProgressUpdate.State.DRAFT, ProgressUpdate.State.SUBMITTED])
                 elif index == last_index - 1:
-                    state = self.weighted([
-                        (None, 10), (ProgressUpdate.State.SUBMITTED, 25),
-                        (ProgressUpdate.State.RETURNED, 15), (ProgressUpdate.State.APPROVED, 50),
-                    ])
+                    state = self.weighted(
+                        [
+                            (None, 10),
+                            (ProgressUpdate.State.SUBMITTED, 25),
+                            (ProgressUpdate.State.RETURNED, 15),
+                            (ProgressUpdate.State.APPROVED, 50),
+                        ]
+                    )
                 else:
                     state = ProgressUpdate.State.APPROVED if rng.random() < 0.97 else None
                 if state is None:
@@ -437,22 +605,42 @@ class DemoBuilder:
                 fields = {f"rag_{axis}": rag[axis] for axis in ProgressUpdate.RAG_AXES}
                 for axis in ProgressUpdate.RAG_AXES:
                     if rag[axis] != Rag.GREEN:
-                        fields[f"{axis}_commentary"] = f"Demo commentary: {axis} is {rag[axis]} because of {rng.choice(RISKS)[0].lower()}."
+                        fields[f"{axis}_commentary"] = (
+                            f"Demo commentary: {axis} is {rag[axis]} because of {rng.choice(RISKS)[0].lower()}."
+                        )
                 submitted = state != ProgressUpdate.State.DRAFT
                 reviewed = state in (ProgressUpdate.State.APPROVED, ProgressUpdate.State.RETURNED)
-                submitted_at = datetime.datetime.combine(period.ends_on, datetime.time(10), tzinfo=datetime.UTC) + datetime.timedelta(days=rng.randint(0, 9))
-                updates.append(ProgressUpdate(
-                    initiative=initiative, period=period, council=initiative.lead_council, state=state,
-                    percent_complete=min(100, round(100 * position / total)),
-                    spend_to_date=_money(initiative.budget * Decimal(position) / Decimal(total) * Decimal(rng.uniform(0.8, 1.15))),
-                    narrative=f"**Demo update** for {period.label}.\n\n- Work this period: {rng.choice(MILESTONES).lower()}.\n- Next: {rng.choice(MILESTONES).lower()}.",
-                    next_steps="Demo next steps.", author=author,
-                    submitted_at=submitted_at if submitted else None, submitted_by=author if submitted else None,
-                    reviewed_at=submitted_at + datetime.timedelta(days=3) if reviewed else None,
-                    reviewed_by=rng.choice([cdo, cto]) if reviewed else None,
-                    review_comment="Demo: please say what is being done about the Amber spend." if state == ProgressUpdate.State.RETURNED else "",
-                    is_demo=True, **fields,
-                ))
+                submitted_at = datetime.datetime.combine(
+                    period.ends_on, datetime.time(10), tzinfo=datetime.UTC
+                ) + datetime.timedelta(days=rng.randint(0, 9))
+                updates.append(
+                    ProgressUpdate(
+                        initiative=initiative,
+                        period=period,
+                        council=initiative.lead_council,
+                        state=state,
+                        percent_complete=min(100, round(100 * position / total)),
+                        spend_to_date=_money(
+                            initiative.budget * Decimal(position) / Decimal(total) * Decimal(rng.uniform(0.8, 1.15))
+                        ),
+                        narrative=(
+                            f"**Demo update** for {period.label}.\n\n"
+                            f"- Work this period: {rng.choice(MILESTONES).lower()}.\n"
+                            f"- Next: {rng.choice(MILESTONES).lower()}."
+                        ),
+                        next_steps="Demo next steps.",
+                        author=author,
+                        submitted_at=submitted_at if submitted else None,
+                        submitted_by=author if submitted else None,
+                        reviewed_at=submitted_at + datetime.timedelta(days=3) if reviewed else None,
+                        reviewed_by=rng.choice([cdo, cto]) if reviewed else None,
+                        review_comment="Demo: please say what is being done about the Amber spend."
+                        if state == ProgressUpdate.State.RETURNED
+                        else "",
+                        is_demo=True,
+                        **fields,
+                    )
+                )
         self.save(ProgressUpdate, updates)
         latest_approved = {}
         for update in updates:  # in period order for each initiative
@@ -472,38 +660,73 @@ class DemoBuilder:
                 baseline = baseline + datetime.timedelta(days=rng.randint(30, 120))
                 slip = rng.choice([0, 0, 0, 14, 30, 60, 120])
                 forecast = baseline + datetime.timedelta(days=slip)
-                milestones.append(Milestone(
-                    initiative=initiative, title=MILESTONES[number % len(MILESTONES)], baseline_date=baseline,
-                    forecast_date=forecast, completed_on=forecast if forecast < self.today and rng.random() < 0.9 else None,
-                    is_demo=True,
-                ))
+                milestones.append(
+                    Milestone(
+                        initiative=initiative,
+                        title=MILESTONES[number % len(MILESTONES)],
+                        baseline_date=baseline,
+                        forecast_date=forecast,
+                        completed_on=forecast if forecast < self.today and rng.random() < 0.9 else None,
+                        is_demo=True,
+                    )
+                )
             for title, description in rng.sample(RISKS, rng.randint(1, 4)):
-                risks.append(Risk(
-                    initiative=initiative, title=title, description=description, likelihood=rng.randint(1, 5),
-                    impact=rng.randint(1, 5), owner="Demo risk owner", mitigation="Demo mitigation.",
-                    status=Risk.Status.CLOSED if rng.random() < 0.25 else Risk.Status.OPEN, is_demo=True,
-                ))
+                risks.append(
+                    Risk(
+                        initiative=initiative,
+                        title=title,
+                        description=description,
+                        likelihood=rng.randint(1, 5),
+                        impact=rng.randint(1, 5),
+                        owner="Demo risk owner",
+                        mitigation="Demo mitigation.",
+                        status=Risk.Status.CLOSED if rng.random() < 0.25 else Risk.Status.OPEN,
+                        is_demo=True,
+                    )
+                )
             for title, cashable, unit in rng.sample(BENEFITS, rng.randint(1, 3)):
                 target = _money(rng.randrange(5_000, 250_000, 500))
                 benefit = Benefit(
-                    initiative=initiative, council=initiative.lead_council, title=title, is_cashable=cashable, unit=unit,
-                    target_value=target, realised_value=_money(target * Decimal(rng.uniform(0, 1.1))),
-                    confirmed_by_council=rng.random() < 0.6, is_demo=True,
+                    initiative=initiative,
+                    council=initiative.lead_council,
+                    title=title,
+                    is_cashable=cashable,
+                    unit=unit,
+                    target_value=target,
+                    realised_value=_money(target * Decimal(rng.uniform(0, 1.1))),
+                    confirmed_by_council=rng.random() < 0.6,
+                    is_demo=True,
                 )
                 benefits.append(benefit)
         self.save(Milestone, milestones)
         self.save(Risk, risks)
         self.save(Benefit, benefits)
         for benefit in benefits:
-            realisations.append(BenefitRealisation(benefit=benefit, recorded_on=self.today.replace(day=1), value=benefit.realised_value, is_demo=True))
+            realisations.append(
+                BenefitRealisation(
+                    benefit=benefit, recorded_on=self.today.replace(day=1), value=benefit.realised_value, is_demo=True
+                )
+            )
         self.save(BenefitRealisation, realisations)
 
 
 # Children before parents, so deletion never trips a PROTECT.
 DEMO_MODELS = [
-    ProgressUpdate, BenefitRealisation, Benefit, Risk, Milestone, Participation, Initiative, ReportingPeriod,
-    Payment, Contribution, FundingAgreement, PartnershipMembership,
-    MeasureReading, Measure, MaturityAssessment,
+    ProgressUpdate,
+    BenefitRealisation,
+    Benefit,
+    Risk,
+    Milestone,
+    Participation,
+    Initiative,
+    ReportingPeriod,
+    Payment,
+    Contribution,
+    FundingAgreement,
+    PartnershipMembership,
+    MeasureReading,
+    Measure,
+    MaturityAssessment,
 ]
 
 
@@ -512,6 +735,14 @@ def demo_data_exists() -> bool:
 
 
 def demo_clear():
+    """Remove earlier demo records and their history. No history is written for the removal itself."""
+    from django.test.utils import override_settings
+
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        _demo_clear()
+
+
+def _demo_clear():
     from initiatives.models import Reminder, Report
 
     Initiative.objects.filter(is_demo=True).update(current_update=None)
@@ -531,7 +762,9 @@ def demo_clear():
 
 def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> dict:
     if getattr(settings, "PRODUCTION", False):
-        raise DemoRefused("seed_demo refuses to run with production settings: demo data must never reach a live portal.")
+        raise DemoRefused(
+            "seed_demo refuses to run with production settings: demo data must never reach a live portal."
+        )
     if scale not in SCALES:
         raise DemoRefused(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
     builder = DemoBuilder(scale=scale, seed=seed, today=today or datetime.date.today())

@@ -12,7 +12,9 @@ class TrackedModel(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     is_demo = models.BooleanField(
-        _("demo record"), default=False, db_index=True,
+        _("demo record"),
+        default=False,
+        db_index=True,
         help_text=_("Made by seed_demo: not real data."),
     )
 
@@ -60,13 +62,21 @@ class User(AbstractUser):
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     is_digital_office_staff = models.BooleanField(_("Digital Office staff"), default=False)
     council = models.ForeignKey(
-        "councils.Council", verbose_name=_("council"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "councils.Council",
+        verbose_name=_("council"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     council_role = models.CharField(_("council role"), max_length=10, choices=CouncilRole.choices, blank=True)
     partner = models.ForeignKey(
-        "councils.PartnerOrganisation", verbose_name=_("partner organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="staff",
+        "councils.PartnerOrganisation",
+        verbose_name=_("partner organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     is_demo = models.BooleanField(_("demo account"), default=False)
 

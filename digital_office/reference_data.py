@@ -47,7 +47,8 @@ def reference_data_load() -> dict:
     counts = {}
     for row in _read_csv("scottish_councils.csv"):
         _upsert(
-            Council, gss_code=row["gss_code"],
+            Council,
+            gss_code=row["gss_code"],
             defaults={
                 "name": row["name"],
                 "short_name": row["short_name"],
@@ -62,7 +63,8 @@ def reference_data_load() -> dict:
 
     for row in _read_csv("council_code_changes.csv"):
         _upsert(
-            CouncilCodeAlias, old_code=row["old_code"],
+            CouncilCodeAlias,
+            old_code=row["old_code"],
             defaults={
                 "council": Council.objects.get(gss_code=row["new_code"]),
                 "replaced_on": datetime.date.fromisoformat(row["replaced_on"]),
@@ -77,7 +79,8 @@ def reference_data_load() -> dict:
     data = json.loads((REFERENCE_DIR / "strategy.json").read_text(encoding="utf-8"))
     facts = data["strategy"]
     strategy = _upsert(
-        Strategy, vision=facts["vision"],
+        Strategy,
+        vision=facts["vision"],
         defaults={
             "title": facts["title"],
             "target_year": facts["target_year"],
@@ -87,12 +90,15 @@ def reference_data_load() -> dict:
     )
     for outcome in data["outcomes"]:
         _upsert(
-            Outcome, strategy=strategy, number=outcome["number"],
+            Outcome,
+            strategy=strategy,
+            number=outcome["number"],
             defaults={"title": outcome["title"], "note": outcome.get("note", "")},
         )
     for order, theme in enumerate(data["themes"], start=1):
         _upsert(
-            Theme, slug=theme["slug"],
+            Theme,
+            slug=theme["slug"],
             defaults={"strategy": strategy, "title": theme["title"], "summary": theme["summary"], "order": order},
         )
     counts["outcomes"] = strategy.outcomes.count()

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from . import views
 
@@ -13,7 +15,7 @@ urlpatterns = [
     path("strategy/", include("strategy.urls")),
     path("api/v1/", include("digital_office.api.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -61,7 +61,16 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
-    list_display = ["initiative", "period", "state", "rag_delivery", "rag_spend", "rag_benefits", "rag_risk", "percent_complete"]
+    list_display = [
+        "initiative",
+        "period",
+        "state",
+        "rag_delivery",
+        "rag_spend",
+        "rag_benefits",
+        "rag_risk",
+        "percent_complete",
+    ]
     list_filter = ["state", "rag_delivery", "rag_spend", "rag_benefits", "rag_risk", "period"]
     search_fields = ["initiative__reference", "initiative__title", "narrative"]
     raw_id_fields = ["initiative", "period"]
@@ -96,7 +105,15 @@ class BenefitRealisationInline(admin.TabularInline):
 
 @admin.register(Benefit)
 class BenefitAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "initiative", "council", "is_cashable", "target_value", "realised_value", "confirmed_by_council"]
+    list_display = [
+        "title",
+        "initiative",
+        "council",
+        "is_cashable",
+        "target_value",
+        "realised_value",
+        "confirmed_by_council",
+    ]
     list_filter = ["is_cashable", "confirmed_by_council"]
     search_fields = ["title", "initiative__reference", "council__name"]
     raw_id_fields = ["initiative"]

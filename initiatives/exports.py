@@ -16,8 +16,10 @@ INITIATIVE_COLUMNS = [
     Column(_("Theme"), lambda i: i.theme.title),
     Column(_("Stage"), lambda i: i.get_stage_display()),
     Column(_("Lead council"), lambda i: i.lead_council.name),
-    Column(_("Participating councils"), lambda i: "; ".join(
-        f"{p.council.name} ({p.get_role_display()})" for p in i.participations.all())),
+    Column(
+        _("Participating councils"),
+        lambda i: "; ".join(f"{p.council.name} ({p.get_role_display()})" for p in i.participations.all()),
+    ),
     Column(_("Outcomes"), lambda i: "; ".join(str(o.number) for o in i.outcomes.all())),
     Column(_("Start date"), lambda i: i.start_date),
     Column(_("Planned end date"), lambda i: i.end_date),

@@ -20,32 +20,55 @@ class InitiativeFilterSet(django_filters.FilterSet):
     outcome = django_filters.ModelChoiceFilter(
         label=_("Outcome"), field_name="outcomes", queryset=Outcome.objects.all(), to_field_name="number"
     )
-    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple)
+    stage = django_filters.MultipleChoiceFilter(
+        label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
+    )
     lead_council = django_filters.ModelChoiceFilter(
         label=_("Lead council"), queryset=Council.objects.all(), to_field_name="gss_code"
     )
     council = django_filters.ModelChoiceFilter(
-        label=_("Participating council"), queryset=Council.objects.all(), to_field_name="gss_code",
+        label=_("Participating council"),
+        queryset=Council.objects.all(),
+        to_field_name="gss_code",
         method="filter_participating",
     )
-    rag_delivery = django_filters.ChoiceFilter(label=_("Delivery"), field_name="current_update__rag_delivery", choices=RAG_CHOICES)
-    rag_spend = django_filters.ChoiceFilter(label=_("Spend"), field_name="current_update__rag_spend", choices=RAG_CHOICES)
-    rag_benefits = django_filters.ChoiceFilter(label=_("Benefits"), field_name="current_update__rag_benefits", choices=RAG_CHOICES)
+    rag_delivery = django_filters.ChoiceFilter(
+        label=_("Delivery"), field_name="current_update__rag_delivery", choices=RAG_CHOICES
+    )
+    rag_spend = django_filters.ChoiceFilter(
+        label=_("Spend"), field_name="current_update__rag_spend", choices=RAG_CHOICES
+    )
+    rag_benefits = django_filters.ChoiceFilter(
+        label=_("Benefits"), field_name="current_update__rag_benefits", choices=RAG_CHOICES
+    )
     rag_risk = django_filters.ChoiceFilter(label=_("Risk"), field_name="current_update__rag_risk", choices=RAG_CHOICES)
     overdue = django_filters.BooleanFilter(
-        label=_("Update overdue"), method="filter_overdue",
+        label=_("Update overdue"),
+        method="filter_overdue",
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
     )
-    updated_since = django_filters.IsoDateTimeFilter(label=_("Changed since"), field_name="updated_at", lookup_expr="gte")
+    updated_since = django_filters.IsoDateTimeFilter(
+        label=_("Changed since"), field_name="updated_at", lookup_expr="gte"
+    )
     ordering = django_filters.OrderingFilter(
         label=_("Sort by"),
         fields=[
-            ("reference", "reference"), ("title", "title"), ("lead_council__name", "lead_council"),
-            ("stage", "stage"), ("budget", "budget"), ("start_date", "start_date"), ("updated_at", "updated_at"),
+            ("reference", "reference"),
+            ("title", "title"),
+            ("lead_council__name", "lead_council"),
+            ("stage", "stage"),
+            ("budget", "budget"),
+            ("start_date", "start_date"),
+            ("updated_at", "updated_at"),
         ],
         field_labels={
-            "reference": _("Reference"), "title": _("Title"), "lead_council__name": _("Lead council"),
-            "stage": _("Stage"), "budget": _("Budget"), "start_date": _("Start date"), "updated_at": _("Last changed"),
+            "reference": _("Reference"),
+            "title": _("Title"),
+            "lead_council__name": _("Lead council"),
+            "stage": _("Stage"),
+            "budget": _("Budget"),
+            "start_date": _("Start date"),
+            "updated_at": _("Last changed"),
         },
     )
 
@@ -75,20 +98,26 @@ def overdue_condition() -> Q:
     if period is None:
         return Q(pk__in=[])
     reported = ProgressUpdate.objects.filter(
-        initiative=OuterRef("pk"), period=period,
+        initiative=OuterRef("pk"),
+        period=period,
         state__in=[ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED],
     )
-    return (
-        Q(stage__in=[Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE], start_date__lte=period.ends_on)
-        & ~Q(Exists(reported))
+    return Q(stage__in=[Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE], start_date__lte=period.ends_on) & ~Q(
+        Exists(reported)
     )
 
 
 class MilestoneFilterSet(django_filters.FilterSet):
     initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
-    due_after = django_filters.DateFilter(field_name="forecast_date", lookup_expr="gte", label=_("Forecast on or after"))
-    due_before = django_filters.DateFilter(field_name="forecast_date", lookup_expr="lte", label=_("Forecast on or before"))
-    completed = django_filters.BooleanFilter(field_name="completed_on", lookup_expr="isnull", exclude=True, label=_("Completed"))
+    due_after = django_filters.DateFilter(
+        field_name="forecast_date", lookup_expr="gte", label=_("Forecast on or after")
+    )
+    due_before = django_filters.DateFilter(
+        field_name="forecast_date", lookup_expr="lte", label=_("Forecast on or before")
+    )
+    completed = django_filters.BooleanFilter(
+        field_name="completed_on", lookup_expr="isnull", exclude=True, label=_("Completed")
+    )
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:

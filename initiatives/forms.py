@@ -22,21 +22,37 @@ class VersionedForm(forms.Form):
 
 class InitiativeForm(VersionedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text=_("What the initiative will change, for whom."))
+    summary = forms.CharField(
+        label=_("Summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What the initiative will change, for whom."),
+    )
     theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), empty_label=_("Choose a theme"))
     outcomes = forms.ModelMultipleChoiceField(
-        label=_("Outcomes it serves"), queryset=Outcome.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Outcomes it serves"),
+        queryset=Outcome.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
-    lead_council = forms.ModelChoiceField(label=_("Lead council"), queryset=Council.objects.all(), empty_label=_("Choose a council"))
+    lead_council = forms.ModelChoiceField(
+        label=_("Lead council"), queryset=Council.objects.all(), empty_label=_("Choose a council")
+    )
     partners = forms.ModelMultipleChoiceField(
-        label=_("Partners"), queryset=PartnerOrganisation.objects.all(), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Partners"),
+        queryset=PartnerOrganisation.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     stage = forms.ChoiceField(label=_("Stage"), choices=Initiative._meta.get_field("stage").choices)
     start_date = forms.DateField(label=_("Start date"), required=False, widget=DateInput)
     end_date = forms.DateField(label=_("Planned end date"), required=False, widget=DateInput)
-    budget = forms.DecimalField(label=_("Budget (£)"), min_value=0, max_digits=14, decimal_places=2,
-                                help_text=_("In pounds, for example 250000"))
+    budget = forms.DecimalField(
+        label=_("Budget (£)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("In pounds, for example 250000"),
+    )
 
     def __init__(self, *args, lead_council_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -52,9 +68,12 @@ class InitiativeForm(VersionedForm):
 
 class JoinForm(forms.Form):
     role = forms.ChoiceField(
-        label=_("How will your council take part?"), widget=forms.RadioSelect,
-        choices=[(Participation.Role.ADOPTER, _("Adopter: we will use what it delivers")),
-                 (Participation.Role.OBSERVER, _("Observer: we want to follow it"))],
+        label=_("How will your council take part?"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Participation.Role.ADOPTER, _("Adopter: we will use what it delivers")),
+            (Participation.Role.OBSERVER, _("Observer: we want to follow it")),
+        ],
     )
 
 
@@ -63,38 +82,73 @@ RAG_FIELD = {"choices": Rag.choices, "widget": forms.RadioSelect}
 
 class ProgressUpdateForm(VersionedForm):
     rag_delivery = forms.ChoiceField(label=_("Delivery"), **RAG_FIELD)
-    delivery_commentary = forms.CharField(label=_("Delivery commentary"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                          help_text=_("Needed when delivery is Amber or Red."))
+    delivery_commentary = forms.CharField(
+        label=_("Delivery commentary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed when delivery is Amber or Red."),
+    )
     rag_spend = forms.ChoiceField(label=_("Spend"), **RAG_FIELD)
-    spend_commentary = forms.CharField(label=_("Spend commentary"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                       help_text=_("Needed when spend is Amber or Red."))
+    spend_commentary = forms.CharField(
+        label=_("Spend commentary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed when spend is Amber or Red."),
+    )
     rag_benefits = forms.ChoiceField(label=_("Benefits"), **RAG_FIELD)
-    benefits_commentary = forms.CharField(label=_("Benefits commentary"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                          help_text=_("Needed when benefits are Amber or Red."))
+    benefits_commentary = forms.CharField(
+        label=_("Benefits commentary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed when benefits are Amber or Red."),
+    )
     rag_risk = forms.ChoiceField(label=_("Risk"), **RAG_FIELD)
-    risk_commentary = forms.CharField(label=_("Risk commentary"), widget=forms.Textarea(attrs={"rows": 3}), required=False,
-                                      help_text=_("Needed when risk is Amber or Red."))
-    percent_complete = forms.IntegerField(label=_("Percent complete"), min_value=0, max_value=100, help_text=_("A whole number from 0 to 100"))
+    risk_commentary = forms.CharField(
+        label=_("Risk commentary"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Needed when risk is Amber or Red."),
+    )
+    percent_complete = forms.IntegerField(
+        label=_("Percent complete"), min_value=0, max_value=100, help_text=_("A whole number from 0 to 100")
+    )
     spend_to_date = forms.DecimalField(label=_("Spend to date (£)"), min_value=0, max_digits=14, decimal_places=2)
-    narrative = forms.CharField(label=_("What happened this period"), widget=forms.Textarea(attrs={"rows": 8}), required=False,
-                                help_text=_("You can use Markdown: **bold**, lists starting with -, and links."))
+    narrative = forms.CharField(
+        label=_("What happened this period"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=_("You can use Markdown: **bold**, lists starting with -, and links."),
+    )
     next_steps = forms.CharField(label=_("Next steps"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def clean(self):
         data = super().clean()
         if self.data.get("action") == "submit":
             for axis in ProgressUpdate.RAG_AXES:
-                if data.get(f"rag_{axis}") in (Rag.AMBER, Rag.RED) and not (data.get(f"{axis}_commentary") or "").strip():
-                    self.add_error(f"{axis}_commentary", _("Explain why %(axis)s is Amber or Red before you submit.") % {
-                        "axis": self.fields[f"rag_{axis}"].label.lower()})
+                if (
+                    data.get(f"rag_{axis}") in (Rag.AMBER, Rag.RED)
+                    and not (data.get(f"{axis}_commentary") or "").strip()
+                ):
+                    self.add_error(
+                        f"{axis}_commentary",
+                        _("Explain why %(axis)s is Amber or Red before you submit.")
+                        % {"axis": self.fields[f"rag_{axis}"].label.lower()},
+                    )
         return data
 
 
 class ReviewForm(VersionedForm):
-    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
-                                 choices=[("approve", _("Approve")), ("return", _("Return to the council"))])
-    review_comment = forms.CharField(label=_("Comment for the council"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
-                                     help_text=_("Needed when you return the update: say what to change."))
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[("approve", _("Approve")), ("return", _("Return to the council"))],
+    )
+    review_comment = forms.CharField(
+        label=_("Comment for the council"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("Needed when you return the update: say what to change."),
+    )
 
     def clean(self):
         data = super().clean()
@@ -120,4 +174,13 @@ class RiskForm(forms.ModelForm):
 class BenefitForm(forms.ModelForm):
     class Meta:
         model = Benefit
-        fields = ["title", "council", "is_cashable", "unit", "baseline_value", "target_value", "realised_value", "confirmed_by_council"]
+        fields = [
+            "title",
+            "council",
+            "is_cashable",
+            "unit",
+            "baseline_value",
+            "target_value",
+            "realised_value",
+            "confirmed_by_council",
+        ]

@@ -41,13 +41,31 @@ class Initiative(TrackedModel):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices, default=Stage.PROPOSED, db_index=True)
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("planned end date"), null=True, blank=True)
-    budget = models.DecimalField(_("budget (£)"), max_digits=14, decimal_places=2, default=Decimal("0"), validators=[MinValueValidator(Decimal("0"))])
-    owner = models.ForeignKey("digital_office.User", verbose_name=_("owner"), null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_initiatives")
+    budget = models.DecimalField(
+        _("budget (£)"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    owner = models.ForeignKey(
+        "digital_office.User",
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_initiatives",
+    )
     # The latest approved update, kept by the approval service so lists filter and sort on status
     # without scanning ~100,000 updates.
     current_update = models.ForeignKey(
-        "ProgressUpdate", verbose_name=_("current status"), null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        "ProgressUpdate",
+        verbose_name=_("current status"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Optimistic locking: a save that started from an older version is refused (no lost edits).
     version = models.PositiveIntegerField(default=1)
@@ -60,7 +78,9 @@ class Initiative(TrackedModel):
         constraints = [
             models.CheckConstraint(
                 name="initiative_ends_after_start",
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 violation_error_message=_("The planned end date cannot come before the start date."),
             ),
         ]
@@ -108,7 +128,9 @@ class ReportingPeriod(TrackedModel):
         verbose_name_plural = _("reporting periods")
         constraints = [
             models.CheckConstraint(name="period_ends_after_start", condition=Q(ends_on__gte=models.F("starts_on"))),
-            models.CheckConstraint(name="period_window_in_order", condition=Q(submission_due_on__gte=models.F("submission_opens_on"))),
+            models.CheckConstraint(
+                name="period_window_in_order", condition=Q(submission_due_on__gte=models.F("submission_opens_on"))
+            ),
         ]
 
     def __str__(self):
@@ -130,7 +152,9 @@ class ProgressUpdate(TrackedModel):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="updates")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="updates")
-    council = models.ForeignKey("councils.Council", verbose_name=_("reporting council"), on_delete=models.PROTECT, related_name="updates")
+    council = models.ForeignKey(
+        "councils.Council", verbose_name=_("reporting council"), on_delete=models.PROTECT, related_name="updates"
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
     rag_delivery = models.CharField(_("delivery"), max_length=5, choices=Rag.choices)
     rag_spend = models.CharField(_("spend"), max_length=5, choices=Rag.choices)
@@ -141,14 +165,22 @@ class ProgressUpdate(TrackedModel):
     benefits_commentary = models.TextField(_("benefits commentary"), blank=True)
     risk_commentary = models.TextField(_("risk commentary"), blank=True)
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), validators=[MaxValueValidator(100)])
-    spend_to_date = models.DecimalField(_("spend to date (£)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+    spend_to_date = models.DecimalField(
+        _("spend to date (£)"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
     narrative = models.TextField(_("narrative"), blank=True, help_text=_("Markdown."))
     next_steps = models.TextField(_("next steps"), blank=True)
-    author = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     review_comment = models.TextField(_("review comment"), blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
@@ -161,7 +193,8 @@ class ProgressUpdate(TrackedModel):
         verbose_name_plural = _("progress updates")
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "period"], name="one_update_per_initiative_per_period",
+                fields=["initiative", "period"],
+                name="one_update_per_initiative_per_period",
                 violation_error_message=_("This initiative already has an update for that period."),
             ),
         ]
@@ -228,7 +261,9 @@ class Risk(TrackedModel):
 
 class Benefit(TrackedModel):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="benefits")
-    council = models.ForeignKey("councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits")
+    council = models.ForeignKey(
+        "councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits"
+    )
     title = models.CharField(_("title"), max_length=200)
     is_cashable = models.BooleanField(_("cashable"), default=False)
     unit = models.CharField(_("unit"), max_length=50, default="£")
@@ -277,9 +312,13 @@ class Report(TrackedModel):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     period = models.ForeignKey(ReportingPeriod, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
-    council = models.ForeignKey("councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    council = models.ForeignKey(
+        "councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -312,5 +351,7 @@ class Reminder(TrackedModel):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "period", "recipient"], name="one_reminder_per_person_per_period"),
+            models.UniqueConstraint(
+                fields=["initiative", "period", "recipient"], name="one_reminder_per_person_per_period"
+            ),
         ]

@@ -21,19 +21,20 @@ def open_period(*, on: datetime.date | None = None):
     """The period updates are being written for now: its window is open, or it is the latest begun."""
     on = on or today()
     return (
-        ReportingPeriod.objects.filter(submission_opens_on__lte=on, submission_due_on__gte=on).order_by("-starts_on").first()
+        ReportingPeriod.objects.filter(submission_opens_on__lte=on, submission_due_on__gte=on)
+        .order_by("-starts_on")
+        .first()
         or ReportingPeriod.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
     )
 
 
 def initiative_list(*, user):
     """The portfolio as every signed-in role may read it, with what a list row shows, in a fixed number of queries."""
-    return (
-        Initiative.objects.select_related("lead_council", "theme", "current_update", "current_update__period")
-        .prefetch_related(
-            Prefetch("participations", queryset=Participation.objects.select_related("council")),
-            "outcomes",
-        )
+    return Initiative.objects.select_related(
+        "lead_council", "theme", "current_update", "current_update__period"
+    ).prefetch_related(
+        Prefetch("participations", queryset=Participation.objects.select_related("council")),
+        "outcomes",
     )
 
 
@@ -48,10 +49,19 @@ def initiative_detail(*, user, reference: str):
 
     initiative = get_object_or_404(
         Initiative.objects.select_related(
-            "lead_council", "theme", "owner", "current_update", "current_update__period", "current_update__reviewed_by",
+            "lead_council",
+            "theme",
+            "owner",
+            "current_update",
+            "current_update__period",
+            "current_update__reviewed_by",
         ).prefetch_related(
-            Prefetch("participations", queryset=Participation.objects.select_related("council").order_by("role", "council__name")),
-            "outcomes", "partners",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("council").order_by("role", "council__name"),
+            ),
+            "outcomes",
+            "partners",
             Prefetch("milestones", queryset=Milestone.objects.order_by("baseline_date", "pk")),
             Prefetch("risks", queryset=Risk.objects.order_by("status", "-likelihood", "-impact", "title")),
             Prefetch("benefits", queryset=Benefit.objects.select_related("council").order_by("title")),
@@ -138,17 +148,29 @@ def my_council(*, user, on: datetime.date | None = None) -> dict:
     ]
     returned = (
         ProgressUpdate.objects.filter(state=ProgressUpdate.State.RETURNED, initiative__participations__council=council)
-        .select_related("initiative", "period", "reviewed_by").distinct().order_by("period__starts_on")
+        .select_related("initiative", "period", "reviewed_by")
+        .distinct()
+        .order_by("period__starts_on")
     )
     milestones = (
         Milestone.objects.filter(
-            initiative__participations__council=council, completed_on__isnull=True,
-            forecast_date__gte=on, forecast_date__lte=on + datetime.timedelta(days=30),
-        ).select_related("initiative").distinct().order_by("forecast_date")
+            initiative__participations__council=council,
+            completed_on__isnull=True,
+            forecast_date__gte=on,
+            forecast_date__lte=on + datetime.timedelta(days=30),
+        )
+        .select_related("initiative")
+        .distinct()
+        .order_by("forecast_date")
     )
     overdue_period = last_closed_period(on=on)
     return {
-        "council": council, "period": period, "due": due, "returned": returned, "milestones": milestones,
-        "initiatives": initiatives, "overdue_period": overdue_period,
+        "council": council,
+        "period": period,
+        "due": due,
+        "returned": returned,
+        "milestones": milestones,
+        "initiatives": initiatives,
+        "overdue_period": overdue_period,
         "can_draft": user.council_role == "editor",
     }

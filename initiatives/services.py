@@ -32,7 +32,11 @@ def _changes_since(instance, version):
         return []
     delta = newest.diff_against(base)
     labels = {f.name: f.verbose_name for f in instance._meta.fields}
-    return [(str(labels.get(change.field, change.field)), change.new) for change in delta.changes if change.field != "version"]
+    return [
+        (str(labels.get(change.field, change.field)), change.new)
+        for change in delta.changes
+        if change.field != "version"
+    ]
 
 
 def _check_version(instance, version):
@@ -49,24 +53,35 @@ def _lock(model, pk):
 
 def next_reference() -> str:
     numbers = [
-        int(ref.split("-")[1]) for ref in Initiative.objects.filter(reference__regex=r"^DO-[0-9]+$").values_list("reference", flat=True)
+        int(ref.split("-")[1])
+        for ref in Initiative.objects.filter(reference__regex=r"^DO-[0-9]+$").values_list("reference", flat=True)
     ]
     return f"DO-{max(numbers, default=0) + 1:04d}"
 
 
 @transaction.atomic
-def initiative_create(*, user, title, summary, theme, lead_council, stage, outcomes=(), partners=(), **fields) -> Initiative:
+def initiative_create(
+    *, user, title, summary, theme, lead_council, stage, outcomes=(), partners=(), **fields
+) -> Initiative:
     if not policies.can_create_initiative(user, lead_council_id=lead_council.pk):
         raise PermissionDenied(_("You may only create initiatives led by your own council."))
     initiative = Initiative(
-        reference=next_reference(), title=title, summary=summary, theme=theme, lead_council=lead_council,
-        stage=stage, owner=user, **fields,
+        reference=next_reference(),
+        title=title,
+        summary=summary,
+        theme=theme,
+        lead_council=lead_council,
+        stage=stage,
+        owner=user,
+        **fields,
     )
     initiative.full_clean()
     initiative.save()
     initiative.outcomes.set(outcomes)
     initiative.partners.set(partners)
-    Participation.objects.create(initiative=initiative, council=lead_council, role=Participation.Role.LEAD, joined_on=timezone.localdate())
+    Participation.objects.create(
+        initiative=initiative, council=lead_council, role=Participation.Role.LEAD, joined_on=timezone.localdate()
+    )
     return initiative
 
 
@@ -88,8 +103,11 @@ def initiative_update(*, user, initiative, version, outcomes=None, partners=None
     initiative.version += 1
     initiative.save()
     if initiative.stage != stage_before:
-        transaction.on_commit(lambda: events.initiative_stage_changed.send(
-            sender=Initiative, initiative_id=initiative.pk, old_stage=stage_before, new_stage=initiative.stage))
+        transaction.on_commit(
+            lambda: events.initiative_stage_changed.send(
+                sender=Initiative, initiative_id=initiative.pk, old_stage=stage_before, new_stage=initiative.stage
+            )
+        )
     if outcomes is not None:
         initiative.outcomes.set(outcomes)
     if partners is not None:
@@ -103,7 +121,9 @@ def participation_join(*, user, initiative, role) -> Participation:
         raise ValidationError({"role": _("Choose adopter or observer.")})
     if not policies.can_join_initiative(user, initiative):
         raise PermissionDenied(_("Only an editor of a council not yet taking part may join this initiative."))
-    participation = Participation(initiative=initiative, council=user.council, role=role, joined_on=timezone.localdate())
+    participation = Participation(
+        initiative=initiative, council=user.council, role=role, joined_on=timezone.localdate()
+    )
     participation.full_clean()
     participation.save()
     Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
@@ -113,9 +133,18 @@ def participation_join(*, user, initiative, role) -> Participation:
 # -- progress updates -------------------------------------------------------------------------
 
 UPDATE_FIELDS = (
-    "rag_delivery", "rag_spend", "rag_benefits", "rag_risk",
-    "delivery_commentary", "spend_commentary", "benefits_commentary", "risk_commentary",
-    "percent_complete", "spend_to_date", "narrative", "next_steps",
+    "rag_delivery",
+    "rag_spend",
+    "rag_benefits",
+    "rag_risk",
+    "delivery_commentary",
+    "spend_commentary",
+    "benefits_commentary",
+    "risk_commentary",
+    "percent_complete",
+    "spend_to_date",
+    "narrative",
+    "next_steps",
 )
 
 
@@ -140,7 +169,10 @@ def update_save_draft(*, user, initiative, period, version=None, **fields) -> Pr
         update = ProgressUpdate(initiative=initiative, period=period, council=council, author=user)
     else:
         if update.state in (ProgressUpdate.State.APPROVED, ProgressUpdate.State.SUBMITTED):
-            raise ValidationError(_("This update is %(state)s and can no longer be edited.") % {"state": update.get_state_display().lower()})
+            raise ValidationError(
+                _("This update is %(state)s and can no longer be edited.")
+                % {"state": update.get_state_display().lower()}
+            )
         _check_version(update, version)
         update.version = update.version + 1
     for name in UPDATE_FIELDS:
@@ -157,7 +189,10 @@ def update_submit(*, user, update, version=None) -> ProgressUpdate:
     if not policies.can_draft_update(user, update.initiative):
         raise PermissionDenied(_("Only editors of a council taking part may submit this initiative's updates."))
     if update.state not in (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED):
-        raise ValidationError(_("Only a draft or returned update can be submitted; this one is %(state)s.") % {"state": update.get_state_display().lower()})
+        raise ValidationError(
+            _("Only a draft or returned update can be submitted; this one is %(state)s.")
+            % {"state": update.get_state_display().lower()}
+        )
     _check_version(update, version)
     update_validate_for_submission(update)
     update.state = ProgressUpdate.State.SUBMITTED
@@ -175,7 +210,10 @@ def update_approve(*, user, update, version=None) -> ProgressUpdate:
     if not policies.can_review_updates(user):
         raise PermissionDenied(_("Only Digital Office staff approve updates."))
     if update.state != ProgressUpdate.State.SUBMITTED:
-        raise ValidationError(_("Only a submitted update can be approved; this one is %(state)s.") % {"state": update.get_state_display().lower()})
+        raise ValidationError(
+            _("Only a submitted update can be approved; this one is %(state)s.")
+            % {"state": update.get_state_display().lower()}
+        )
     _check_version(update, version)
     update.state = ProgressUpdate.State.APPROVED
     update.reviewed_at = timezone.now()
@@ -193,7 +231,10 @@ def update_return(*, user, update, comment, version=None) -> ProgressUpdate:
     if not policies.can_review_updates(user):
         raise PermissionDenied(_("Only Digital Office staff return updates."))
     if update.state != ProgressUpdate.State.SUBMITTED:
-        raise ValidationError(_("Only a submitted update can be returned; this one is %(state)s.") % {"state": update.get_state_display().lower()})
+        raise ValidationError(
+            _("Only a submitted update can be returned; this one is %(state)s.")
+            % {"state": update.get_state_display().lower()}
+        )
     if not comment.strip():
         raise ValidationError({"review_comment": _("Say what the council should change before resubmitting.")})
     _check_version(update, version)
@@ -210,7 +251,9 @@ def _refresh_current_status(initiative_id):
     """The initiative's current status is its latest approved update."""
     latest = (
         ProgressUpdate.objects.filter(initiative_id=initiative_id, state=ProgressUpdate.State.APPROVED)
-        .order_by("-period__starts_on").values_list("pk", flat=True).first()
+        .order_by("-period__starts_on")
+        .values_list("pk", flat=True)
+        .first()
     )
     Initiative.objects.filter(pk=initiative_id).update(current_update_id=latest, updated_at=timezone.now())
 

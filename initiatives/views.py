@@ -45,17 +45,30 @@ def _stale(request, form, stale: services.StaleEdit):
 def initiative_list(request):
     _require_reader(request.user)
     filterset = InitiativeFilterSet(request.GET or None, queryset=selectors.initiative_list(user=request.user))
-    queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.initiative_list(user=request.user)
+    queryset = (
+        filterset.qs if filterset.is_bound and filterset.is_valid() else selectors.initiative_list(user=request.user)
+    )
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
-        return export_response(export, queryset.iterator(chunk_size=500) if export == "csv" else queryset,
-                               INITIATIVE_COLUMNS, "initiatives", _("Initiatives"))
+        return export_response(
+            export,
+            queryset.iterator(chunk_size=500) if export == "csv" else queryset,
+            INITIATIVE_COLUMNS,
+            "initiatives",
+            _("Initiatives"),
+        )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "initiatives/list.html", {
-        "filterset": filterset, "form": filterset.form, "page": page,
-        "can_create": policies.can_create_initiative(request.user),
-        "result_count": page.paginator.count,
-    })
+    return render(
+        request,
+        "initiatives/list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "can_create": policies.can_create_initiative(request.user),
+            "result_count": page.paginator.count,
+        },
+    )
 
 
 def initiative_detail(request, reference):
@@ -63,20 +76,24 @@ def initiative_detail(request, reference):
     initiative, updates = selectors.initiative_detail(user=request.user, reference=reference)
     user = request.user
     period = selectors.open_period()
-    return render(request, "initiatives/detail.html", {
-        "initiative": initiative,
-        "current": initiative.current_update,
-        "trend": selectors.rag_trend(updates),
-        "updates": updates,
-        "history": selectors.change_history(initiative),
-        "open_period": period,
-        "open_update": next((u for u in updates if period and u.period_id == period.pk), None),
-        "can_edit": policies.can_edit_initiative(user, initiative),
-        "can_keep_registers": policies.can_keep_registers(user, initiative),
-        "can_join": policies.can_join_initiative(user, initiative),
-        "can_draft": policies.can_draft_update(user, initiative),
-        "can_review": policies.can_review_updates(user),
-    })
+    return render(
+        request,
+        "initiatives/detail.html",
+        {
+            "initiative": initiative,
+            "current": initiative.current_update,
+            "trend": selectors.rag_trend(updates),
+            "updates": updates,
+            "history": selectors.change_history(initiative),
+            "open_period": period,
+            "open_update": next((u for u in updates if period and u.period_id == period.pk), None),
+            "can_edit": policies.can_edit_initiative(user, initiative),
+            "can_keep_registers": policies.can_keep_registers(user, initiative),
+            "can_join": policies.can_join_initiative(user, initiative),
+            "can_draft": policies.can_draft_update(user, initiative),
+            "can_review": policies.can_review_updates(user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,8 +101,11 @@ def initiative_create(request):
     if not policies.can_create_initiative(request.user):
         raise PermissionDenied
     council = request.user.council
-    form = InitiativeForm(request.POST or None, initial={"lead_council": council, "stage": "proposed"},
-                          lead_council_locked=council is not None)
+    form = InitiativeForm(
+        request.POST or None,
+        initial={"lead_council": council, "stage": "proposed"},
+        lead_council_locked=council is not None,
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -104,15 +124,25 @@ def initiative_edit(request, reference):
     if not policies.can_edit_initiative(request.user, initiative):
         raise PermissionDenied
     initial = {name: getattr(initiative, name) for name in services.INITIATIVE_EDITABLE}
-    initial.update(version=initiative.version, lead_council=initiative.lead_council,
-                   outcomes=initiative.outcomes.all(), partners=initiative.partners.all())
+    initial.update(
+        version=initiative.version,
+        lead_council=initiative.lead_council,
+        outcomes=initiative.outcomes.all(),
+        partners=initiative.partners.all(),
+    )
     form = InitiativeForm(request.POST or None, initial=initial, lead_council_locked=True)
     changes = []
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in services.INITIATIVE_EDITABLE}
         try:
-            services.initiative_update(user=request.user, initiative=initiative, version=form.cleaned_data["version"],
-                                       outcomes=form.cleaned_data["outcomes"], partners=form.cleaned_data["partners"], **data)
+            services.initiative_update(
+                user=request.user,
+                initiative=initiative,
+                version=form.cleaned_data["version"],
+                outcomes=form.cleaned_data["outcomes"],
+                partners=form.cleaned_data["partners"],
+                **data,
+            )
         except services.StaleEdit as stale:
             changes = _stale(request, form, stale)
         except ValidationError as error:
@@ -131,7 +161,9 @@ def initiative_join(request, reference):
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.participation_join(user=request.user, initiative=initiative, role=form.cleaned_data["role"])
-        messages.success(request, _("%(council)s now takes part in %(ref)s.") % {"council": request.user.council, "ref": reference})
+        messages.success(
+            request, _("%(council)s now takes part in %(ref)s.") % {"council": request.user.council, "ref": reference}
+        )
         return redirect("initiatives:detail", reference=reference)
     return render(request, "initiatives/join.html", {"form": form, "initiative": initiative})
 
@@ -145,7 +177,10 @@ def update_edit(request, reference, period_start):
         raise PermissionDenied
     update = ProgressUpdate.objects.filter(initiative=initiative, period=period).first()
     if update and update.state in (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED):
-        messages.info(request, _("This update is %(state)s and can no longer be edited.") % {"state": update.get_state_display().lower()})
+        messages.info(
+            request,
+            _("This update is %(state)s and can no longer be edited.") % {"state": update.get_state_display().lower()},
+        )
         return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
     initial = {"version": update.version} if update else {}
     if update:
@@ -161,10 +196,15 @@ def update_edit(request, reference, period_start):
         data = {name: form.cleaned_data[name] for name in services.UPDATE_FIELDS}
         version = form.cleaned_data["version"]
         try:
-            saved = services.update_save_draft(user=request.user, initiative=initiative, period=period, version=version, **data)
+            saved = services.update_save_draft(
+                user=request.user, initiative=initiative, period=period, version=version, **data
+            )
             if request.POST.get("action") == "submit":
                 services.update_submit(user=request.user, update=saved)
-                messages.success(request, _("Update for %(period)s submitted to the Digital Office for review.") % {"period": period.label})
+                messages.success(
+                    request,
+                    _("Update for %(period)s submitted to the Digital Office for review.") % {"period": period.label},
+                )
             else:
                 messages.success(request, _("Draft saved. Submit it when it is ready."))
                 return redirect("initiatives:update", reference=reference, period_start=period_start)
@@ -174,9 +214,17 @@ def update_edit(request, reference, period_start):
             _apply_errors(form, error)
         else:
             return redirect("initiatives:detail", reference=reference)
-    return render(request, "initiatives/update_form.html", {
-        "form": form, "initiative": initiative, "period": period, "update": update, "changes": changes,
-    })
+    return render(
+        request,
+        "initiatives/update_form.html",
+        {
+            "form": form,
+            "initiative": initiative,
+            "period": period,
+            "update": update,
+            "changes": changes,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,7 +232,10 @@ def update_review(request, pk):
     if not policies.can_review_updates(request.user):
         raise PermissionDenied
     update = get_object_or_404(
-        ProgressUpdate.objects.select_related("initiative", "period", "council", "submitted_by", "initiative__current_update"), pk=pk
+        ProgressUpdate.objects.select_related(
+            "initiative", "period", "council", "submitted_by", "initiative__current_update"
+        ),
+        pk=pk,
     )
     form = ReviewForm(request.POST or None, initial={"version": update.version})
     changes = []
@@ -195,18 +246,30 @@ def update_review(request, pk):
                 services.update_approve(user=request.user, update=update, version=version)
                 messages.success(request, _("Update for %(ref)s approved.") % {"ref": update.initiative.reference})
             else:
-                services.update_return(user=request.user, update=update, version=version, comment=form.cleaned_data["review_comment"])
-                messages.success(request, _("Update for %(ref)s returned to %(council)s.") % {
-                    "ref": update.initiative.reference, "council": update.council})
+                services.update_return(
+                    user=request.user, update=update, version=version, comment=form.cleaned_data["review_comment"]
+                )
+                messages.success(
+                    request,
+                    _("Update for %(ref)s returned to %(council)s.")
+                    % {"ref": update.initiative.reference, "council": update.council},
+                )
         except services.StaleEdit as stale:
             changes = _stale(request, form, stale)
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             return redirect("initiatives:review_queue")
-    return render(request, "initiatives/review.html", {
-        "form": form, "update": update, "previous": update.initiative.current_update, "changes": changes,
-    })
+    return render(
+        request,
+        "initiatives/review.html",
+        {
+            "form": form,
+            "update": update,
+            "previous": update.initiative.current_update,
+            "changes": changes,
+        },
+    )
 
 
 def review_queue(request):
@@ -240,13 +303,19 @@ def register_item_edit(request, reference, kind, pk=None):
     form = form_class(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         try:
-            services.register_item_save(user=request.user, initiative=initiative, kind=kind, instance=item, **form.cleaned_data)
+            services.register_item_save(
+                user=request.user, initiative=initiative, kind=kind, instance=item, **form.cleaned_data
+            )
         except ValidationError as error:
             _apply_errors(form, error)
         else:
             messages.success(request, _("The %(noun)s is saved.") % {"noun": noun})
             return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + f"#{kind}s")
-    return render(request, "initiatives/register_form.html", {"form": form, "initiative": initiative, "item": item, "noun": noun, "kind": kind})
+    return render(
+        request,
+        "initiatives/register_form.html",
+        {"form": form, "initiative": initiative, "item": item, "noun": noun, "kind": kind},
+    )
 
 
 @require_POST

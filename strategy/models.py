@@ -1,6 +1,5 @@
 """The strategy the portfolio serves: outcomes, themes, measures, and digital maturity."""
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,8 +15,12 @@ class Strategy(models.Model):
     approved_by = models.CharField(_("approved by"), max_length=300, blank=True)
     drafted = models.CharField(_("drafted"), max_length=100, blank=True)
     digital_business_level = models.ForeignKey(
-        "MaturityLevel", verbose_name=_("digital business threshold"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "MaturityLevel",
+        verbose_name=_("digital business threshold"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text=_("A council whose overall maturity reaches this level counts as a digital business."),
     )
     history = HistoricalRecords()
@@ -88,7 +91,9 @@ class MeasureReading(TrackedModel):
     """A dated value of a measure, for the whole sector (no council) or for one council."""
 
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="readings")
-    council = models.ForeignKey("councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="measure_readings")
+    council = models.ForeignKey(
+        "councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="measure_readings"
+    )
     taken_on = models.DateField(_("date"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -100,11 +105,13 @@ class MeasureReading(TrackedModel):
         verbose_name_plural = _("measure readings")
         constraints = [
             models.UniqueConstraint(
-                fields=["measure", "council", "taken_on"], name="one_council_reading_per_date",
+                fields=["measure", "council", "taken_on"],
+                name="one_council_reading_per_date",
                 condition=Q(council__isnull=False),
             ),
             models.UniqueConstraint(
-                fields=["measure", "taken_on"], name="one_sector_reading_per_date",
+                fields=["measure", "taken_on"],
+                name="one_sector_reading_per_date",
                 condition=Q(council__isnull=True),
             ),
         ]
@@ -154,7 +161,9 @@ class MaturityAssessment(TrackedModel):
     assessed_on = models.DateField(_("assessed on"))
     overall_level = models.ForeignKey(MaturityLevel, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
-    assessed_by = models.ForeignKey("digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assessed_by = models.ForeignKey(
+        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     history = HistoricalRecords()
 
     class Meta:

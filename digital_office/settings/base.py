@@ -143,6 +143,7 @@ else:
         "data_folder_in": str(CELERY_BROKER_FOLDER / "out"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "out"),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
+        "control_folder": str(CELERY_BROKER_FOLDER / "control"),
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_ALWAYS_EAGER = False

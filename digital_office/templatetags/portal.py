@@ -12,10 +12,10 @@ def markdown(text):
     return mark_safe(render_markdown(text))  # noqa: S308 - nh3 has sanitised it
 
 
-@register.inclusion_tag("includes/rag.html")
+@register.inclusion_tag("includes/rag_tag.html")
 def rag(value, label=""):
     """A RAG rating as text and icon, never colour alone."""
-    return {"value": value, "label": label}
+    return {"rag": value, "label": label}
 
 
 @register.simple_tag(takes_context=True)

@@ -18,8 +18,14 @@ AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 
 
@@ -71,7 +77,10 @@ class Visitor:
             {"rule": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in violations
         ]
-        assert not violations, f"axe found {len(violations)} WCAG violation(s) on {name} ({self.page.url}):\n" + json.dumps(summary, indent=1)
+        assert not violations, (
+            f"axe found {len(violations)} WCAG violation(s) on {name} ({self.page.url}):\n"
+            + json.dumps(summary, indent=1)
+        )
 
     def screenshot(self, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

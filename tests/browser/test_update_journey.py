@@ -19,9 +19,13 @@ def glasgow_initiative_due():
     period = open_period()
     reported = ProgressUpdate.objects.filter(period=period).values("initiative")
     initiative = (
-        Initiative.objects.filter(participations__council__gss_code="S12000049", stage__in=["alpha", "beta", "live", "discovery"])
-        .exclude(participations__council__gss_code="S12000047").exclude(pk__in=reported)
-        .order_by("reference").first()
+        Initiative.objects.filter(
+            participations__council__gss_code="S12000049", stage__in=["alpha", "beta", "live", "discovery"]
+        )
+        .exclude(participations__council__gss_code="S12000047")
+        .exclude(pk__in=reported)
+        .order_by("reference")
+        .first()
     )
     assert initiative is not None, "the demo data should give Glasgow an update to write"
     return initiative, period
@@ -121,7 +125,13 @@ def test_an_update_goes_round_the_review_loop_and_becomes_the_status(visitor):
     csrf = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
     posted = page.request.post(
         visitor.base_url + f"/initiatives/{initiative.reference}/edit/",
-        form={"title": "Taken over by Fife", "summary": "x", "stage": "live", "budget": "1", "csrfmiddlewaretoken": csrf},
+        form={
+            "title": "Taken over by Fife",
+            "summary": "x",
+            "stage": "live",
+            "budget": "1",
+            "csrfmiddlewaretoken": csrf,
+        },
         headers={"X-CSRFToken": csrf, "Referer": visitor.base_url + "/"},
     )
     assert posted.status == 403

@@ -28,7 +28,9 @@ def test_the_login_page_is_open_and_uses_the_design_system(client):
 
 
 @pytest.mark.parametrize(("email", "role", "organisation"), ROLES)
-def test_each_demo_account_signs_in_and_is_greeted_with_organisation_and_role(client, demo_data, demo_password, email, role, organisation):
+def test_each_demo_account_signs_in_and_is_greeted_with_organisation_and_role(
+    client, demo_data, demo_password, email, role, organisation
+):
     response = client.post(reverse("account_login"), {"login": email, "password": demo_password}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("home")
@@ -39,7 +41,9 @@ def test_each_demo_account_signs_in_and_is_greeted_with_organisation_and_role(cl
 
 
 def test_a_wrong_password_is_refused_with_a_message_and_keeps_the_email(client, demo_data):
-    response = client.post(reverse("account_login"), {"login": "cdo@demo.digitaloffice.scot", "password": "not-the-password"})
+    response = client.post(
+        reverse("account_login"), {"login": "cdo@demo.digitaloffice.scot", "password": "not-the-password"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "email address and/or password you specified are not correct" in html
@@ -80,5 +84,16 @@ def test_superusers_can_use_the_admin(client, db):
 
     admin = User.objects.create_superuser(email="root@example.org", password="x" * 20)
     client.force_login(admin)
-    for url in ("/admin/", "/admin/initiatives/initiative/", "/admin/councils/contribution/", "/admin/strategy/maturityassessment/"):
+    for url in (
+        "/admin/",
+        "/admin/initiatives/initiative/",
+        "/admin/councils/contribution/",
+        "/admin/strategy/maturityassessment/",
+    ):
         assert client.get(url).status_code == 200, url
+
+
+def test_anyone_can_switch_the_language_to_gaelic(client):
+    response = client.post("/i18n/setlang/", {"language": "gd", "next": "/accounts/login/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/login/"
+    assert '<html lang="gd"' in response.content.decode()

@@ -24,7 +24,12 @@ def test_the_32_councils_have_exactly_the_gss_codes_of_the_csv():
 
 @pytest.mark.parametrize(
     ("old_code", "name"),
-    [("S12000046", "Glasgow City"), ("S12000015", "Fife"), ("S12000024", "Perth and Kinross"), ("S12000044", "North Lanarkshire")],
+    [
+        ("S12000046", "Glasgow City"),
+        ("S12000015", "Fife"),
+        ("S12000024", "Perth and Kinross"),
+        ("S12000044", "North Lanarkshire"),
+    ],
 )
 def test_an_old_gss_code_resolves_to_the_council_now(old_code, name):
     assert Council.objects.by_code(old_code).get().name == name
@@ -44,9 +49,17 @@ def test_six_outcomes_word_for_word_and_three_themes():
     shipped = json.loads((SHIPPED / "strategy.json").read_text())
     strategy = Strategy.objects.get()
     assert strategy.vision == "All councils will be digital businesses by 2020"
-    assert list(Outcome.objects.values_list("number", "title")) == [(o["number"], o["title"]) for o in shipped["outcomes"]]
-    assert Outcome.objects.get(number=6).title == "Have a workforce equipped and skilled for the digital world we live in"
-    assert list(Theme.objects.values_list("title", flat=True)) == ["Digital Leadership", "Digital Foundations", "Digital Services"]
+    assert list(Outcome.objects.values_list("number", "title")) == [
+        (o["number"], o["title"]) for o in shipped["outcomes"]
+    ]
+    assert (
+        Outcome.objects.get(number=6).title == "Have a workforce equipped and skilled for the digital world we live in"
+    )
+    assert list(Theme.objects.values_list("title", flat=True)) == [
+        "Digital Leadership",
+        "Digital Foundations",
+        "Digital Services",
+    ]
 
 
 def test_loading_twice_leaves_the_same_rows_and_adds_no_history():

@@ -17,17 +17,45 @@ pytestmark = pytest.mark.django_db
 def fingerprint():
     """The demo rows by their natural values: ids and timestamps differ between runs, nothing else may."""
     return {
-        "initiatives": list(Initiative.objects.order_by("reference").values_list(
-            "reference", "title", "lead_council__gss_code", "theme__slug", "stage", "start_date", "budget")),
-        "participations": sorted(Participation.objects.values_list("initiative__reference", "council__gss_code", "role")),
-        "updates": sorted(ProgressUpdate.objects.values_list(
-            "initiative__reference", "period__starts_on", "state", "rag_delivery", "rag_spend", "rag_benefits",
-            "rag_risk", "percent_complete", "spend_to_date", "narrative")),
-        "milestones": sorted(Milestone.objects.values_list("initiative__reference", "title", "baseline_date", "forecast_date")),
-        "contributions": sorted(Contribution.objects.values_list("council__gss_code", "financial_year", "amount_due", "invoice_date")),
-        "payments": sorted(Payment.objects.values_list("contribution__council__gss_code", "contribution__financial_year", "amount", "paid_on")),
-        "memberships": sorted(PartnershipMembership.objects.values_list("council__gss_code", "joined_on", "is_founding_member")),
-        "assessments": sorted(MaturityAssessment.objects.values_list("council__gss_code", "assessed_on", "overall_level__rank")),
+        "initiatives": list(
+            Initiative.objects.order_by("reference").values_list(
+                "reference", "title", "lead_council__gss_code", "theme__slug", "stage", "start_date", "budget"
+            )
+        ),
+        "participations": sorted(
+            Participation.objects.values_list("initiative__reference", "council__gss_code", "role")
+        ),
+        "updates": sorted(
+            ProgressUpdate.objects.values_list(
+                "initiative__reference",
+                "period__starts_on",
+                "state",
+                "rag_delivery",
+                "rag_spend",
+                "rag_benefits",
+                "rag_risk",
+                "percent_complete",
+                "spend_to_date",
+                "narrative",
+            )
+        ),
+        "milestones": sorted(
+            Milestone.objects.values_list("initiative__reference", "title", "baseline_date", "forecast_date")
+        ),
+        "contributions": sorted(
+            Contribution.objects.values_list("council__gss_code", "financial_year", "amount_due", "invoice_date")
+        ),
+        "payments": sorted(
+            Payment.objects.values_list(
+                "contribution__council__gss_code", "contribution__financial_year", "amount", "paid_on"
+            )
+        ),
+        "memberships": sorted(
+            PartnershipMembership.objects.values_list("council__gss_code", "joined_on", "is_founding_member")
+        ),
+        "assessments": sorted(
+            MaturityAssessment.objects.values_list("council__gss_code", "assessed_on", "overall_level__rank")
+        ),
     }
 
 
@@ -66,7 +94,15 @@ def test_if_empty_keeps_existing_demo_data():
 
 def test_every_record_is_marked_as_demo_and_the_accounts_exist(demo_password):
     seed(1)
-    for model in (Initiative, ProgressUpdate, Milestone, Contribution, Payment, PartnershipMembership, MaturityAssessment):
+    for model in (
+        Initiative,
+        ProgressUpdate,
+        Milestone,
+        Contribution,
+        Payment,
+        PartnershipMembership,
+        MaturityAssessment,
+    ):
         assert not model.objects.filter(is_demo=False).exists(), model
     for email, *_ in DEMO_ACCOUNTS:
         user = User.objects.get(email=email)

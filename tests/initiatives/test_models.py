@@ -16,8 +16,9 @@ def test_a_second_update_for_the_same_initiative_and_period_is_refused_by_the_da
 
 def test_the_same_initiative_reports_once_in_each_period():
     first = ProgressUpdateFactory()
-    later = ReportingPeriodFactory(starts_on="2026-11-01", ends_on="2026-11-30",
-                                   submission_opens_on="2026-11-24", submission_due_on="2026-12-10")
+    later = ReportingPeriodFactory(
+        starts_on="2026-11-01", ends_on="2026-11-30", submission_opens_on="2026-11-24", submission_due_on="2026-12-10"
+    )
     ProgressUpdateFactory(initiative=first.initiative, period=later)
     assert first.initiative.updates.count() == 2
 

@@ -15,8 +15,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="small")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--today", type=datetime.date.fromisoformat, default=None,
-                            help="Date the demo data is built around (YYYY-MM-DD); default: today.")
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="Date the demo data is built around (YYYY-MM-DD); default: today.",
+        )
         parser.add_argument("--if-empty", action="store_true", help="Do nothing when demo data is already there.")
 
     def handle(self, *args, scale, seed, today, if_empty, **options):
@@ -29,4 +33,6 @@ class Command(BaseCommand):
         except DemoRefused as refusal:
             raise CommandError(str(refusal)) from refusal
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
-        self.stdout.write(self.style.SUCCESS(f"Demo data ({scale}, seed {seed}) loaded in {time.monotonic() - started:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ({scale}, seed {seed}) loaded in {time.monotonic() - started:.1f} s.")
+        )
