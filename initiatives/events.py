@@ -6,3 +6,5 @@ from django.dispatch import Signal
 update_approved = Signal()
 # initiative_id, old_stage, new_stage
 initiative_stage_changed = Signal()
+# report_id: a report's files are ready to download
+report_ready = Signal()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from councils.models import Council, PartnerOrganisation
 from strategy.models import Outcome, Theme
 
-from .models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Rag, Risk
+from .models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Rag, Report, ReportingPeriod, Risk
 
 
 class DateInput(forms.DateInput):
@@ -184,3 +184,26 @@ class BenefitForm(forms.ModelForm):
             "realised_value",
             "confirmed_by_council",
         ]
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Report"), choices=Report.Kind.choices, widget=forms.RadioSelect)
+    period = forms.ModelChoiceField(
+        label=_("Reporting period"),
+        queryset=ReportingPeriod.objects.order_by("-starts_on"),
+        required=False,
+        empty_label=_("The last closed period"),
+    )
+    council = forms.ModelChoiceField(
+        label=_("Council"),
+        queryset=Council.objects.all(),
+        required=False,
+        empty_label=_("Every council"),
+        help_text=_("Needed for a council summary."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Report.Kind.COUNCIL_SUMMARY and not data.get("council"):
+            self.add_error("council", _("Choose the council the summary is for."))
+        return data

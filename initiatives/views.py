@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,11 +11,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from digital_office.exports import export_response
 
-from . import policies, selectors, services
+from . import policies, reports, selectors, services
 from .exports import INITIATIVE_COLUMNS
 from .filtersets import InitiativeFilterSet
-from .forms import BenefitForm, InitiativeForm, JoinForm, MilestoneForm, ProgressUpdateForm, ReviewForm, RiskForm
-from .models import Benefit, Initiative, Milestone, ProgressUpdate, ReportingPeriod, Risk
+from .forms import (
+    BenefitForm,
+    InitiativeForm,
+    JoinForm,
+    MilestoneForm,
+    ProgressUpdateForm,
+    ReportRequestForm,
+    ReviewForm,
+    RiskForm,
+)
+from .models import Benefit, Initiative, Milestone, ProgressUpdate, Report, ReportingPeriod, Risk
 
 PAGE_SIZE = 25
 
@@ -327,3 +336,26 @@ def register_item_delete(request, reference, kind, pk):
     services.register_item_delete(user=request.user, item=item)
     messages.success(request, _("The %(noun)s is deleted.") % {"noun": noun})
     return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + f"#{kind}s")
+
+
+def report_list(request):
+    _require_reader(request.user)
+    form = ReportRequestForm(request.POST or None) if policies.can_review_updates(request.user) else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            report = reports.report_request(user=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                _("Your %(kind)s is being made. It will be listed as ready here.")
+                % {"kind": report.get_kind_display().lower()},
+            )
+            return redirect("initiatives:reports")
+    page = Paginator(reports.reports_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "initiatives/reports/list.html", {"form": form, "page": page})
+
+
+def report_download(request, pk):
+    report = get_object_or_404(reports.reports_visible_to(request.user), pk=pk, status=Report.Status.READY)
+    return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])

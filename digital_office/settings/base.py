@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
     "councils",
     "strategy",
     "initiatives",
+    "partner_api",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +152,17 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Copied into the database scheduler on start; edit the times in the admin site.
+CELERY_BEAT_SCHEDULE = {
+    "chase-overdue-updates": {
+        "task": "initiatives.tasks.send_overdue_reminders",
+        "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
+    },
+    "monthly-portfolio-report": {
+        "task": "initiatives.tasks.queue_monthly_report",
+        "schedule": crontab(hour=6, minute=0, day_of_month="12"),
+    },
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
