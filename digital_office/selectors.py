@@ -7,14 +7,28 @@ from .roles import Role, identity_of
 
 
 def home_summary(*, user) -> dict:
+    """The dashboard every role lands on: the portfolio at a glance, and what needs this person."""
     from initiatives.models import Initiative, ProgressUpdate
+    from initiatives.selectors import portfolio_dashboard
 
     identity = identity_of(user)
-    summary = {"identity": identity, "initiative_count": Initiative.objects.count()}
+    if identity.role == Role.NONE:
+        return {"identity": identity}
+    dashboard = portfolio_dashboard()
+    summary = {"identity": identity, "initiative_count": dashboard["total"], "dashboard": dashboard}
     if identity.role == Role.DIGITAL_OFFICE:
         summary["awaiting_review_count"] = ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED).count()
     elif identity.role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
-        summary["council_initiative_count"] = Initiative.objects.filter(councils=user.council).distinct().count()
+        summary["council_initiative_count"] = (
+            Initiative.objects.filter(participations__council=user.council).distinct().count()
+        )
+        summary["returned_count"] = (
+            ProgressUpdate.objects.filter(
+                state=ProgressUpdate.State.RETURNED, initiative__participations__council=user.council
+            )
+            .distinct()
+            .count()
+        )
     return summary
 
 

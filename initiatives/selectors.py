@@ -174,3 +174,30 @@ def my_council(*, user, on: datetime.date | None = None) -> dict:
         "overdue_period": overdue_period,
         "can_draft": user.council_role == "editor",
     }
+
+
+def portfolio_dashboard() -> dict:
+    """Counts for the dashboard: initiatives by stage, current RAG on each axis, overdue. Three queries."""
+    from django.db.models import Count, Q
+
+    from .filtersets import overdue_condition
+    from .models import ProgressUpdate, Rag, Stage
+
+    by_stage = dict(Initiative.objects.values_list("stage").annotate(n=Count("pk")).order_by())
+    rag_counts = Initiative.objects.aggregate(
+        **{
+            f"{axis}_{rag}": Count("pk", filter=Q(**{f"current_update__rag_{axis}": rag}))
+            for axis in ProgressUpdate.RAG_AXES
+            for rag in Rag.values
+        }
+    )
+    axis_labels = {f.name: f.verbose_name for f in ProgressUpdate._meta.fields}
+    return {
+        "stages": [(value, label, by_stage.get(value, 0)) for value, label in Stage.choices],
+        "rag_rows": [
+            (axis, axis_labels[f"rag_{axis}"], [(rag, rag_counts[f"{axis}_{rag}"]) for rag in Rag.values])
+            for axis in ProgressUpdate.RAG_AXES
+        ],
+        "overdue_count": Initiative.objects.filter(overdue_condition()).count(),
+        "total": sum(by_stage.values()),
+    }
