@@ -126,20 +126,30 @@ def review_queue():
 
 
 def my_council(*, user, on: datetime.date | None = None) -> dict:
-    """What a council's staff need this period: updates due and returned, milestones due soon, their initiatives."""
+    """What a council's staff need this period: updates due and returned, milestones due soon, and
+    how many initiatives their council leads and joins (listed in full on the filtered portfolio)."""
+    from django.db.models import Count, Q
+
     from .models import Milestone, ProgressUpdate, Stage
 
     on = on or today()
     council = user.council
     period = open_period(on=on)
-    ours = initiative_list(user=user).filter(participations__council=council).distinct().order_by("reference")
-    initiatives = list(ours)
-    live = [i for i in initiatives if i.stage in (Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE)]
+    live = list(
+        Initiative.objects.filter(
+            participations__council=council, stage__in=[Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE]
+        )
+        .only("pk", "reference", "title")
+        .distinct()
+        .order_by("reference")
+    )
     period_updates = {}
     if period:
         period_updates = {
             u.initiative_id: u
-            for u in ProgressUpdate.objects.filter(period=period, initiative__in=[i.pk for i in live])
+            for u in ProgressUpdate.objects.filter(period=period, initiative__in=[i.pk for i in live]).only(
+                "pk", "initiative_id", "state"
+            )
         }
     due = [
         {"initiative": i, "update": period_updates.get(i.pk)}
@@ -163,15 +173,18 @@ def my_council(*, user, on: datetime.date | None = None) -> dict:
         .distinct()
         .order_by("forecast_date")
     )
-    overdue_period = last_closed_period(on=on)
+    roles = Participation.objects.filter(council=council).aggregate(
+        leads=Count("pk", filter=Q(role=Participation.Role.LEAD)),
+        adopts=Count("pk", filter=Q(role=Participation.Role.ADOPTER)),
+        observes=Count("pk", filter=Q(role=Participation.Role.OBSERVER)),
+    )
     return {
         "council": council,
         "period": period,
         "due": due,
         "returned": returned,
         "milestones": milestones,
-        "initiatives": initiatives,
-        "overdue_period": overdue_period,
+        "roles": roles,
         "can_draft": user.council_role == "editor",
     }
 

@@ -284,7 +284,8 @@ def update_review(request, pk):
 def review_queue(request):
     if not policies.can_review_updates(request.user):
         raise PermissionDenied
-    return render(request, "initiatives/review_queue.html", {"updates": selectors.review_queue()})
+    page = Paginator(selectors.review_queue(), 50).get_page(request.GET.get("page"))
+    return render(request, "initiatives/review_queue.html", {"updates": page.object_list, "page": page})
 
 
 def my_council(request):

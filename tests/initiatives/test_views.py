@@ -208,8 +208,12 @@ def test_my_council_and_the_review_queue(client, login_as):
     login_as(GLASGOW)
     page = client.get("/initiatives/my-council/")
     assert page.status_code == 200
-    assert "Glasgow City" in page.content.decode()
-    assert all(i.participations.filter(council__gss_code="S12000049").exists() for i in page.context["initiatives"])
+    html = page.content.decode()
+    assert "Glasgow City" in html
+    assert page.context["roles"]["leads"] == Initiative.objects.filter(lead_council__gss_code="S12000049").count()
+    assert "?lead_council=S12000049" in html
+    due = [item["initiative"] for item in page.context["due"]]
+    assert due and all(i.participations.filter(council__gss_code="S12000049").exists() for i in due)
     login_as(CDO)
     queue = list(client.get("/initiatives/review/").context["updates"])
     assert queue and all(u.state == "submitted" for u in queue)

@@ -1,0 +1,67 @@
+"""Median time and query count of the main pages, in-process (Django test client), on whatever
+database DATABASE_URL names. Intended for the `large` demo data set (DESIGN.md §7):
+
+    createdb do_bench
+    export DATABASE_URL=postgres://postgres@127.0.0.1:5432/do_bench
+    .venv/bin/python manage.py migrate && .venv/bin/python manage.py load_reference_data
+    .venv/bin/python manage.py seed_demo --scale large --seed 1
+    .venv/bin/python bench/pages.py --runs 7
+
+Prints one line per page: median and min wall time over the runs, and the query count.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# Test settings: plain static storage (no collectstatic needed), no debug overhead.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digital_office.settings.test")
+
+
+def main():
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    from digital_office.models import User
+    from initiatives.models import Initiative
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    setup_test_environment()
+
+    busiest = max(Initiative.objects.order_by("reference")[:50], key=lambda i: i.updates.count())
+    pages = {
+        "cdo@demo.digitaloffice.scot": [
+            "/", "/initiatives/", "/initiatives/?rag_delivery=red&ordering=-budget", "/initiatives/?overdue=true",
+            f"/initiatives/{busiest.reference}/", "/initiatives/review/",
+        ],
+        "editor@glasgow.demo.digitaloffice.scot": ["/initiatives/my-council/"],
+    }
+    print(f"initiatives: {Initiative.objects.count()}, busiest page {busiest.reference} with {busiest.updates.count()} updates")
+    print(f"{'page':<60} {'median ms':>10} {'min ms':>8} {'queries':>8}")
+    for email, urls in pages.items():
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        for url in urls:
+            times, queries = [], 0
+            for _ in range(args.runs):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+                queries = len(captured)
+            print(f"{url:<60} {statistics.median(times):>10.1f} {min(times):>8.1f} {queries:>8}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,142 @@
+"""Partner API: the portfolio (scope initiatives:read) and reports (scope reports:read)."""
+
+import mimetypes
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
+
+from digital_office.api.views import ApiReadOnlyViewSet
+from partner_api import selectors
+from partner_api.scopes import INITIATIVES_READ, REPORTS_READ
+
+from ..filtersets import (
+    BenefitFilterSet,
+    InitiativeFilterSet,
+    MilestoneFilterSet,
+    ProgressUpdateFilterSet,
+    ReportFilterSet,
+    RiskFilterSet,
+)
+from ..models import Report
+from .serializers import (
+    BenefitSerializer,
+    InitiativeSerializer,
+    MilestoneSerializer,
+    ProgressUpdateSerializer,
+    ReportSerializer,
+    RiskSerializer,
+)
+
+REPORT_FILE_TYPES = [
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "text/csv",
+    "application/octet-stream",
+]
+
+
+class InitiativeViewSet(ApiReadOnlyViewSet):
+    """Initiatives with their participating councils and roles, partners and current status (the latest
+    approved progress update). Found by reference, e.g. DO-0042."""
+
+    required_scope = INITIATIVES_READ
+    serializer_class = InitiativeSerializer
+    filterset_class = InitiativeFilterSet
+    ordering_fields = ["updated_at", "reference", "id"]
+    lookup_field = "reference"
+    lookup_value_regex = "[^/]+"
+    csv_name = "initiatives"
+
+    def get_queryset(self):
+        return selectors.api_initiatives(caller=self.request.user)
+
+
+class MilestoneViewSet(ApiReadOnlyViewSet):
+    """Milestones with baseline and forecast dates, so slippage shows."""
+
+    required_scope = INITIATIVES_READ
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilterSet
+    csv_name = "milestones"
+
+    def get_queryset(self):
+        return selectors.api_milestones(caller=self.request.user)
+
+
+class ProgressUpdateViewSet(ApiReadOnlyViewSet):
+    """Approved progress updates only: drafts, submitted and returned updates are never served."""
+
+    required_scope = INITIATIVES_READ
+    serializer_class = ProgressUpdateSerializer
+    filterset_class = ProgressUpdateFilterSet
+    csv_name = "updates"
+
+    def get_queryset(self):
+        return selectors.api_updates(caller=self.request.user)
+
+
+class RiskViewSet(ApiReadOnlyViewSet):
+    """Risks of each initiative (likelihood × impact)."""
+
+    required_scope = INITIATIVES_READ
+    serializer_class = RiskSerializer
+    filterset_class = RiskFilterSet
+    csv_name = "risks"
+
+    def get_queryset(self):
+        return selectors.api_risks(caller=self.request.user)
+
+
+class BenefitViewSet(ApiReadOnlyViewSet):
+    """Benefits of each initiative, per council where they are a council's."""
+
+    required_scope = INITIATIVES_READ
+    serializer_class = BenefitSerializer
+    filterset_class = BenefitFilterSet
+    csv_name = "benefits"
+
+    def get_queryset(self):
+        return selectors.api_benefits(caller=self.request.user)
+
+
+class ReportViewSet(ApiReadOnlyViewSet):
+    """Reports made by the Digital Office (monthly portfolio report, board pack, council summary): their
+    status and, once ready, their file."""
+
+    required_scope = REPORTS_READ
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilterSet
+    ordering_fields = ["updated_at", "created_at", "id"]
+    csv_name = "reports"
+
+    def get_queryset(self):
+        return selectors.api_reports(caller=self.request.user)
+
+    def perform_content_negotiation(self, request, force=False):
+        if self.action == "file":
+            # The file is sent as it is; only errors are rendered, as JSON.
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
+    @extend_schema(
+        summary="Download a report's file",
+        filters=False,
+        responses={
+            **{(200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description="The report file.")
+               for media_type in REPORT_FILE_TYPES},
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="file", url_name="file", pagination_class=None, filter_backends=[])
+    def file(self, request, pk=None):
+        report = get_object_or_404(self.get_queryset(), pk=pk, status=Report.Status.READY)
+        if not report.file or not report.file.storage.exists(report.file.name):
+            raise Http404
+        name = report.file.name.rsplit("/", 1)[-1]
+        content_type = mimetypes.guess_type(name)[0]
+        if content_type not in REPORT_FILE_TYPES:
+            content_type = "application/octet-stream"
+        return FileResponse(report.file.open("rb"), as_attachment=True, filename=name, content_type=content_type)
