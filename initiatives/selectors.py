@@ -92,7 +92,22 @@ def change_history(initiative, *, limit=50):
         (Risk.history.filter(initiative_id=initiative.pk), "risk"),
         (Benefit.history.filter(initiative_id=initiative.pk), "benefit"),
     ]
+    from councils.models import PartnerOrganisation
+    from strategy.models import Outcome
+
     ignored = {"updated_at", "version", "current_update"}
+    # Many-to-many changes are stored as lists of through rows; show the names instead.
+    names = {
+        "outcomes": ("outcome", {o.pk: str(o) for o in Outcome.objects.all()}),
+        "partners": ("partnerorganisation", {p.pk: p.name for p in PartnerOrganisation.objects.all()}),
+    }
+
+    def shown(field, value):
+        if field in names and isinstance(value, list):
+            key, lookup = names[field]
+            return "; ".join(lookup.get(row.get(key), "?") for row in value) or "–"
+        return value
+
     entries = []
     for queryset, kind in sources:
         records = list(queryset.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
@@ -106,7 +121,12 @@ def change_history(initiative, *, limit=50):
             if record.history_type == "~":
                 if record.previous_version is None:
                     continue
-                changes = [c for c in record.diff_against(record.previous_version).changes if c.field not in ignored]
+                labels = {f.name: str(f.verbose_name) for f in record.instance_type._meta.fields}
+                changes = [
+                    {"field": labels.get(c.field, c.field), "old": shown(c.field, c.old), "new": shown(c.field, c.new)}
+                    for c in record.diff_against(record.previous_version).changes
+                    if c.field not in ignored
+                ]
                 if not changes:
                     continue
             entries.append({"kind": kind, "record": record, "changes": changes})

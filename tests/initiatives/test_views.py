@@ -251,3 +251,24 @@ def test_pages_cost_the_same_queries_with_10_and_500_initiatives(client, db, url
     _portfolio(490)
     assert Initiative.objects.count() == 500
     assert _queries(client, path) == small
+
+
+def test_the_change_history_shows_who_changed_what_before_and_after(client, login_as):
+    initiative = glasgow_led()
+    outcomes_before = "; ".join(str(o) for o in initiative.outcomes.order_by("pk"))
+    login_as(CDO)
+    form = {
+        "title": initiative.title,
+        "summary": initiative.summary,
+        "theme": initiative.theme_id,
+        "stage": "beta",
+        "budget": "123456",
+        "version": initiative.version,
+    }
+    assert client.post(f"/initiatives/{initiative.reference}/edit/", form).status_code == 302
+    history = client.get(f"/initiatives/{initiative.reference}/").context["history"]
+    changes = [(c["field"], str(c["old"]), str(c["new"])) for entry in history[:2] for c in entry["changes"]]
+    assert all(entry["record"].history_user.email == CDO for entry in history[:2])
+    assert ("stage", initiative.stage, "beta") in changes
+    assert any(field == "budget (£)" and new == "123456.00" for field, _old, new in changes)
+    assert ("outcomes", outcomes_before, "–") in changes  # the form posted no outcome
