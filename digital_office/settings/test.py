@@ -16,3 +16,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 ACCOUNT_RATE_LIMITS = False
 ALLOWED_HOSTS = ["*"]
+# Static files come from the finders in tests: nothing is collected.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
