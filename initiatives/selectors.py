@@ -28,10 +28,21 @@ def open_period(*, on: datetime.date | None = None):
     )
 
 
+def with_overdue_flag(queryset):
+    """Annotate `update_overdue`: live, and nothing submitted for the last period whose window closed."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    from .filtersets import overdue_condition
+
+    return queryset.annotate(
+        update_overdue=Case(When(overdue_condition(), then=Value(True)), default=Value(False), output_field=BooleanField())
+    )
+
+
 def initiative_list(*, user):
     """The portfolio as every signed-in role may read it, with what a list row shows, in a fixed number of queries."""
-    return Initiative.objects.select_related(
-        "lead_council", "theme", "current_update", "current_update__period"
+    return with_overdue_flag(
+        Initiative.objects.select_related("lead_council", "theme", "current_update", "current_update__period")
     ).prefetch_related(
         Prefetch("participations", queryset=Participation.objects.select_related("council")),
         "outcomes",
@@ -48,14 +59,16 @@ def initiative_detail(*, user, reference: str):
     from .models import Benefit, Milestone, ProgressUpdate, Risk
 
     initiative = get_object_or_404(
-        Initiative.objects.select_related(
+        with_overdue_flag(Initiative.objects)
+        .select_related(
             "lead_council",
             "theme",
             "owner",
             "current_update",
             "current_update__period",
             "current_update__reviewed_by",
-        ).prefetch_related(
+        )
+        .prefetch_related(
             Prefetch(
                 "participations",
                 queryset=Participation.objects.select_related("council").order_by("role", "council__name"),

@@ -195,7 +195,10 @@ def test_rag_and_overdue_filters(client, login_as):
     assert all(i.current_update.rag_risk == "red" for i in red)
     overdue = list(client.get("/initiatives/?overdue=true").context["page"].paginator.object_list)
     assert overdue, "the demo data has late updates"
-    assert all(i.stage in ("discovery", "alpha", "beta", "live") for i in overdue)
+    assert all(i.stage in ("discovery", "alpha", "beta", "live") and i.update_overdue for i in overdue)
+    assert "Update overdue" in client.get("/initiatives/?overdue=true").content.decode()
+    on_time = client.get("/initiatives/?overdue=false").context["page"].paginator.object_list
+    assert not any(i.update_overdue for i in on_time)
 
 
 def test_a_bad_filter_value_is_explained(client, login_as):
