@@ -17,7 +17,9 @@ class CouncilFilterSet(django_filters.FilterSet):
         from django.db.models import Q
 
         value = value.strip()
-        return queryset.filter(Q(name__icontains=value) | Q(gss_code__iexact=value) | Q(code_aliases__old_code__iexact=value)).distinct()
+        return queryset.filter(
+            Q(name__icontains=value) | Q(gss_code__iexact=value) | Q(code_aliases__old_code__iexact=value)
+        ).distinct()
 
 
 class PartnerOrganisationFilterSet(django_filters.FilterSet):
