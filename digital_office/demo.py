@@ -510,7 +510,7 @@ class DemoBuilder:
                 stage=stage,
                 start_date=start,
                 end_date=_add_months(start, rng.randint(12, 48)),
-                budget=_money(rng.randrange(20_000, 2_000_000, 5_000)),
+                budget=_money(rng.randrange(20_000, 400_000, 5_000)),
                 owner=rng.choice(owners),
                 is_demo=True,
             )
