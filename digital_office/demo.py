@@ -44,6 +44,7 @@ from strategy.models import (
     Measure,
     MeasureReading,
     Outcome,
+    Strategy,
     Theme,
 )
 
@@ -431,6 +432,9 @@ class DemoBuilder:
         levels = list(MaturityLevel.objects.order_by("rank"))
         if not dimensions or not levels:
             return
+        # The office sets its own "digital business" threshold; until it has, the demo picks the
+        # second-highest level so the sector view has something to count.
+        Strategy.objects.filter(digital_business_level__isnull=True).update(digital_business_level=levels[-2])
         assessments, scores = [], []
         for council in self.councils:
             start = self.rng.randint(0, 1)
