@@ -41,12 +41,17 @@ def main():
     busiest = max(Initiative.objects.order_by("reference")[:50], key=lambda i: i.updates.count())
     pages = {
         "cdo@demo.digitaloffice.scot": [
-            "/", "/initiatives/", "/initiatives/?rag_delivery=red&ordering=-budget", "/initiatives/?overdue=true",
-            f"/initiatives/{busiest.reference}/", "/initiatives/review/",
+            "/",
+            "/initiatives/",
+            "/initiatives/?rag_delivery=red&ordering=-budget",
+            "/initiatives/?overdue=true",
+            f"/initiatives/{busiest.reference}/",
+            "/initiatives/review/",
         ],
         "editor@glasgow.demo.digitaloffice.scot": ["/initiatives/my-council/"],
     }
-    print(f"initiatives: {Initiative.objects.count()}, busiest page {busiest.reference} with {busiest.updates.count()} updates")
+    updates = busiest.updates.count()
+    print(f"initiatives: {Initiative.objects.count()}, busiest page {busiest.reference} with {updates} updates")
     print(f"{'page':<60} {'median ms':>10} {'min ms':>8} {'queries':>8}")
     for email, urls in pages.items():
         client = Client()

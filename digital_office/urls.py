@@ -14,6 +14,7 @@ urlpatterns = [
     path("funding/", include("councils.urls")),
     path("strategy/", include("strategy.urls")),
     path("api/v1/", include("digital_office.api.urls")),
+    path("api-keys/", include("partner_api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

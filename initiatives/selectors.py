@@ -35,7 +35,9 @@ def with_overdue_flag(queryset):
     from .filtersets import overdue_condition
 
     return queryset.annotate(
-        update_overdue=Case(When(overdue_condition(), then=Value(True)), default=Value(False), output_field=BooleanField())
+        update_overdue=Case(
+            When(overdue_condition(), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
     )
 
 

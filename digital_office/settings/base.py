@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "digital_office",
     "councils",
@@ -165,13 +166,54 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # The partner API (docs/api.md): digital_office/api/ holds what every endpoint shares.
+    "DEFAULT_SCHEMA_CLASS": "digital_office.api.schema.PortalAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["digital_office.api.filters.ApiFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "digital_office.api.authentication.PartnerKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "digital_office.api.throttling.PartnerKeyThrottle",
+        "digital_office.api.throttling.PortalUserThrottle",
+    ],
+    # Per key (a key's own rate_limit overrides it) and per signed-in user.
+    "DEFAULT_THROTTLE_RATES": {
+        "partner_key": env("API_KEY_RATE", default="600/min"),
+        "portal_user": env("API_USER_RATE", default="1200/min"),
+    },
+    "EXCEPTION_HANDLER": "digital_office.api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Digital Office for Scottish Local Government: partner API",
+    "DESCRIPTION": (
+        "Read the collaborative portfolio of Scotland's councils: councils, partners, strategy, initiatives, "
+        "milestones, approved progress updates, risks, benefits, reports and (scope `funding:read`) funding "
+        "contributions. Authenticate with `Authorization: Api-Key PREFIX.SECRET`. Lists are keyset-paginated, "
+        "filterable, available as CSV (`?format=csv`) and support incremental sync with `updated_since`: "
+        "see the partner guide (docs/api.md)."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RagEnum": "initiatives.models.Rag",
+        "StageEnum": "initiatives.models.Stage",
+        "WebhookEventEnum": "partner_api.models.WebhookEvent",
+    },
+    # Swagger UI and Redoc served from the drf-spectacular-sidecar package: no CDN needed.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,135 @@
+"""The portal's FilterSets, served as API query parameters, read strictly.
+
+A parameter the API cannot read is a 400 that names it: django-filter's own form errors, plus the cases
+its forms let through quietly (a boolean that is neither true nor false, a fraction for a whole number).
+Sorting is the paginator's `ordering`, so a FilterSet's own OrderingFilter is left out of the API.
+"""
+
+import copy
+import datetime
+import re
+
+import django_filters
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+
+_API_FILTERSETS = {}
+INTEGER = re.compile(r"^-?[0-9]+$")
+EARLIEST = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(9999, 12, 30, tzinfo=datetime.UTC)
+
+
+def api_filterset(filterset_class, sync_field="updated_at"):
+    """The FilterSet without its OrderingFilter (the API sorts with `ordering`, see pagination), and with
+    `updated_since` reading the view's sync field (e.g. `changed_at`, which counts embedded children too)."""
+    cache_key = (filterset_class, sync_field)
+    if cache_key not in _API_FILTERSETS:
+        api_class = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
+        filters = {
+            name: f for name, f in filterset_class.base_filters.items()
+            if not isinstance(f, django_filters.OrderingFilter)
+        }
+        if sync_field and sync_field != "updated_at" and "updated_since" in filters:
+            original = filters["updated_since"]
+            filters["updated_since"] = django_filters.IsoDateTimeFilter(
+                field_name=sync_field, lookup_expr="gte", label=original.label,
+            )
+        if "updated_since" in filters:
+            filters["updated_since"] = f = copy.deepcopy(filters["updated_since"])
+            f.extra["help_text"] = _(
+                "Only rows changed at or after this time (ISO 8601). For incremental sync: pass the "
+                "`next_updated_since` of your previous sync."
+            )
+        api_class.base_filters = filters
+        _API_FILTERSETS[cache_key] = api_class
+    return _API_FILTERSETS[cache_key]
+
+
+def model_field_of(model, path: str):
+    field = None
+    for part in path.split("__"):
+        try:
+            field = model._meta.get_field(part)
+        except Exception:
+            return None
+        model = field.related_model if field.is_relation else None
+        if model is None:
+            break
+    return field
+
+
+def is_integer_filter(filter_field, model) -> bool:
+    if not isinstance(filter_field, django_filters.NumberFilter) or not filter_field.field_name:
+        return False
+    field = model_field_of(model, filter_field.field_name)
+    return isinstance(field, (models.IntegerField, models.AutoField)) and not field.is_relation
+
+
+def normalised_datetime(value: str) -> str | None:
+    """An ISO 8601 time as UTC text, clamped to the years a database stores; None if it is not one."""
+    try:
+        parsed = parse_datetime(value.strip().replace("z", "Z").replace("t", "T"))
+    except ValueError:
+        return None
+    if parsed is None:
+        return None
+    if timezone.is_naive(parsed):
+        try:
+            parsed = timezone.make_aware(parsed)
+        except (OverflowError, ValueError):
+            parsed = parsed.replace(tzinfo=datetime.UTC)
+    try:
+        in_utc = parsed.astimezone(datetime.UTC)
+    except (OverflowError, ValueError):
+        in_utc = EARLIEST if parsed.year < 5000 else LATEST
+    in_utc = min(max(in_utc, EARLIEST), LATEST)
+    return in_utc.isoformat()
+
+
+class ApiFilterBackend(DjangoFilterBackend):
+    def get_filterset_class(self, view, queryset=None):
+        filterset_class = super().get_filterset_class(view, queryset)
+        sync_field = getattr(view, "ordering_aliases", {}).get("updated_at", "updated_at")
+        return api_filterset(filterset_class, sync_field) if filterset_class else None
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        filterset_class = self.get_filterset_class(view, queryset)
+        kwargs["data"] = self.cleaned_data(request.query_params, filterset_class, queryset.model)
+        return kwargs
+
+    def cleaned_data(self, params, filterset_class, model):
+        data = params.copy()
+        errors = {}
+        for name in list(data.keys()):
+            values = [value.replace("\x00", "") for value in data.getlist(name)]
+            data.setlist(name, values)
+        for name, filter_field in filterset_class.base_filters.items():
+            if name not in data:
+                continue
+            value = data.get(name)
+            if value == "":
+                if type(filter_field) is not django_filters.CharFilter:
+                    errors[name] = [_("Give a value, or leave the parameter out.")]
+                continue
+            if isinstance(filter_field, django_filters.BooleanFilter):
+                if value.lower() not in ("true", "false"):
+                    errors[name] = [_("Use true or false.")]
+                else:
+                    data[name] = value.lower()
+            elif is_integer_filter(filter_field, model):
+                if not INTEGER.match(value.strip()):
+                    errors[name] = [_("Give a whole number.")]
+            elif isinstance(filter_field, django_filters.IsoDateTimeFilter):
+                normalised = normalised_datetime(value)
+                if normalised is None:
+                    errors[name] = [_("Give a date and time in ISO 8601, for example 2026-11-27T09:30:00Z.")]
+                else:
+                    data[name] = normalised
+        if errors:
+            raise exceptions.ValidationError(errors)
+        return data

@@ -1,0 +1,35 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from councils.models import PartnerOrganisation
+
+from .models import WebhookEvent
+from .scopes import SCOPE_CHOICES
+
+
+class KeyForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=PartnerOrganisation.objects.all())
+    name = forms.CharField(
+        label=_("Name"), max_length=50, help_text=_("To recognise the key by, e.g. “Data warehouse 2026”."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"), choices=SCOPE_CHOICES, widget=forms.CheckboxSelectMultiple,
+        help_text=_("What the key may read. Give only what the partner needs."),
+    )
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The last day the key works (UK time). Leave empty for no expiry."),
+    )
+    rate_limit = forms.CharField(
+        label=_("Rate limit"), required=False, max_length=20,
+        help_text=_("For example 1200/min. Leave empty for the default rate."),
+    )
+
+
+class WebhookForm(forms.Form):
+    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=PartnerOrganisation.objects.all())
+    url = forms.URLField(label=_("Address (https://)"), max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple,
+    )
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)

@@ -1,0 +1,174 @@
+"""Partner API keys, the log of requests made with them, and partners' webhooks with their deliveries."""
+
+import datetime
+import re
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
+
+from .scopes import SCOPES, validate_scopes
+
+RATE_PATTERN = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
+
+
+def validate_rate(value):
+    if value and not RATE_PATTERN.match(value):
+        raise ValidationError(_("Write a rate as a number of requests per period, for example 600/min or 10000/day."))
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A key of the form PREFIX.SECRET: only its prefix and a hash of the whole key are stored."""
+
+    partner = models.ForeignKey(
+        "councils.PartnerOrganisation", verbose_name=_("partner organisation"),
+        on_delete=models.PROTECT, related_name="api_keys",
+    )
+    scopes = models.JSONField(_("scopes"), default=list, validators=[validate_scopes])
+    rate_limit = models.CharField(
+        _("rate limit"), max_length=20, blank=True, validators=[validate_rate],
+        help_text=_("For example 600/min. Blank: the default rate."),
+    )
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def expires_on(self):
+        """The last day the key works (UK time), or None."""
+        if self.expiry_date is None:
+            return None
+        return (timezone.localtime(self.expiry_date) - datetime.timedelta(microseconds=1)).date()
+
+    @property
+    def is_usable(self):
+        return not self.revoked and not self.has_expired
+
+    @property
+    def state_label(self):
+        if self.revoked:
+            return _("Revoked")
+        if self.has_expired:
+            return _("Expired")
+        return _("Active")
+
+    def scope_labels(self):
+        return [(scope, SCOPES.get(scope, scope)) for scope in self.scopes]
+
+
+class APIRequestLog(models.Model):
+    """One row per API request that carried a key (good or bad): kept cheap, a single INSERT."""
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    key = models.ForeignKey(PartnerAPIKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests")
+    key_prefix = models.CharField(_("key prefix"), max_length=16, db_index=True)
+    partner = models.ForeignKey(
+        "councils.PartnerOrganisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    query = models.CharField(_("query string"), max_length=1000, blank=True)
+    status = models.PositiveSmallIntegerField(_("status"))
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("API request")
+        verbose_name_plural = _("API requests")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.key_prefix} {self.method} {self.path} {self.status}"
+
+
+class WebhookEvent(models.TextChoices):
+    UPDATE_APPROVED = "update.approved", _("Progress update approved")
+    INITIATIVE_STAGE_CHANGED = "initiative.stage_changed", _("Initiative stage changed")
+    REPORT_READY = "report.ready", _("Report ready")
+
+
+def validate_events(value):
+    known = set(WebhookEvent.values)
+    if not isinstance(value, list) or not value or any(event not in known for event in value):
+        raise ValidationError(_("Choose one or more of: %(events)s.") % {"events": ", ".join(WebhookEvent.values)})
+
+
+# The shape of an address; services.validate_webhook_url adds the rules (https only, public internet only).
+WEBHOOK_URL_PATTERN = (
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?$"
+)
+
+
+def validate_webhook_url_shape(value):
+    if not re.match(WEBHOOK_URL_PATTERN, value or ""):
+        raise ValidationError(_("Give an address such as https://hooks.example.org/digital-office."))
+
+
+class WebhookEndpoint(models.Model):
+    """A partner's HTTPS address that receives signed event notifications."""
+
+    partner = models.ForeignKey(
+        "councils.PartnerOrganisation", verbose_name=_("partner organisation"),
+        on_delete=models.CASCADE, related_name="webhook_endpoints",
+    )
+    url = models.CharField(_("URL"), max_length=500, validators=[validate_webhook_url_shape])
+    # Kept in clear: signing needs it. Shown once when made.
+    secret = models.CharField(_("signing secret"), max_length=100, editable=False)
+    events = models.JSONField(_("events"), default=list, validators=[validate_events])
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+    )
+
+    class Meta:
+        ordering = ["partner__name", "url"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self):
+        return f"{self.partner}: {self.url}"
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RETRYING = "retrying", _("Retrying")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(_("event"), max_length=40, choices=WebhookEvent.choices)
+    # The same across redeliveries of one event, so receivers can ignore a repeat.
+    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, db_index=True)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    response_code = models.PositiveSmallIntegerField(_("last response code"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    redelivery_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="redeliveries",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+
+    def __str__(self):
+        return f"{self.event} → {self.endpoint.url} ({self.get_status_display()})"

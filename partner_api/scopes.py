@@ -1,0 +1,40 @@
+"""The fixed set of scopes a partner API key can carry (docs/api.md lists what each opens)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+COUNCILS_READ = "councils:read"
+STRATEGY_READ = "strategy:read"
+INITIATIVES_READ = "initiatives:read"
+REPORTS_READ = "reports:read"
+FUNDING_READ = "funding:read"
+WEBHOOKS_MANAGE = "webhooks:manage"
+
+SCOPES = {
+    COUNCILS_READ: _("Councils and partner organisations"),
+    STRATEGY_READ: _("Themes, outcomes, measures and their readings"),
+    INITIATIVES_READ: _("Initiatives, milestones, approved progress updates, risks and benefits"),
+    REPORTS_READ: _("Reports and their files"),
+    FUNDING_READ: _("Funding contributions of every council"),
+    WEBHOOKS_MANAGE: _("Register and remove the partner's own webhooks"),
+}
+SCOPE_CHOICES = list(SCOPES.items())
+READ_SCOPES = (COUNCILS_READ, STRATEGY_READ, INITIATIVES_READ, REPORTS_READ, FUNDING_READ)
+
+
+def parse_scopes(text: str) -> list[str]:
+    """`a,b` from the command line into a sorted list without repeats; unknown names are refused."""
+    scopes = sorted({part.strip() for part in text.split(",") if part.strip()})
+    validate_scopes(scopes)
+    return scopes
+
+
+def validate_scopes(value):
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Give at least one scope."))
+    unknown = [scope for scope in value if scope not in SCOPES]
+    if unknown:
+        raise ValidationError(
+            _("Unknown scope %(unknown)s; choose from %(known)s.")
+            % {"unknown": ", ".join(map(str, unknown)), "known": ", ".join(SCOPES)}
+        )

@@ -1,0 +1,20 @@
+"""Celery jobs of the partner API: webhook deliveries, with retries and exponential backoff."""
+
+from celery import shared_task
+
+from . import services
+from .models import WebhookDelivery
+
+
+@shared_task(bind=True, max_retries=None, acks_late=True)
+def deliver_webhook(self, delivery_id):
+    """Idempotent: a delivery already delivered (or given up) is not sent again.
+
+    The number of attempts is the delivery's own count (services.WEBHOOK_MAX_ATTEMPTS), so a
+    redelivered message after a worker crash cannot make it try for ever.
+    """
+    delivery = services.webhook_delivery_attempt(delivery_id=delivery_id)
+    if delivery is not None and delivery.status == WebhookDelivery.Status.RETRYING:
+        # throw=False: schedule the retry and end this run quietly (eagerly, in tests, the retry runs now).
+        return self.retry(countdown=services.backoff_seconds(delivery.attempts), throw=False)
+    return delivery.status if delivery is not None else None

@@ -1,0 +1,114 @@
+"""The partner access page: keys, webhooks, deliveries and recent API requests (Digital Office staff only)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import policies, selectors, services
+from .forms import KeyForm, WebhookForm
+from .models import PartnerAPIKey, WebhookDelivery, WebhookEndpoint
+
+
+def _require_manager(user):
+    if not policies.can_manage_partner_access(user):
+        raise PermissionDenied(_("Only Digital Office staff manage partner API keys."))
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        names = {"expiry_date": "expires_on"}
+        for field, errors in error.error_dict.items():
+            field = names.get(field, field)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _page(request, *, key_form=None, webhook_form=None, created_key=None, created_webhook=None, status=200):
+    return render(request, "partner_api/keys.html", {
+        "keys": selectors.key_list(),
+        "endpoints": selectors.webhook_endpoint_list(),
+        "deliveries": selectors.webhook_delivery_list(),
+        "requests": selectors.recent_requests(),
+        "key_form": key_form or KeyForm(),
+        "webhook_form": webhook_form or WebhookForm(),
+        "created_key": created_key,
+        "created_webhook": created_webhook,
+    }, status=status)
+
+
+def keys(request):
+    _require_manager(request.user)
+    return _page(request)
+
+
+@require_POST
+def key_create(request):
+    _require_manager(request.user)
+    form = KeyForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            key, text = services.key_create(
+                user=request.user, partner=data["partner"], name=data["name"], scopes=data["scopes"],
+                expires_on=data["expires_on"], rate_limit=data["rate_limit"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            # Shown in this response only: never stored, never redirected through the session.
+            return _page(request, created_key={"key": key, "text": text})
+    return _page(request, key_form=form, status=400)
+
+
+@require_POST
+def key_revoke(request, prefix):
+    _require_manager(request.user)
+    key = get_object_or_404(PartnerAPIKey, prefix=prefix)
+    services.key_revoke(user=request.user, key=key)
+    messages.success(request, _("Key %(prefix)s is revoked: it no longer works.") % {"prefix": key.prefix})
+    return redirect("partner_keys")
+
+
+@require_POST
+def webhook_create(request):
+    _require_manager(request.user)
+    form = WebhookForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            endpoint, secret = services.webhook_endpoint_create(
+                user=request.user, partner=data["partner"], url=data["url"], events=data["events"],
+                description=data["description"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error("url", str(error))
+        else:
+            return _page(request, created_webhook={"endpoint": endpoint, "secret": secret})
+    return _page(request, webhook_form=form, status=400)
+
+
+@require_POST
+def webhook_toggle(request, pk):
+    _require_manager(request.user)
+    endpoint = get_object_or_404(WebhookEndpoint, pk=pk)
+    services.webhook_endpoint_set_active(user=request.user, endpoint=endpoint, active=not endpoint.is_active)
+    messages.success(request, _("Webhook %(url)s is now %(state)s.") % {
+        "url": endpoint.url, "state": _("active") if endpoint.is_active else _("paused"),
+    })
+    return redirect("partner_keys")
+
+
+@require_POST
+def delivery_redeliver(request, pk):
+    _require_manager(request.user)
+    delivery = get_object_or_404(WebhookDelivery, pk=pk)
+    again = services.webhook_delivery_redeliver(user=request.user, delivery=delivery)
+    messages.success(request, _("Event %(event)s is queued again (delivery %(id)s).") % {
+        "event": delivery.event, "id": again.pk,
+    })
+    return redirect("partner_keys")

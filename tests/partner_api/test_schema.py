@@ -1,0 +1,73 @@
+"""The OpenAPI schema, and schemathesis against it in-process: every check on every operation."""
+
+import pytest
+import schemathesis
+import yaml
+from django.core import signals
+from django.core.files.base import ContentFile
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.pytest import from_fixture
+
+from initiatives.models import Report
+from partner_api.scopes import SCOPES
+
+
+@pytest.fixture
+def wsgi_app():
+    """The real WSGI application, without the per-request connection closing that would end the test's transaction."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_key(demo_data, make_key):
+    _key, text = make_key(SCOPES, rate_limit="100000/min")
+    report = Report.objects.create(kind=Report.Kind.PORTFOLIO, status=Report.Status.READY)
+    report.file.save("portfolio.pdf", ContentFile(b"%PDF-1.4\n% test\n"), save=True)
+    return text
+
+
+@pytest.fixture
+def api_schema(wsgi_app, api_key):
+    return schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app)
+
+
+schema = from_fixture("api_schema")
+
+
+@schema.parametrize()
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+def test_api_conforms_to_its_schema(case, api_key):
+    case.call_and_validate(headers={"Authorization": f"Api-Key {api_key}"})
+
+
+def test_schema_and_docs_need_no_login(client, db):
+    response = client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    document = yaml.safe_load(response.content)
+    assert document["openapi"].startswith("3.")
+    scheme = document["components"]["securitySchemes"]["PartnerKey"]
+    assert scheme == {**scheme, "type": "apiKey", "in": "header", "name": "Authorization"}
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content
+    assert b"cdn" not in docs.content.lower()
+
+
+def test_schema_names_scopes_filters_and_errors(client, db):
+    document = yaml.safe_load(client.get("/api/v1/schema/").content)
+    paths = document["paths"]
+    initiatives = paths["/api/v1/initiatives/"]["get"]
+    assert initiatives["x-required-scope"] == "initiatives:read"
+    names = {p["name"] for p in initiatives["parameters"]}
+    expected = {"stage", "theme", "lead_council", "council", "q", "updated_since", "cursor", "page_size", "ordering"}
+    assert expected <= names
+    assert {"400", "401", "403", "404", "429"} <= set(initiatives["responses"])
+    assert paths["/api/v1/contributions/"]["get"]["x-required-scope"] == "funding:read"
+    assert not [path for path in paths if "maturity" in path]
+    assert "text/csv" in initiatives["responses"]["200"]["content"]
