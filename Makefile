@@ -88,7 +88,7 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
 messages: $(RUN_STAMP)
-	$(MANAGE) makemessages -l gd --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*' --ignore='var/*'
+	$(MANAGE) makemessages -l gd --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*' --ignore='var/*' --ignore='tests/*' --ignore='test-artifacts/*'
 
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache .hypothesis test-artifacts var/test-media
