@@ -99,7 +99,7 @@ def report_content(report: Report) -> dict:
 def report_generate(*, report_id: int) -> Report:
     """Make the report's PDF. Idempotent: a report already ready is left as it is."""
     with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("council", "period").get(pk=report_id)
+        report = Report.objects.select_for_update(of=("self",)).select_related("council", "period").get(pk=report_id)
         if report.status == Report.Status.READY:
             return report
         report.status = Report.Status.RUNNING
