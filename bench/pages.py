@@ -47,6 +47,11 @@ def main():
             "/initiatives/?overdue=true",
             f"/initiatives/{busiest.reference}/",
             "/initiatives/review/",
+            "/funding/",
+            "/strategy/",
+            "/strategy/coverage/",
+            "/strategy/maturity/sector/",
+            "/api/v1/initiatives/?page_size=500",
         ],
         "editor@glasgow.demo.digitaloffice.scot": ["/initiatives/my-council/"],
     }
