@@ -28,6 +28,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from . import policies
 from .models import Contribution, Council, FundingAgreement, Payment, financial_year_label
@@ -97,7 +98,10 @@ def contributions_with_figures(queryset=None, *, on: datetime.date | None = None
     queryset = Contribution.objects.all() if queryset is None else queryset
     paid = (
         Payment.objects.filter(contribution=OuterRef("pk"), paid_on__lte=on)
-        .order_by().values("contribution").annotate(total=Sum("amount")).values("total")
+        .order_by()
+        .values("contribution")
+        .annotate(total=Sum("amount"))
+        .values("total")
     )
     return queryset.annotate(
         paid=Pounds(Coalesce(Subquery(paid, output_field=MONEY), Value(ZERO, output_field=MONEY), output_field=MONEY)),
@@ -255,10 +259,17 @@ def committed_budgets(agreements) -> dict[int, Decimal]:
     if not agreements:
         return {}
     sums = {
-        f"a{agreement.pk}": Coalesce(Sum("budget", filter=Q(
-            start_date__lte=agreement.period_end,
-        ) & (Q(end_date__isnull=True) | Q(end_date__gte=agreement.period_start))), Value(ZERO, output_field=MONEY),
-            output_field=MONEY)
+        f"a{agreement.pk}": Coalesce(
+            Sum(
+                "budget",
+                filter=Q(
+                    start_date__lte=agreement.period_end,
+                )
+                & (Q(end_date__isnull=True) | Q(end_date__gte=agreement.period_start)),
+            ),
+            Value(ZERO, output_field=MONEY),
+            output_field=MONEY,
+        )
         for agreement in agreements
     }
     totals = Initiative.objects.exclude(stage=Stage.PROPOSED).filter(start_date__isnull=False).aggregate(**sums)
@@ -311,8 +322,11 @@ def year_ledger(*, user, year: int, on: datetime.date | None = None) -> dict:
     if not rows and agreement is None:
         raise Http404
     return {
-        "year": year, "year_label": financial_year_label(year), "agreement": agreement,
-        "rows": rows, "figures": figures_of(rows),
+        "year": year,
+        "year_label": financial_year_label(year),
+        "agreement": agreement,
+        "rows": rows,
+        "figures": figures_of(rows),
     }
 
 
@@ -322,8 +336,7 @@ def council_ledger(*, user, slug: str, on: datetime.date | None = None) -> dict:
     if not policies.can_read_council_funding(user, council.pk):
         raise Http404
     rows = list(
-        ledger_rows(visible_contributions(user=user).filter(council=council), on=on)
-        .prefetch_related("payments")
+        ledger_rows(visible_contributions(user=user).filter(council=council), on=on).prefetch_related("payments")
     )
     return {"council": council, "rows": rows, "figures": figures_of(rows)}
 
@@ -332,15 +345,17 @@ def contribution_detail(*, user, pk: int, on: datetime.date | None = None):
     """One contribution the person may read, with its payments; a 404 otherwise."""
     return get_object_or_404(
         contributions_with_figures(visible_contributions(user=user), on=on)
-        .select_related("council", "agreement").prefetch_related("payments"),
+        .select_related("council", "agreement")
+        .prefetch_related("payments"),
         pk=pk,
     )
 
 
 def payment_detail(*, user, pk: int):
     return get_object_or_404(
-        Payment.objects.select_related("contribution__council", "contribution__agreement")
-        .filter(contribution__in=visible_contributions(user=user)),
+        Payment.objects.select_related("contribution__council", "contribution__agreement").filter(
+            contribution__in=visible_contributions(user=user)
+        ),
         pk=pk,
     )
 
@@ -364,13 +379,6 @@ HISTORY_FIELDS = {
 }
 
 
-@dataclass
-class Change:
-    field: str
-    old: object
-    new: object
-
-
 def display_value(name, value):
     """A value as the history shows it: pounds and pence, dates in words, years as 2017/18."""
     if value in (None, ""):
@@ -385,36 +393,27 @@ def display_value(name, value):
 
 
 def contribution_history(contribution, *, limit: int = 100) -> list[dict]:
-    """Who changed the contribution and its payments, when, with each value before and after; newest first.
+    """Who changed the contribution and its payments, when, with each value before and after; newest first."""
+    from digital_office.history import HistorySource, change_history
 
-    Two queries however long the history: records are paired with the previous version of the same
-    object in memory.
-    """
-    sources = [
-        ("contribution", Contribution, Contribution.history.filter(id=contribution.pk)),
-        ("payment", Payment, Payment.history.filter(contribution_id=contribution.pk)),
-    ]
-    entries = []
-    for kind, model, queryset in sources:
-        labels = {name: str(model._meta.get_field(name).verbose_name) for name in HISTORY_FIELDS[kind]}
-        records = list(queryset.select_related("history_user").order_by("history_date", "history_id"))
-        previous = {}
-        for record in records:
-            before = previous.get(record.id)
-            changes = []
-            for name in HISTORY_FIELDS[kind]:
-                old = display_value(name, getattr(before, name)) if before is not None else None
-                new = display_value(name, getattr(record, name)) if record.history_type != "-" else None
-                if record.history_type == "-":
-                    old = display_value(name, getattr(record, name))
-                if old != new:
-                    changes.append(Change(labels[name], old, new))
-            previous[record.id] = record
-            if record.history_type == "~" and not changes:
-                continue
-            entries.append({"kind": kind, "record": record, "changes": changes})
-    entries.sort(key=lambda entry: entry["record"].history_date, reverse=True)
-    return entries[:limit]
+    return change_history(
+        [
+            HistorySource(
+                "contribution",
+                Contribution.history.filter(id=contribution.pk),
+                lambda record: _("the contribution"),
+                fields=HISTORY_FIELDS["contribution"],
+            ),
+            HistorySource(
+                "payment",
+                Payment.history.filter(contribution_id=contribution.pk),
+                lambda record: _("a payment"),
+                fields=HISTORY_FIELDS["payment"],
+            ),
+        ],
+        display=display_value,
+        limit=limit,
+    )
 
 
 # -- import templates ---------------------------------------------------------------------------
@@ -434,10 +433,13 @@ def member_councils(years) -> dict[int, list]:
             members[year] = councils
             continue
         start, end = datetime.date(year, 4, 1), datetime.date(year + 1, 3, 31)
-        members[year] = list({
-            m.council_id: m.council for m in memberships
-            if m.joined_on <= end and (m.left_on is None or m.left_on >= start)
-        }.values())
+        members[year] = list(
+            {
+                m.council_id: m.council
+                for m in memberships
+                if m.joined_on <= end and (m.left_on is None or m.left_on >= start)
+            }.values()
+        )
     return members
 
 
@@ -450,15 +452,19 @@ def import_template_rows(*, user, agreement, kind: str) -> list[dict]:
     """
     _require_all(user)
     recorded = {
-        (c.council_id, c.financial_year): c
-        for c in ledger_rows(Contribution.objects.filter(agreement=agreement))
+        (c.council_id, c.financial_year): c for c in ledger_rows(Contribution.objects.filter(agreement=agreement))
     }
     rows = []
     if kind == "payments":
         for contribution in recorded.values():
             if contribution.outstanding > 0:
-                rows.append({"council": contribution.council.name, "gss_code": contribution.council.gss_code,
-                             "financial_year": contribution.financial_year_label})
+                rows.append(
+                    {
+                        "council": contribution.council.name,
+                        "gss_code": contribution.council.gss_code,
+                        "financial_year": contribution.financial_year_label,
+                    }
+                )
         return rows
     years = range(agreement.first_year, agreement.last_year + 1)
     members = member_councils(years)
@@ -469,7 +475,11 @@ def import_template_rows(*, user, agreement, kind: str) -> list[dict]:
             contribution = recorded.get((council.pk, year))
             row = {"council": council.name, "gss_code": council.gss_code, "financial_year": financial_year_label(year)}
             if contribution:
-                row.update(amount_due=contribution.amount_due, due_date=contribution.due_date,
-                           invoice_number=contribution.invoice_number, invoice_date=contribution.invoice_date)
+                row.update(
+                    amount_due=contribution.amount_due,
+                    due_date=contribution.due_date,
+                    invoice_number=contribution.invoice_number,
+                    invoice_date=contribution.invoice_date,
+                )
             rows.append(row)
     return rows

@@ -99,54 +99,47 @@ def rag_trend(updates, *, periods=TREND_PERIODS):
 
 def change_history(initiative, *, limit=50):
     """Who changed what on the initiative and its registers, when, with the values before and after."""
+    from django.utils.translation import gettext as _
+
+    from councils.models import Council, PartnerOrganisation
+    from digital_office.history import HistorySource
+    from digital_office.history import change_history as history_of
+    from strategy.models import Outcome, Theme
+
     from .models import Benefit, Milestone, Risk
 
-    sources = [
-        (Initiative.history.filter(id=initiative.pk), "initiative"),
-        (Milestone.history.filter(initiative_id=initiative.pk), "milestone"),
-        (Risk.history.filter(initiative_id=initiative.pk), "risk"),
-        (Benefit.history.filter(initiative_id=initiative.pk), "benefit"),
-    ]
-    from councils.models import PartnerOrganisation
-    from strategy.models import Outcome
-
-    ignored = {"updated_at", "version", "current_update"}
-    # Many-to-many changes are stored as lists of through rows; show the names instead.
+    # Foreign keys are stored as ids and many-to-many changes as lists of through rows: show names.
     names = {
-        "outcomes": ("outcome", {o.pk: str(o) for o in Outcome.objects.all()}),
-        "partners": ("partnerorganisation", {p.pk: p.name for p in PartnerOrganisation.objects.all()}),
+        "theme": dict(Theme.objects.values_list("pk", "title")),
+        "lead_council": dict(Council.objects.values_list("pk", "name")),
+        "council": dict(Council.objects.values_list("pk", "name")),
+        "outcomes": {o.pk: str(o) for o in Outcome.objects.all()},
+        "partners": dict(PartnerOrganisation.objects.values_list("pk", "name")),
     }
+    through_key = {"outcomes": "outcome", "partners": "partnerorganisation"}
 
-    def shown(field, value):
-        if field in names and isinstance(value, list):
-            key, lookup = names[field]
-            return "; ".join(lookup.get(row.get(key), "?") for row in value) or "–"
+    def display(field, value):
+        if field in through_key and isinstance(value, list):
+            return "; ".join(names[field].get(row.get(through_key[field]), "?") for row in value) or "–"
+        if field in names and value is not None:
+            return names[field].get(value, value)
         return value
 
-    entries = []
-    for queryset, kind in sources:
-        records = list(queryset.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-        # Pair each record with the next older one of the same object, in memory (no query per row).
-        older = {}
-        for record in reversed(records):
-            record.previous_version = older.get(record.id)
-            older[record.id] = record
-        for record in records[:limit]:
-            changes = []
-            if record.history_type == "~":
-                if record.previous_version is None:
-                    continue
-                labels = {f.name: str(f.verbose_name) for f in record.instance_type._meta.fields}
-                changes = [
-                    {"field": labels.get(c.field, c.field), "old": shown(c.field, c.old), "new": shown(c.field, c.new)}
-                    for c in record.diff_against(record.previous_version).changes
-                    if c.field not in ignored
-                ]
-                if not changes:
-                    continue
-            entries.append({"kind": kind, "record": record, "changes": changes})
-    entries.sort(key=lambda entry: entry["record"].history_date, reverse=True)
-    return entries[:limit]
+    def titled(noun):
+        return lambda record: _("the %(noun)s “%(title)s”") % {"noun": noun, "title": record.title}
+
+    return history_of(
+        [
+            HistorySource(
+                "initiative", Initiative.history.filter(id=initiative.pk), lambda record: _("the initiative")
+            ),
+            HistorySource("milestone", Milestone.history.filter(initiative_id=initiative.pk), titled(_("milestone"))),
+            HistorySource("risk", Risk.history.filter(initiative_id=initiative.pk), titled(_("risk"))),
+            HistorySource("benefit", Benefit.history.filter(initiative_id=initiative.pk), titled(_("benefit"))),
+        ],
+        display=display,
+        limit=limit,
+    )
 
 
 def review_queue():

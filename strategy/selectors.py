@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from councils.models import Council
+from digital_office.history import IGNORED, HistorySource, change_history
 from initiatives.models import Initiative, ProgressUpdate, Rag, Stage
 
 from . import policies
@@ -133,7 +134,9 @@ def outcome_rollups(*, strategy: Strategy, with_initiatives=True, with_measures=
     for outcome in outcomes:
         row = rows.get(outcome.pk, {})
         rollups[outcome.pk] = OutcomeRollup(
-            outcome=outcome, total=row.get("total", 0), live=row.get("live", 0),
+            outcome=outcome,
+            total=row.get("total", 0),
+            live=row.get("live", 0),
             stages=[(stage.value, stage.label, row.get(f"stage_{stage.value}", 0)) for stage in Stage],
             rag=_rag_counts(row),
         )
@@ -188,13 +191,22 @@ def outcome_coverage(*, strategy: Strategy) -> dict:
         row_cells = []
         for theme in themes:
             data = cells.get((outcome.pk, theme.pk), {})
-            row_cells.append(CoverageCell(
-                theme=theme, total=data.get("total", 0), live=data.get("live", 0), rag=_rag_counts(data)[0],
-            ))
-        rows.append(CoverageRow(
-            outcome=outcome, cells=row_cells,
-            total=sum(cell.total for cell in row_cells), live=sum(cell.live for cell in row_cells),
-        ))
+            row_cells.append(
+                CoverageCell(
+                    theme=theme,
+                    total=data.get("total", 0),
+                    live=data.get("live", 0),
+                    rag=_rag_counts(data)[0],
+                )
+            )
+        rows.append(
+            CoverageRow(
+                outcome=outcome,
+                cells=row_cells,
+                total=sum(cell.total for cell in row_cells),
+                live=sum(cell.live for cell in row_cells),
+            )
+        )
     return {
         "themes": themes,
         "rows": rows,
@@ -245,18 +257,25 @@ def measure_chart(measure: Measure, readings: list[MeasureReading]) -> dict:
     label_of = dict(zip(days, labels, strict=True))
     sector = {reading.taken_on: reading.value for reading in readings if reading.council_id is None}
     target_label = _("Target: %(target)s by %(date)s") % {
-        "target": in_unit(measure.target, measure.unit), "date": label_of[measure.target_date]}
+        "target": in_unit(measure.target, measure.unit),
+        "date": label_of[measure.target_date],
+    }
     return {
         "type": "line",
         "labels": labels,
         "datasets": [
-            {"label": str(_("Sector-wide")), "style": "series",
-             "data": [_chart_number(sector.get(day)) for day in days]},
             {
-                "label": str(_("Council readings")), "style": "points",
+                "label": str(_("Sector-wide")),
+                "style": "series",
+                "data": [_chart_number(sector.get(day)) for day in days],
+            },
+            {
+                "label": str(_("Council readings")),
+                "style": "points",
                 "data": [
                     {"x": label_of[r.taken_on], "y": float(r.value), "name": r.council.name}
-                    for r in readings if r.council_id is not None
+                    for r in readings
+                    if r.council_id is not None
                 ],
             },
             {"label": str(target_label), "style": "target", "data": [float(measure.target)] * len(days)},
@@ -270,7 +289,8 @@ def measure_detail(*, user, pk: int) -> dict:
     require_strategy_reader(user)
     measure = get_object_or_404(Measure.objects.select_related("outcome"), pk=pk)
     readings = list(
-        MeasureReading.objects.filter(measure=measure).select_related("council")
+        MeasureReading.objects.filter(measure=measure)
+        .select_related("council")
         .order_by("taken_on", F("council__name").asc(nulls_first=True))
     )
     latest_sector = next((r for r in reversed(readings) if r.council_id is None), None)
@@ -284,45 +304,9 @@ def measure_detail(*, user, pk: int) -> dict:
     }
 
 
-def _changes(record, ignored, names=None):
-    """What changed between a history record and the one before it, as (label, before, after)."""
-    names = names or {}
-    labels = {f.name: f.verbose_name for f in record.instance_type._meta.fields}
-    changes = []
-    for change in record.diff_against(record.previous_version).changes:
-        if change.field in ignored:
-            continue
-        lookup = names.get(change.field, {})
-        changes.append((
-            str(labels.get(change.field, change.field)).capitalize(),
-            lookup.get(change.old, change.old), lookup.get(change.new, change.new),
-        ))
-    return changes
-
-
-def _history(sources, *, ignored=("updated_at", "created_at", "is_demo"), names=None, limit=HISTORY_LIMIT):
-    """Who changed which record, when, with the values before and after; a fixed number of queries.
-
-    `sources` is a list of (history queryset, describe(record) -> str).
-    """
-    entries = []
-    for queryset, describe in sources:
-        records = list(queryset.select_related("history_user").order_by("-history_date", "-history_id")[: limit * 2])
-        older = {}
-        for record in reversed(records):  # oldest first: pair each with the previous one of the same object
-            record.previous_version = older.get(record.id)
-            older[record.id] = record
-        for record in records:
-            changes = []
-            if record.history_type == "~":
-                if record.previous_version is None:
-                    continue
-                changes = _changes(record, ignored, names)
-                if not changes:
-                    continue
-            entries.append({"record": record, "subject": describe(record), "changes": changes})
-    entries.sort(key=lambda entry: entry["record"].history_date, reverse=True)
-    return entries[:limit]
+def _named(names):
+    """display() for change_history: ids of related rows shown by name."""
+    return lambda field, value: names.get(field, {}).get(value, value) if value is not None else None
 
 
 def measure_history(measure: Measure) -> list:
@@ -333,12 +317,13 @@ def measure_history(measure: Measure) -> list:
         where = councils.get(record.council_id) or _("sector-wide")
         return _("reading of %(date)s (%(where)s)") % {"date": date_format(record.taken_on, "j M Y"), "where": where}
 
-    return _history(
+    return change_history(
         [
-            (Measure.history.filter(id=measure.pk), lambda record: _("the measure")),
-            (MeasureReading.history.filter(measure_id=measure.pk), reading),
+            HistorySource("measure", Measure.history.filter(id=measure.pk), lambda record: _("the measure")),
+            HistorySource("reading", MeasureReading.history.filter(measure_id=measure.pk), reading),
         ],
-        names={"council": councils, "outcome": outcomes},
+        display=_named({"council": councils, "outcome": outcomes}),
+        limit=HISTORY_LIMIT,
     )
 
 
@@ -400,7 +385,8 @@ def maturity_assessment_get(*, user, pk: int):
     """One assessment with its scores; a 404 for someone who may not see it (another council's)."""
     require_maturity_reader(user)
     return get_object_or_404(
-        maturity_assessments_visible_to(user).select_related("council", "overall_level", "assessed_by")
+        maturity_assessments_visible_to(user)
+        .select_related("council", "overall_level", "assessed_by")
         .prefetch_related(Prefetch("scores", queryset=MaturityScore.objects.select_related("dimension", "level"))),
         pk=pk,
     )
@@ -420,20 +406,36 @@ def maturity_assessment_detail(*, user, pk: int) -> dict:
 def maturity_assessment_history(assessment) -> list:
     levels = {level.pk: str(level) for level in MaturityLevel.objects.all()}
     dimensions = dict(MaturityDimension.objects.values_list("pk", "name"))
-    return _history(
+    ignored = IGNORED | {"assessed_by", "assessment", "dimension"}
+    return change_history(
         [
-            (MaturityAssessment.history.filter(id=assessment.pk), lambda record: _("the assessment")),
-            (MaturityScore.history.filter(assessment_id=assessment.pk),
-             lambda record: _("the level for %(dimension)s") % {"dimension": dimensions.get(record.dimension_id, "?")}),
+            HistorySource(
+                "assessment",
+                MaturityAssessment.history.filter(id=assessment.pk),
+                lambda record: _("the assessment"),
+                ignored=ignored,
+            ),
+            HistorySource(
+                "score",
+                MaturityScore.history.filter(assessment_id=assessment.pk),
+                lambda record: (
+                    _("the level for %(dimension)s") % {"dimension": dimensions.get(record.dimension_id, "?")}
+                ),
+                ignored=ignored,
+            ),
         ],
-        ignored=("updated_at", "created_at", "is_demo", "assessed_by", "assessment", "dimension"),
-        names={"overall_level": levels, "level": levels},
+        display=_named({"overall_level": levels, "level": levels}),
+        limit=HISTORY_LIMIT,
     )
 
 
 def maturity_level_axis(levels) -> dict:
-    return {"min": 1, "max": max([level.rank for level in levels], default=1), "stepSize": 1,
-            "tickLabels": {str(level.rank): level.name for level in levels}}
+    return {
+        "min": 1,
+        "max": max([level.rank for level in levels], default=1),
+        "stepSize": 1,
+        "tickLabels": {str(level.rank): level.name for level in levels},
+    }
 
 
 def maturity_council_progress(*, user, slug: str) -> dict:
@@ -441,7 +443,9 @@ def maturity_council_progress(*, user, slug: str) -> dict:
     require_maturity_reader(user)
     council = get_object_or_404(maturity_councils_visible_to(user), slug=slug)
     assessments = list(
-        maturity_assessments_visible_to(user).filter(council=council).select_related("overall_level")
+        maturity_assessments_visible_to(user)
+        .filter(council=council)
+        .select_related("overall_level")
         .prefetch_related(Prefetch("scores", queryset=MaturityScore.objects.select_related("level")))
         .order_by("assessed_on")
     )
@@ -451,12 +455,17 @@ def maturity_council_progress(*, user, slug: str) -> dict:
     labels = [date_format(a.assessed_on, "j M Y") for a in assessments]
     datasets = [{"label": str(_("Overall")), "style": "series", "data": [a.overall_level.rank for a in assessments]}]
     for index, dimension in enumerate(dimensions):
-        datasets.append({
-            "label": dimension.name, "style": "minor",
-            "data": [row["levels"][index].rank if row["levels"][index] else None for row in rows],
-        })
+        datasets.append(
+            {
+                "label": dimension.name,
+                "style": "minor",
+                "data": [row["levels"][index].rank if row["levels"][index] else None for row in rows],
+            }
+        )
     chart = {
-        "type": "line", "labels": labels, "datasets": datasets,
+        "type": "line",
+        "labels": labels,
+        "datasets": datasets,
         "y": {"title": str(_("Maturity level")), **maturity_level_axis(levels)},
         "x": {"title": str(_("Date of assessment"))},
     }
@@ -497,7 +506,8 @@ def digital_business_counts(*, strategy: Strategy) -> list[ThresholdYear]:
         return []
     goal = Council.objects.count()
     rows = (
-        latest_assessment_each_year().values("year")
+        latest_assessment_each_year()
+        .values("year")
         .annotate(
             assessed=Count("council_id"),
             reached=Count("council_id", filter=Q(overall_level__rank__gte=threshold.rank)),
@@ -545,13 +555,14 @@ def maturity_sector(*, user) -> dict:
             )
             entry["years"][row["year"]] = row["overall_level__rank"]
         by_name = [
-            {**entry, "levels": [entry["years"].get(year) for year in years]}
-            for _name, entry in sorted(table.items())
+            {**entry, "levels": [entry["years"].get(year) for year in years]} for _name, entry in sorted(table.items())
         ]
     thresholds = digital_business_counts(strategy=strategy)
     palette_levels = [level.name for level in levels]
     distribution_chart = {
-        "type": "bar", "stacked": True, "labels": [str(year) for year in years],
+        "type": "bar",
+        "stacked": True,
+        "labels": [str(year) for year in years],
         "datasets": [
             {"label": name, "style": "bar", "data": [row["cells"][index]["count"] for row in distribution]}
             for index, name in enumerate(palette_levels)
@@ -562,13 +573,23 @@ def maturity_sector(*, user) -> dict:
     threshold_chart = None
     if thresholds:
         threshold_chart = {
-            "type": "bar", "labels": [str(t.year) for t in thresholds],
+            "type": "bar",
+            "labels": [str(t.year) for t in thresholds],
             "datasets": [
-                {"label": str(_("Councils that are digital businesses")), "style": "bar",
-                 "data": [t.reached for t in thresholds]},
-                {"label": str(_("Goal: all %(count)s councils by %(year)s") % {
-                    "count": thresholds[0].goal, "year": strategy.target_year}),
-                 "style": "target", "type": "line", "data": [t.goal for t in thresholds]},
+                {
+                    "label": str(_("Councils that are digital businesses")),
+                    "style": "bar",
+                    "data": [t.reached for t in thresholds],
+                },
+                {
+                    "label": str(
+                        _("Goal: all %(count)s councils by %(year)s")
+                        % {"count": thresholds[0].goal, "year": strategy.target_year}
+                    ),
+                    "style": "target",
+                    "type": "line",
+                    "data": [t.goal for t in thresholds],
+                },
             ],
             "y": {"title": str(_("Councils")), "beginAtZero": True, "stepSize": 4},
             "x": {"title": str(_("Year"))},

@@ -114,10 +114,10 @@ def test_every_change_to_a_contribution_is_in_the_history_with_before_and_after(
     ]
     assert all(entry["record"].history_user == cdo for entry in history)
     changed = {c.field: (c.old, c.new) for c in history[3]["changes"]}
-    assert changed["amount due (£)"] == ("£25,000.00", "£26,000.00")
-    assert changed["invoice number"] == (None, "INV-9")
-    assert {c.field: (c.old, c.new) for c in history[1]["changes"]} == {"amount (£)": ("£1,000.00", "£1,500.00")}
-    assert {c.field: c.old for c in history[0]["changes"]}["reference"] == "BACS 1"
+    assert changed["Amount due (£)"] == ("£25,000.00", "£26,000.00")
+    assert changed["Invoice number"] == (None, "INV-9")
+    assert {c.field: (c.old, c.new) for c in history[1]["changes"]} == {"Amount (£)": ("£1,000.00", "£1,500.00")}
+    assert {c.field: c.old for c in history[0]["changes"]}["Reference"] == "BACS 1"
 
 
 def test_a_payment_may_not_take_the_total_above_the_amount_due(cdo):

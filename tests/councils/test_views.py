@@ -141,7 +141,7 @@ def test_digital_office_staff_record_a_payment_and_see_it_in_the_history(login_a
     assert response.status_code == 302
     html = client.get(reverse("councils:contribution", args=[contribution.pk])).content.decode()
     history = html[html.index('id="history"'):]
-    assert "recorded a payment" in history and "BACS 1" in history
+    assert "created a payment" in history and "BACS 1" in history
     assert str(Payment.objects.get(reference="BACS 1").history.get().history_user) in history
 
 

@@ -273,7 +273,7 @@ def test_the_change_history_shows_who_changed_what_before_and_after(client, logi
     # One save can leave several records (the fields, then each many-to-many set); all are the CDO's.
     ours = [entry for entry in history if entry["record"].history_user and entry["record"].history_user.email == CDO]
     assert ours and ours == history[: len(ours)]
-    changes = [(c["field"], str(c["old"]), str(c["new"])) for entry in ours for c in entry["changes"]]
-    assert ("stage", initiative.stage, "beta") in changes
-    assert any(field == "budget (£)" and new == "123456.00" for field, _old, new in changes)
-    assert ("outcomes", outcomes_before, "–") in changes  # the form posted no outcome
+    changes = [(c.field, str(c.old), str(c.new)) for entry in ours for c in entry["changes"]]
+    assert ("Stage", initiative.stage, "beta") in changes
+    assert any(field == "Budget (£)" and new == "123456.00" for field, _old, new in changes)
+    assert ("Outcomes", outcomes_before, "–") in changes  # the form posted no outcome
