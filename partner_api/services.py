@@ -79,6 +79,14 @@ def api_request_log(*, key, key_prefix, method, path, query, status, duration_ms
 # -- webhooks ---------------------------------------------------------------------------------
 
 
+def api_request_log_prune(*, days: int | None = None, now=None) -> int:
+    """Delete request-log rows older than the retention period (PARTNER_API_LOG_RETENTION_DAYS, 90)."""
+    days = days if days is not None else getattr(settings, "PARTNER_API_LOG_RETENTION_DAYS", 90)
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted, _by_model = APIRequestLog.objects.filter(at__lt=cutoff).delete()
+    return deleted
+
+
 def _insecure_localhost_allowed():
     return getattr(settings, "WEBHOOK_ALLOW_INSECURE_LOCALHOST", False)
 

@@ -18,3 +18,9 @@ def deliver_webhook(self, delivery_id):
         # throw=False: schedule the retry and end this run quietly (eagerly, in tests, the retry runs now).
         return self.retry(countdown=services.backoff_seconds(delivery.attempts), throw=False)
     return delivery.status if delivery is not None else None
+
+
+@shared_task
+def prune_request_log():
+    """Keep the API request log to its retention period (beat runs it nightly)."""
+    return services.api_request_log_prune()

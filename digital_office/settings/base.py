@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "initiatives.tasks.send_overdue_reminders",
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
     },
+    "prune-api-request-log": {
+        "task": "partner_api.tasks.prune_request_log",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "monthly-portfolio-report": {
         "task": "initiatives.tasks.queue_monthly_report",
         "schedule": crontab(hour=6, minute=0, day_of_month="12"),
@@ -221,6 +225,9 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# How long the partner API request log is kept.
+PARTNER_API_LOG_RETENTION_DAYS = env.int("PARTNER_API_LOG_RETENTION_DAYS", default=90)
 
 PORTAL_NAME = _("Digital Office portal")
 PORTAL_PHASE = "beta"

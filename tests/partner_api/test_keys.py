@@ -147,3 +147,21 @@ def test_nobody_else_may_use_the_page(email, login_as, client, make_key):
 def test_signed_out_visitors_are_sent_to_sign_in(client, db):
     response = client.get("/api-keys/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_request_log_is_pruned_after_its_retention_period(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from partner_api.models import APIRequestLog
+    from partner_api.tasks import prune_request_log
+
+    now = timezone.now()
+    for age in (1, 89, 91, 400):
+        APIRequestLog.objects.create(
+            at=now - datetime.timedelta(days=age), key_prefix="abc", method="GET", path="/api/v1/", status=200,
+            duration_ms=3,
+        )
+    assert prune_request_log.delay().get() == 2
+    assert sorted((now - at).days for at in APIRequestLog.objects.values_list("at", flat=True)) == [1, 89]
