@@ -185,3 +185,26 @@ def test_joining_as_adopter(glasgow_initiative):
     assert glasgow_initiative.participations.filter(council__gss_code="S12000047", role="adopter").exists()
     with pytest.raises(PermissionDenied):  # already taking part
         services.participation_join(user=fife, initiative=glasgow_initiative, role="observer")
+
+
+def test_two_editors_saving_the_same_draft_do_not_overwrite_each_other(glasgow_initiative, period):
+    first, second = person("editor"), person("editor", email="second@example.org")
+    draft = services.update_save_draft(user=first, initiative=glasgow_initiative, period=period, **GOOD)
+    opened_at = draft.version
+    services.update_save_draft(
+        user=first,
+        initiative=glasgow_initiative,
+        period=period,
+        version=opened_at,
+        **{**GOOD, "next_steps": "First's plan"},
+    )
+    with pytest.raises(services.StaleEdit) as stale:
+        services.update_save_draft(
+            user=second,
+            initiative=glasgow_initiative,
+            period=period,
+            version=opened_at,
+            **{**GOOD, "next_steps": "Mine"},
+        )
+    assert ("next steps", "First's plan") in stale.value.changes
+    assert ProgressUpdate.objects.get(pk=draft.pk).next_steps == "First's plan"
