@@ -51,10 +51,14 @@ def test_a_wrong_password_is_refused_with_a_message_and_keeps_the_email(client, 
     assert "_auth_user_id" not in client.session
 
 
-def test_sign_up_is_closed(client):
-    response = client.get(reverse("account_signup"))
-    assert "Welcome" not in response.content.decode()
-    assert response.status_code == 200  # allauth shows its "sign up closed" page
+def test_sign_up_is_closed(client, db):
+    from digital_office.models import User
+
+    page = client.get(reverse("account_signup")).content.decode()
+    assert "You cannot create an account here" in page
+    assert 'name="password1"' not in page
+    client.post(reverse("account_signup"), {"email": "new@example.org", "password1": "x" * 20, "password2": "x" * 20})
+    assert not User.objects.filter(email="new@example.org").exists()
 
 
 def test_the_accessibility_statement_is_public(client):
