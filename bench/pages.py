@@ -30,7 +30,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
-    from digital_office.models import User
+    from core.models import User
     from initiatives.models import Initiative
 
     parser = argparse.ArgumentParser()

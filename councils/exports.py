@@ -2,10 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from digital_office.exports import Column
+from core.exports import Column
 
 from .models import financial_year_label
 from .selectors import status_label
+from .services import IMPORT_COLUMNS
 
 # The ledger's table of years (the office-wide page and each agreement's page): rows are selectors.YearRow.
 YEAR_COLUMNS = [
@@ -37,6 +38,4 @@ CONTRIBUTION_COLUMNS = [
 
 def template_columns(kind):
     """The columns of an import template: the import's own columns, council and year first."""
-    from .services import IMPORT_COLUMNS
-
     return [Column(column.label, (lambda key: lambda row: row.get(key))(column.key)) for column in IMPORT_COLUMNS[kind]]

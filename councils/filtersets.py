@@ -1,6 +1,7 @@
 """One FilterSet per model (UI lists, API and exports share them)."""
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .models import Contribution, Council, PartnerOrganisation
@@ -14,8 +15,6 @@ class CouncilFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        from django.db.models import Q
-
         value = value.strip()
         return queryset.filter(
             Q(name__icontains=value) | Q(gss_code__iexact=value) | Q(code_aliases__old_code__iexact=value)

@@ -2,18 +2,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput, SpreadsheetField
+
 from .models import Council, FundingAgreement, financial_year_label
 from .services import ImportKind
 
 FIRST_FINANCIAL_YEAR = 2010
-MAX_UPLOAD_BYTES = 1024 * 1024
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def financial_year_choices():
@@ -35,12 +29,6 @@ class AgreementForm(forms.Form):
     last_year = FinancialYearField(label=_("Last financial year"))
     budget = forms.DecimalField(label=_("Pooled budget (£)"), min_value=0, max_digits=14, decimal_places=2,
                                 help_text=_("In pounds, for example 1500000"))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("first_year") and data.get("last_year") and data["last_year"] < data["first_year"]:
-            self.add_error("last_year", _("The last year cannot come before the first."))
-        return data
 
 
 class ContributionForm(forms.Form):
@@ -76,20 +64,7 @@ class ImportForm(forms.Form):
     agreement = forms.ModelChoiceField(label=_("Funding agreement"), queryset=FundingAgreement.objects.all(),
                                        empty_label=_("Choose an agreement"))
     kind = forms.ChoiceField(label=_("What does the file hold?"), choices=ImportKind.CHOICES, widget=forms.RadioSelect)
-    file = forms.FileField(label=_("File"), widget=forms.FileInput(attrs={"aria-describedby": "id_file-hint"}),
-                           help_text=_("A CSV file (.csv) or an Excel workbook (.xlsx), up to 1 MB, "
-                                                        "with the columns of the template."))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        name = upload.name.lower()
-        if not (name.endswith(".csv") or name.endswith(".xlsx")):
-            raise forms.ValidationError(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB: split it into smaller files."))
-        return upload
-
-
-class ImportConfirmForm(forms.Form):
-    digest = forms.CharField(widget=forms.HiddenInput)
-    plan = forms.CharField(widget=forms.HiddenInput)
+    file = SpreadsheetField(
+        label=_("File"),
+        help_text=_("A CSV file (.csv) or an Excel workbook (.xlsx), up to 1 MB, with the columns of the template."),
+    )

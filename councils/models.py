@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from digital_office.models import TrackedModel
+from core.models import TrackedModel
 
 
 def financial_year_label(start_year: int) -> str:

@@ -1,17 +1,20 @@
 """Who may do what with funding (DESIGN.md §3), in one place.
 
 Digital Office staff read and write every council's contributions. Council staff (editors and viewers) read
-their own council's contributions only. Partners see funding only through the API (scope `funding:read`), never
-in the portal's pages. Services call these before writing and raise PermissionDenied (403); selectors filter by
-them, so a read of another council's record is a 404.
+their own council's contributions only, in the pages and the API. Partners see funding only through the API,
+with a key that has the scope `funding:read`, never in the portal's pages. Services call these before writing
+and raise PermissionDenied (403); selectors filter by them, so a read of another council's record is a 404.
 """
 
-from digital_office.roles import Role, is_council_staff_of, is_digital_office, role_of
+from core.policies import key_has_scope
+from core.roles import Role, is_council_staff_of, is_digital_office, role_of
+from core.scopes import FUNDING_READ
 
 
 def can_read_all_funding(user) -> bool:
-    """The office-wide ledger, agreements and years: every council's figures."""
-    return is_digital_office(user)
+    """Every council's figures: Digital Office staff (the office-wide ledger, agreements and years), and partner
+    keys with the scope `funding:read` (the API)."""
+    return is_digital_office(user) or key_has_scope(user, FUNDING_READ)
 
 
 def can_read_council_funding(user, council_id) -> bool:

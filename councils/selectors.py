@@ -6,10 +6,12 @@ them up in Python, so it costs the same few queries whatever the number of counc
 """
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     CharField,
@@ -17,7 +19,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     Subquery,
     Sum,
     Value,
@@ -30,8 +31,21 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import policies
-from .models import Contribution, Council, FundingAgreement, Payment, financial_year_label
+from core.history import HistorySource, change_history
+from core.querysets import with_changed_at
+
+from . import commitments, policies
+from .filtersets import ContributionFilterSet
+from .models import (
+    Contribution,
+    Council,
+    CouncilCodeAlias,
+    FundingAgreement,
+    PartnerOrganisation,
+    PartnershipMembership,
+    Payment,
+    financial_year_label,
+)
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -128,8 +142,9 @@ def status_label(status: str) -> str:
 
 
 def visible_contributions(*, user):
-    """The contributions a person may read in the portal: all for the Digital Office, their own council's for
-    council staff, none for anyone else (partners read funding through the API only)."""
+    """The contributions a person or partner key may read, in the pages and the API alike: all for the Digital
+    Office and for keys with `funding:read`, their own council's for council staff, none for anyone else
+    (another council's contribution is simply absent: a 404, never a 403)."""
     if policies.can_read_all_funding(user):
         return Contribution.objects.all()
     council_id = policies.own_council_id(user)
@@ -246,40 +261,8 @@ def _by_council(rows) -> list[CouncilRow]:
     return sorted(councils.values(), key=lambda r: r.council.name)
 
 
-def committed_budgets(agreements) -> dict[int, Decimal]:
-    """What the portfolio has committed in each agreement's period, in one query.
-
-    Committed: the budgets of initiatives past the proposal stage whose dates overlap the agreement's
-    period (they start on or before its last day, and end on or after its first day or have no end date).
-    Proposed initiatives have no commitment yet; an initiative with no start date is not yet scheduled.
-    """
-    from initiatives.models import Initiative, Stage
-
-    agreements = list(agreements)
-    if not agreements:
-        return {}
-    sums = {
-        f"a{agreement.pk}": Coalesce(
-            Sum(
-                "budget",
-                filter=Q(
-                    start_date__lte=agreement.period_end,
-                )
-                & (Q(end_date__isnull=True) | Q(end_date__gte=agreement.period_start)),
-            ),
-            Value(ZERO, output_field=MONEY),
-            output_field=MONEY,
-        )
-        for agreement in agreements
-    }
-    totals = Initiative.objects.exclude(stage=Stage.PROPOSED).filter(start_date__isnull=False).aggregate(**sums)
-    return {agreement.pk: totals[f"a{agreement.pk}"] for agreement in agreements}
-
-
 def _require_all(user):
     if not policies.can_read_all_funding(user):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
 
 
@@ -288,7 +271,7 @@ def ledger(*, user, on: datetime.date | None = None) -> dict:
     _require_all(user)
     rows = list(ledger_rows(Contribution.objects.all(), on=on))
     agreements = list(FundingAgreement.objects.all())
-    committed = committed_budgets(agreements)
+    committed = commitments.committed_budgets(agreements)
     by_agreement = {agreement.pk: Figures() for agreement in agreements}
     for row in rows:
         by_agreement[row.agreement_id].add(row)
@@ -307,7 +290,7 @@ def agreement_ledger(*, user, pk: int, on: datetime.date | None = None) -> dict:
     figures = figures_of(rows)
     return {
         "agreement": agreement,
-        "summary": AgreementRow(agreement, figures, committed_budgets([agreement])[agreement.pk]),
+        "summary": AgreementRow(agreement, figures, commitments.committed_budgets([agreement])[agreement.pk]),
         "figures": figures,
         "years": _by_year(rows),
         "councils": _by_council(rows),
@@ -362,13 +345,84 @@ def payment_detail(*, user, pk: int):
 
 def contributions_for_export(*, user, filterset_data=None, on: datetime.date | None = None):
     """The contributions a person may read, narrowed by the ContributionFilterSet, as ledger rows."""
-    from .filtersets import ContributionFilterSet
-
     queryset = visible_contributions(user=user)
     filterset = ContributionFilterSet(filterset_data or None, queryset=queryset)
     if filterset.is_bound and filterset.is_valid():
         queryset = filterset.qs
     return ledger_rows(queryset, on=on)
+
+
+# -- councils and partners --------------------------------------------------------------------
+
+
+def council_list():
+    """The 32 councils by name (forms and filters offer them)."""
+    return Council.objects.order_by("name")
+
+
+def partner_list():
+    return PartnerOrganisation.objects.order_by("name")
+
+
+def council_names() -> dict[int, str]:
+    return dict(Council.objects.values_list("pk", "name"))
+
+
+def partner_names() -> dict[int, str]:
+    return dict(PartnerOrganisation.objects.values_list("pk", "name"))
+
+
+def council_by_slug(slug: str) -> Council | None:
+    return Council.objects.filter(slug=slug).first()
+
+
+def _normal_name(text) -> str:
+    text = str(text or "").lower().replace("&", " and ")
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = re.sub(r"^the ", "", text)
+    return re.sub(r" council$", "", text)
+
+
+class CouncilMatcher:
+    """Every council, found by its current GSS code, an old GSS code, its name, short name or slug, as a
+    spreadsheet names it ("The City of Edinburgh Council", "Edinburgh", "S12000036"). Two queries."""
+
+    def __init__(self):
+        councils = list(Council.objects.all())
+        self.by_code = {c.gss_code.upper(): c for c in councils}
+        by_pk = {c.pk: c for c in councils}
+        for alias in CouncilCodeAlias.objects.all():
+            self.by_code[alias.old_code.upper()] = by_pk[alias.council_id]
+        self.by_name = {}
+        for council in councils:
+            for name in (council.name, council.short_name, council.slug):
+                self.by_name[_normal_name(name)] = council
+
+    def find(self, text: str) -> Council | None:
+        return self.by_code.get(text.strip().upper()) or self.by_name.get(_normal_name(text))
+
+    @staticmethod
+    def no_match_message(text: str) -> str:
+        return _(
+            "no council matches “%(name)s”. Use the council's GSS code (like S12000049), an old GSS code, or its name."
+        ) % {"name": text}
+
+
+# -- what the partner API serves ------------------------------------------------------------------
+
+
+def api_councils(*, caller):
+    return Council.objects.prefetch_related("code_aliases")
+
+
+def api_partners(*, caller):
+    return PartnerOrganisation.objects.all()
+
+
+def api_contributions(*, caller):
+    """Contributions with their figures and payments; `changed_at` counts a change to a payment too."""
+    visible = visible_contributions(user=caller).select_related("council", "agreement").prefetch_related("payments")
+    return with_changed_at(contributions_with_figures(visible), Payment, "contribution")
 
 
 # -- history ------------------------------------------------------------------------------------
@@ -394,8 +448,6 @@ def display_value(name, value):
 
 def contribution_history(contribution, *, limit: int = 100) -> list[dict]:
     """Who changed the contribution and its payments, when, with each value before and after; newest first."""
-    from digital_office.history import HistorySource, change_history
-
     return change_history(
         [
             HistorySource(
@@ -423,8 +475,6 @@ def member_councils(years) -> dict[int, list]:
     """For each financial year, the councils in the partnership at some time during it (one query).
 
     All councils count as members when no membership is recorded at all."""
-    from .models import PartnershipMembership
-
     memberships = list(PartnershipMembership.objects.select_related("council"))
     councils = None if memberships else list(Council.objects.all())
     members = {}

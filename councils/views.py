@@ -1,7 +1,5 @@
 """Views of the funding ledger: parse input, call one service or selector, render."""
 
-import base64
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -10,24 +8,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digital_office.exports import export_response
+from core.exports import export_response
+from core.forms import ImportConfirmForm, apply_errors
+from core.imports import ImportChanged, ImportRejected, drop_upload, stash_upload, stashed_upload
 
 from . import policies, selectors, services
 from .exports import CONTRIBUTION_COLUMNS, YEAR_COLUMNS, template_columns
-from .forms import AgreementForm, ContributionForm, ImportConfirmForm, ImportForm, PaymentForm
+from .forms import AgreementForm, ContributionForm, ImportForm, PaymentForm
 from .models import Council, FundingAgreement
 
 IMPORT_SESSION_KEY = "funding_import"
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
-def _apply_errors(form, error: ValidationError):
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields and not form.fields[name].disabled else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request, template, data, *, rows, columns, filename, sheet_title):
@@ -102,7 +95,7 @@ def agreement_edit(request, pk=None):
             else:
                 agreement = services.agreement_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The funding agreement %(title)s is saved.") % {"title": agreement.title})
             return redirect("councils:agreement", pk=agreement.pk)
@@ -142,7 +135,7 @@ def contribution_create(request):
         try:
             contribution = services.contribution_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The contribution of %(council)s for %(year)s is saved.") % {
                 "council": contribution.council, "year": contribution.financial_year_label})
@@ -163,7 +156,7 @@ def contribution_edit(request, pk):
         try:
             services.contribution_update(user=request.user, contribution=contribution, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your changes to the contribution are saved."))
             return redirect("councils:contribution", pk=contribution.pk)
@@ -179,7 +172,7 @@ def payment_create(request, pk):
         try:
             services.contribution_record_payment(user=request.user, contribution=contribution, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The payment is recorded."))
             return redirect("councils:contribution", pk=contribution.pk)
@@ -196,7 +189,7 @@ def payment_edit(request, pk):
         try:
             services.payment_update(user=request.user, payment=payment, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your changes to the payment are saved."))
             return redirect("councils:contribution", pk=payment.contribution_id)
@@ -227,21 +220,18 @@ def import_template(request, pk, kind):
     return export_response(fmt, rows, template_columns(kind), f"{kind}-template-{agreement.first_year}", sheet)
 
 
-def _stored_import(request):
-    stored = request.session.get(IMPORT_SESSION_KEY)
-    if not stored:
-        return None, None
-    agreement = FundingAgreement.objects.filter(pk=stored["agreement"]).first()
-    if agreement is None:
-        return None, None
-    return stored, agreement
-
-
-def _check_stored(request, stored, agreement):
+def _check_stashed(request, stashed, agreement):
     return services.contributions_import_check(
-        user=request.user, agreement=agreement, kind=stored["kind"],
-        content=base64.b64decode(stored["content"]), filename=stored["filename"],
+        user=request.user, agreement=agreement, kind=stashed["kind"], content=stashed["content"],
+        filename=stashed["filename"],
     )
+
+
+def _refused(request, agreement, kind, preview):
+    """Back to the upload page with every problem of the file listed (nothing was saved)."""
+    drop_upload(request.session, IMPORT_SESSION_KEY)
+    form = ImportForm(initial={"agreement": agreement, "kind": kind})
+    return render(request, "councils/import_upload.html", {"form": form, "preview": preview})
 
 
 @require_http_methods(["GET", "POST"])
@@ -254,60 +244,52 @@ def import_upload(request):
     form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        upload, agreement, kind = form.cleaned_data["file"], form.cleaned_data["agreement"], form.cleaned_data["kind"]
         content = upload.read()
         preview = services.contributions_import_check(
-            user=request.user, agreement=form.cleaned_data["agreement"], kind=form.cleaned_data["kind"],
-            content=content, filename=upload.name,
+            user=request.user, agreement=agreement, kind=kind, content=content, filename=upload.name,
         )
         if preview.is_valid:
-            request.session[IMPORT_SESSION_KEY] = {
-                "agreement": form.cleaned_data["agreement"].pk, "kind": form.cleaned_data["kind"],
-                "filename": upload.name, "digest": preview.digest, "content": base64.b64encode(content).decode(),
-            }
+            stash_upload(request.session, IMPORT_SESSION_KEY, content=content, filename=upload.name,
+                         agreement=agreement.pk, kind=kind)
             return redirect("councils:import_preview")
-    return render(request, "councils/import_upload.html", {"form": form, "preview": preview}, status=200)
+    return render(request, "councils/import_upload.html", {"form": form, "preview": preview})
 
 
 @require_http_methods(["GET", "POST"])
 def import_preview(request):
     """Step 2: what the file would change; confirm to apply it all in one transaction."""
     _require_manager(request.user)
-    stored, agreement = _stored_import(request)
-    if stored is None:
+    stashed = stashed_upload(request.session, IMPORT_SESSION_KEY)
+    agreement = FundingAgreement.objects.filter(pk=stashed["agreement"]).first() if stashed else None
+    if agreement is None:
         messages.info(request, _("Upload a file to import first."))
         return redirect("councils:import")
     form = ImportConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["digest"] != stored["digest"]:
+        if form.cleaned_data["token"] != stashed["token"]:
             messages.error(request, _("That preview is out of date: check this one and confirm again."))
             return redirect("councils:import_preview")
         try:
             applied = services.contributions_import_apply(
-                user=request.user, agreement=agreement, kind=stored["kind"],
-                content=base64.b64decode(stored["content"]), filename=stored["filename"],
-                expected_plan=form.cleaned_data["plan"],
+                user=request.user, agreement=agreement, kind=stashed["kind"], content=stashed["content"],
+                filename=stashed["filename"], expected_plan=form.cleaned_data["plan"],
             )
-        except services.ImportChanged as changed:
+        except ImportChanged as changed:
             messages.error(request, changed.messages[0])
             return redirect("councils:import_preview")
-        except services.ImportRejected as rejected:
-            request.session.pop(IMPORT_SESSION_KEY, None)
-            return render(request, "councils/import_upload.html", {
-                "form": ImportForm(initial={"agreement": agreement, "kind": stored["kind"]}),
-                "preview": rejected.preview,
-            })
-        request.session.pop(IMPORT_SESSION_KEY, None)
+        except ImportRejected as rejected:
+            return _refused(request, agreement, stashed["kind"], rejected.preview)
+        drop_upload(request.session, IMPORT_SESSION_KEY)
         messages.success(request, _(
             "%(filename)s is imported: %(created)s added, %(updated)s changed, %(unchanged)s already up to date."
-        ) % {"filename": stored["filename"], "created": applied.created, "updated": applied.updated,
+        ) % {"filename": stashed["filename"], "created": applied.created, "updated": applied.updated,
              "unchanged": applied.unchanged})
         return redirect(reverse("councils:agreement", kwargs={"pk": agreement.pk}))
-    preview = _check_stored(request, stored, agreement)
+    preview = _check_stashed(request, stashed, agreement)
     if not preview.is_valid:
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        return render(request, "councils/import_upload.html", {
-            "form": ImportForm(initial={"agreement": agreement, "kind": stored["kind"]}), "preview": preview,
-        })
-    confirm = ImportConfirmForm(initial={"digest": preview.digest, "plan": preview.plan_digest})
-    return render(request, "councils/import_preview.html", {"preview": preview, "form": confirm})
+        return _refused(request, agreement, stashed["kind"], preview)
+    confirm = ImportConfirmForm(initial={"token": stashed["token"], "plan": preview.plan_digest})
+    return render(request, "councils/import_preview.html", {
+        "preview": preview, "form": confirm, "agreement": agreement, "kind": stashed["kind"],
+    })

@@ -1,14 +1,16 @@
 from django.apps import AppConfig
-from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
+
+from .celery import app as celery_app
 
 
 class DigitalOfficeConfig(AppConfig):
-    default = True
+    """The project package: settings, URLs, the Celery app, the home page and the health check."""
+
     name = "digital_office"
     verbose_name = _("Digital Office")
 
-
-class PortalAdminConfig(admin_apps.AdminConfig):
-    default = False
-    default_site = "digital_office.admin_site.PortalAdminSite"
+    def ready(self):
+        # Services enqueue Celery tasks by name (core.jobs), so every app's task module is loaded in every
+        # process, the web server's included, not only in workers.
+        celery_app.autodiscover_tasks(force=True)

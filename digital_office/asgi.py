@@ -1,16 +1,8 @@
-"""
-ASGI config for digital_office project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
-
-import os
+"""The ASGI application. Settings: digital_office.settings explains the default."""
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'digital_office.settings.local')
+from digital_office.settings import use_default_settings
 
+use_default_settings()
 application = get_asgi_application()

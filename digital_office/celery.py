@@ -1,11 +1,13 @@
 """The Celery app. The broker is Redis when REDIS_URL is set, else a folder on disk (settings)."""
 
-import os
 from pathlib import Path
 
 from celery import Celery
+from django.conf import settings
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "digital_office.settings.local")
+from .settings import use_default_settings
+
+use_default_settings()
 
 app = Celery("digital_office")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -14,8 +16,6 @@ app.autodiscover_tasks()
 
 def ensure_broker_folders():
     """The filesystem transport needs its folders to exist before a worker or beat starts."""
-    from django.conf import settings
-
     for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(key)
         if folder:

@@ -1,12 +1,25 @@
-from django.conf import settings
+"""What every page's navigation may offer this person, asked of each app's policies (templates decide nothing)."""
 
-from .roles import identity_of
+from core import policies as core_policies
+from councils import policies as funding_policies
+from initiatives import policies as portfolio_policies
+from strategy import policies as strategy_policies
 
 
-def portal(request):
+def navigation(request):
     user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": {}}
     return {
-        "portal_name": settings.PORTAL_NAME,
-        "portal_phase": settings.PORTAL_PHASE,
-        "identity": identity_of(user) if user is not None and user.is_authenticated else None,
+        "nav": {
+            "portfolio": portfolio_policies.can_read_portfolio(user),
+            "my_council": portfolio_policies.can_see_my_council(user),
+            "review": portfolio_policies.can_review_updates(user),
+            "strategy": strategy_policies.can_read_strategy(user),
+            "maturity": strategy_policies.can_read_maturity(user),
+            "funding": funding_policies.can_read_some_funding(user),
+            "reports": portfolio_policies.can_read_portfolio(user),
+            "api_keys": core_policies.can_manage_partner_access(user),
+            "admin": core_policies.can_use_admin(user),
+        }
     }

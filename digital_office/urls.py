@@ -1,10 +1,17 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+import initiatives.urls
+import strategy.urls
+
 from . import views
+
+# /strategy/ holds strategy's pages and the portfolio by outcome (initiatives, a layer above): one namespace.
+strategy_pages = (strategy.urls.urlpatterns + initiatives.urls.strategy_urlpatterns, "strategy")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,8 +19,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("initiatives/", include("initiatives.urls")),
     path("funding/", include("councils.urls")),
-    path("strategy/", include("strategy.urls")),
-    path("api/v1/", include("digital_office.api.urls")),
+    path("strategy/", include(strategy_pages)),
+    path("api/v1/", include("digital_office.api_urls")),
     path("api-keys/", include("partner_api.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -21,6 +28,4 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

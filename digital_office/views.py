@@ -1,13 +1,26 @@
+"""The pages of the portal as a whole: home, the accessibility statement and the health check."""
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import selectors
+from core.roles import Role, identity_of
+from initiatives import selectors as portfolio
+
+from .health import service_health
 
 
 def home(request):
-    return render(request, "home.html", selectors.home_summary(user=request.user))
+    """Every role lands here: the portfolio at a glance, and what needs this person."""
+    identity = identity_of(request.user)
+    context = {"identity": identity}
+    if identity.role != Role.NONE:
+        dashboard = portfolio.portfolio_dashboard()
+        context.update(
+            dashboard=dashboard, initiative_count=dashboard["total"], **portfolio.home_counts(user=request.user)
+        )
+    return render(request, "home.html", context)
 
 
 @login_not_required
@@ -19,5 +32,5 @@ def accessibility_statement(request):
 @login_not_required
 @require_GET
 def healthz(request):
-    health = selectors.service_health()
+    health = service_health()
     return JsonResponse(health, status=200 if health["status"] == "ok" else 503)

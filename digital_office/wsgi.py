@@ -1,16 +1,8 @@
-"""
-WSGI config for digital_office project.
-
-It exposes the WSGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/wsgi/
-"""
-
-import os
+"""The WSGI application (gunicorn digital_office.wsgi). Settings: digital_office.settings explains the default."""
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'digital_office.settings.production')
+from digital_office.settings import use_default_settings
 
+use_default_settings()
 application = get_wsgi_application()

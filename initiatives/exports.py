@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from digital_office.exports import Column
+from core.exports import Column
 
 
 def _rag(initiative, axis):

@@ -2,33 +2,35 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from councils.models import Council
-from strategy.models import Outcome, Theme
+from councils import selectors as councils_selectors
+from strategy import selectors as strategy_selectors
 
 from .models import Benefit, Initiative, Milestone, ProgressUpdate, Rag, Report, Risk, Stage
-from .selectors import last_closed_period
+from .selectors import overdue_condition
 
 RAG_CHOICES = Rag.choices
 
 
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", help_text=_("Reference, title or summary"))
-    theme = django_filters.ModelChoiceFilter(label=_("Theme"), queryset=Theme.objects.all(), to_field_name="slug")
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"), queryset=strategy_selectors.theme_list(), to_field_name="slug"
+    )
     outcome = django_filters.ModelChoiceFilter(
-        label=_("Outcome"), field_name="outcomes", queryset=Outcome.objects.all(), to_field_name="number"
+        label=_("Outcome"), field_name="outcomes", queryset=strategy_selectors.outcome_list(), to_field_name="number"
     )
     stage = django_filters.MultipleChoiceFilter(
         label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
     )
     lead_council = django_filters.ModelChoiceFilter(
-        label=_("Lead council"), queryset=Council.objects.all(), to_field_name="gss_code"
+        label=_("Lead council"), queryset=councils_selectors.council_list(), to_field_name="gss_code"
     )
     council = django_filters.ModelChoiceFilter(
         label=_("Participating council"),
-        queryset=Council.objects.all(),
+        queryset=councils_selectors.council_list(),
         to_field_name="gss_code",
         method="filter_participating",
     )
@@ -92,21 +94,6 @@ class InitiativeFilterSet(django_filters.FilterSet):
         return queryset.filter(condition) if value else queryset.exclude(condition)
 
 
-def overdue_condition() -> Q:
-    """Live initiatives with no submitted or approved update for the last period whose window has closed."""
-    period = last_closed_period()
-    if period is None:
-        return Q(pk__in=[])
-    reported = ProgressUpdate.objects.filter(
-        initiative=OuterRef("pk"),
-        period=period,
-        state__in=[ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED],
-    )
-    return Q(stage__in=[Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE], start_date__lte=period.ends_on) & ~Q(
-        Exists(reported)
-    )
-
-
 class MilestoneFilterSet(django_filters.FilterSet):
     initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
     due_after = django_filters.DateFilter(
@@ -148,8 +135,6 @@ class RiskFilterSet(django_filters.FilterSet):
         fields = []
 
     def filter_min_score(self, queryset, name, value):
-        from django.db.models import F
-
         return queryset.alias(score=F("likelihood") * F("impact")).filter(score__gte=value)
 
 

@@ -1,17 +1,23 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from councils.models import Council, PartnerOrganisation
-from strategy.models import Outcome, Theme
+from core.forms import DateInput
+from councils import selectors as councils_selectors
+from strategy import selectors as strategy_selectors
 
-from .models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Rag, Report, ReportingPeriod, Risk
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+from .models import (
+    Benefit,
+    Initiative,
+    Milestone,
+    Participation,
+    ProgressUpdate,
+    Rag,
+    Report,
+    ReportingPeriod,
+    Risk,
+)
+from .services import update_validate_for_submission
 
 
 class VersionedForm(forms.Form):
@@ -27,19 +33,21 @@ class InitiativeForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the initiative will change, for whom."),
     )
-    theme = forms.ModelChoiceField(label=_("Theme"), queryset=Theme.objects.all(), empty_label=_("Choose a theme"))
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=strategy_selectors.theme_list(), empty_label=_("Choose a theme")
+    )
     outcomes = forms.ModelMultipleChoiceField(
         label=_("Outcomes it serves"),
-        queryset=Outcome.objects.all(),
+        queryset=strategy_selectors.outcome_list(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     lead_council = forms.ModelChoiceField(
-        label=_("Lead council"), queryset=Council.objects.all(), empty_label=_("Choose a council")
+        label=_("Lead council"), queryset=councils_selectors.council_list(), empty_label=_("Choose a council")
     )
     partners = forms.ModelMultipleChoiceField(
         label=_("Partners"),
-        queryset=PartnerOrganisation.objects.all(),
+        queryset=councils_selectors.partner_list(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -59,11 +67,6 @@ class InitiativeForm(VersionedForm):
         if lead_council_locked:
             self.fields["lead_council"].disabled = True
 
-    def clean(self):
-        data = super().clean()
-        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            self.add_error("end_date", _("The planned end date must be on or after the start date."))
-        return data
 
 
 class JoinForm(forms.Form):
@@ -78,6 +81,7 @@ class JoinForm(forms.Form):
 
 
 RAG_FIELD = {"choices": Rag.choices, "widget": forms.RadioSelect}
+RATING_FIELDS = [name for axis in ProgressUpdate.RAG_AXES for name in (f"rag_{axis}", f"{axis}_commentary")]
 
 
 class ProgressUpdateForm(VersionedForm):
@@ -124,16 +128,13 @@ class ProgressUpdateForm(VersionedForm):
     def clean(self):
         data = super().clean()
         if self.data.get("action") == "submit":
-            for axis in ProgressUpdate.RAG_AXES:
-                if (
-                    data.get(f"rag_{axis}") in (Rag.AMBER, Rag.RED)
-                    and not (data.get(f"{axis}_commentary") or "").strip()
-                ):
-                    self.add_error(
-                        f"{axis}_commentary",
-                        _("Explain why %(axis)s is Amber or Red before you submit.")
-                        % {"axis": self.fields[f"rag_{axis}"].label.lower()},
-                    )
+            # The rule is the service's; asked here as well so that every error on the page shows at once.
+            ratings = {name: data.get(name) or "" for name in RATING_FIELDS}
+            try:
+                update_validate_for_submission(ProgressUpdate(**ratings))
+            except ValidationError as error:
+                for name, errors in error.error_dict.items():
+                    self.add_error(name, errors)
         return data
 
 
@@ -149,12 +150,6 @@ class ReviewForm(VersionedForm):
         required=False,
         help_text=_("Needed when you return the update: say what to change."),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("decision") == "return" and not (data.get("review_comment") or "").strip():
-            self.add_error("review_comment", _("Say what the council should change before resubmitting."))
-        return data
 
 
 class MilestoneForm(forms.ModelForm):
@@ -196,14 +191,8 @@ class ReportRequestForm(forms.Form):
     )
     council = forms.ModelChoiceField(
         label=_("Council"),
-        queryset=Council.objects.all(),
+        queryset=councils_selectors.council_list(),
         required=False,
         empty_label=_("Every council"),
         help_text=_("Needed for a council summary."),
     )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == Report.Kind.COUNCIL_SUMMARY and not data.get("council"):
-            self.add_error("council", _("Choose the council the summary is for."))
-        return data

@@ -2,13 +2,14 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from digital_office.models import TrackedModel
+from core.models import TrackedModel
 
 
 class Stage(models.TextChoices):
@@ -21,6 +22,10 @@ class Stage(models.TextChoices):
     LIVE = "live", _("Live")
     PAUSED = "paused", _("Paused")
     CLOSED = "closed", _("Closed")
+
+
+# Initiatives in these stages are under way: they report every period and count as covering their outcomes.
+LIVE_STAGES = (Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE)
 
 
 class Rag(models.TextChoices):
@@ -49,7 +54,7 @@ class Initiative(TrackedModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     owner = models.ForeignKey(
-        "digital_office.User",
+        "core.User",
         verbose_name=_("owner"),
         null=True,
         blank=True,
@@ -87,6 +92,10 @@ class Initiative(TrackedModel):
 
     def __str__(self):
         return f"{self.reference} {self.title}"
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The planned end date cannot come before the start date.")})
 
 
 class Participation(TrackedModel):
@@ -171,15 +180,15 @@ class ProgressUpdate(TrackedModel):
     narrative = models.TextField(_("narrative"), blank=True, help_text=_("Markdown."))
     next_steps = models.TextField(_("next steps"), blank=True)
     author = models.ForeignKey(
-        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
-        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     review_comment = models.TextField(_("review comment"), blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -317,7 +326,7 @@ class Report(TrackedModel):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
-        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
@@ -342,7 +351,7 @@ class Reminder(TrackedModel):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="reminders")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
-    recipient = models.ForeignKey("digital_office.User", on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="reminders")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     detail = models.TextField(_("detail"), blank=True)
 

@@ -4,7 +4,9 @@ Services call these before writing and raise PermissionDenied; selectors and vie
 decide what to offer. Reading the portfolio is open to every signed-in role.
 """
 
-from digital_office.roles import Role, is_council_editor_of, is_digital_office, role_of
+from core.roles import Role, is_council_editor_of, is_digital_office, role_of
+
+from .models import ProgressUpdate
 
 
 def participating_council_ids(initiative) -> set[int]:
@@ -45,3 +47,27 @@ def can_draft_update(user, initiative) -> bool:
 
 def can_review_updates(user) -> bool:
     return is_digital_office(user)
+
+
+def can_draft_for_council(user) -> bool:
+    """My council offers to write updates: council editors (viewers see the same list without actions)."""
+    return role_of(user) == Role.COUNCIL_EDITOR
+
+
+def can_run_reports(user) -> bool:
+    return is_digital_office(user)
+
+
+def updates_visible_to(caller, queryset):
+    """The API serves approved updates only, to everyone: drafts, submitted and returned ones stay in the portal."""
+    return queryset.filter(state=ProgressUpdate.State.APPROVED)
+
+
+def update_is_editable(update) -> bool:
+    """A draft or a returned update can still be changed and submitted; a submitted or approved one is frozen."""
+    return update is None or update.state in (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED)
+
+
+def can_see_my_council(user) -> bool:
+    """My council: council staff, editors and viewers."""
+    return role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER)

@@ -7,7 +7,7 @@ at most one reminder per initiative per period (a database constraint), however 
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,15 +16,15 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from digital_office.models import User
+from core import selectors as core_selectors
+from core.jobs import enqueue_after_commit
 
 from . import events, policies, selectors
-from .filtersets import overdue_condition
-from .models import Initiative, Milestone, ProgressUpdate, Reminder, Report, Risk, Stage
+from .models import Initiative, Milestone, Reminder, Report, Risk, Stage
 
 logger = logging.getLogger(__name__)
 
-LIVE_STAGES = [Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE]
+GENERATE_TASK = "initiatives.tasks.generate_report"
 
 
 # -- reports ----------------------------------------------------------------------------------
@@ -33,20 +33,20 @@ LIVE_STAGES = [Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE]
 @transaction.atomic
 def report_request(*, user, kind, council=None, period=None) -> Report:
     """Queue a report; the Celery task makes its PDF after the transaction commits."""
-    if not policies.can_review_updates(user):
+    if not policies.can_run_reports(user):
         raise PermissionDenied(_("Only Digital Office staff run reports."))
     return _report_queue(kind=kind, council=council, period=period, requested_by=user)
 
 
 def _report_queue(*, kind, council=None, period=None, requested_by=None) -> Report:
-    from .tasks import generate_report
-
+    if kind == Report.Kind.COUNCIL_SUMMARY and council is None:
+        raise ValidationError({"council": _("Choose the council the summary is for.")})
     report = Report(
         kind=kind, council=council, period=period or selectors.last_closed_period(), requested_by=requested_by
     )
     report.full_clean()
     report.save()
-    transaction.on_commit(lambda: generate_report.delay(report.pk))
+    enqueue_after_commit(GENERATE_TASK, report.pk)
     return report
 
 
@@ -57,19 +57,17 @@ def report_content(report: Report) -> dict:
         initiatives = initiatives.filter(participations__council_id=report.council_id).distinct()
     rows = list(initiatives)
     ids = [i.pk for i in rows]
+    counted = Initiative.objects.filter(pk__in=ids).aggregate(**selectors.rag_aggregates())
     status_counts = {
-        axis: {
-            rag: sum(1 for i in rows if i.current_update and getattr(i.current_update, f"rag_{axis}") == rag)
-            for rag in ("green", "amber", "red")
-        }
-        for axis in ProgressUpdate.RAG_AXES
+        count.axis: {"green": count.green, "amber": count.amber, "red": count.red}
+        for count in selectors.rag_counts({"total": len(ids), **counted})
     }
     stage_counts = dict(
         Initiative.objects.filter(pk__in=ids).values_list("stage").annotate(n=Count("pk")).order_by("stage")
     )
     overdue = list(
         Initiative.objects.filter(pk__in=ids)
-        .filter(overdue_condition())
+        .filter(selectors.overdue_condition())
         .select_related("lead_council")
         .order_by("reference")
     )
@@ -105,7 +103,7 @@ def report_generate(*, report_id: int) -> Report:
         report.status = Report.Status.RUNNING
         report.save(update_fields=["status", "updated_at"])
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # noqa: PLC0415 - loads Pango and fonts (about a second): only in the worker
 
         html = render_to_string("initiatives/reports/report.html", report_content(report))
         pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
@@ -154,10 +152,10 @@ def reminders_send_overdue(*, on=None) -> dict:
     period = selectors.last_closed_period(on=on)
     if period is None:
         return {"sent": 0, "failed": 0, "skipped": 0}
-    overdue = list(Initiative.objects.filter(overdue_condition()).prefetch_related("participations"))
+    overdue = list(Initiative.objects.filter(selectors.overdue_condition()).prefetch_related("participations"))
     council_ids = {p.council_id for i in overdue for p in i.participations.all()}
     editors = {}
-    for user in User.objects.filter(council_id__in=council_ids, council_role=User.CouncilRole.EDITOR, is_active=True):
+    for user in core_selectors.active_council_editors(council_ids):
         editors.setdefault(user.council_id, []).append(user)
     already = set(Reminder.objects.filter(period=period).values_list("initiative_id", "recipient_id"))
     counts = {"sent": 0, "failed": 0, "skipped": 0}

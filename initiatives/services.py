@@ -75,7 +75,8 @@ def initiative_create(
         owner=user,
         **fields,
     )
-    initiative.full_clean()
+    # Initiative.clean names the field at fault; the date constraint only guards the table.
+    initiative.full_clean(validate_constraints=False)
     initiative.save()
     initiative.outcomes.set(outcomes)
     initiative.partners.set(partners)
@@ -99,7 +100,7 @@ def initiative_update(*, user, initiative, version, outcomes=None, partners=None
         if name not in INITIATIVE_EDITABLE:
             raise ValueError(f"{name} cannot be edited here")
         setattr(initiative, name, value)
-    initiative.full_clean()
+    initiative.full_clean(validate_constraints=False)
     initiative.version += 1
     initiative.save()
     if initiative.stage != stage_before:
@@ -149,11 +150,13 @@ UPDATE_FIELDS = (
 
 
 def update_validate_for_submission(update):
-    """Amber and Red need a commentary that explains them."""
+    """Amber and Red need a commentary that explains them before the update goes to the Digital Office."""
     errors = {}
     for axis in ProgressUpdate.RAG_AXES:
         if getattr(update, f"rag_{axis}") in (Rag.AMBER, Rag.RED) and not getattr(update, f"{axis}_commentary").strip():
-            errors[f"{axis}_commentary"] = _("Explain why %(axis)s is Amber or Red.") % {"axis": _(axis)}
+            label = ProgressUpdate._meta.get_field(f"rag_{axis}").verbose_name
+            errors[f"{axis}_commentary"] = _("Explain why %(axis)s is Amber or Red before you submit.") % {
+                "axis": label}
     if errors:
         raise ValidationError(errors)
 
@@ -168,7 +171,7 @@ def update_save_draft(*, user, initiative, period, version=None, **fields) -> Pr
         council = user.council if user.council_id else initiative.lead_council
         update = ProgressUpdate(initiative=initiative, period=period, council=council, author=user)
     else:
-        if update.state in (ProgressUpdate.State.APPROVED, ProgressUpdate.State.SUBMITTED):
+        if not policies.update_is_editable(update):
             raise ValidationError(
                 _("This update is %(state)s and can no longer be edited.")
                 % {"state": update.get_state_display().lower()}
@@ -184,11 +187,18 @@ def update_save_draft(*, user, initiative, period, version=None, **fields) -> Pr
 
 
 @transaction.atomic
+def update_save_and_submit(*, user, initiative, period, version=None, **fields) -> ProgressUpdate:
+    """Save what was written and submit it, in one go: if it cannot be submitted, nothing is saved."""
+    update = update_save_draft(user=user, initiative=initiative, period=period, version=version, **fields)
+    return update_submit(user=user, update=update, version=update.version)
+
+
+@transaction.atomic
 def update_submit(*, user, update, version=None) -> ProgressUpdate:
     update = _lock(ProgressUpdate, update.pk)
     if not policies.can_draft_update(user, update.initiative):
         raise PermissionDenied(_("Only editors of a council taking part may submit this initiative's updates."))
-    if update.state not in (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED):
+    if not policies.update_is_editable(update):
         raise ValidationError(
             _("Only a draft or returned update can be submitted; this one is %(state)s.")
             % {"state": update.get_state_display().lower()}

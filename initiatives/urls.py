@@ -1,3 +1,5 @@
+import datetime
+
 from django.urls import path, register_converter
 
 from . import views
@@ -7,8 +9,6 @@ class IsoDateConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value):
-        import datetime
-
         try:
             return datetime.date.fromisoformat(value)
         except ValueError as error:
@@ -37,4 +37,11 @@ urlpatterns = [
     path("<str:reference>/<str:kind>/new/", views.register_item_edit, name="register_new"),
     path("<str:reference>/<str:kind>/<int:pk>/", views.register_item_edit, name="register_edit"),
     path("<str:reference>/<str:kind>/<int:pk>/delete/", views.register_item_delete, name="register_delete"),
+]
+
+# The strategy pages show the portfolio by outcome, so they live here, a layer above strategy; the project's
+# urls mount them under /strategy/ beside strategy's own pages, in the `strategy` namespace.
+strategy_urlpatterns = [
+    path("", views.strategy_overview, name="overview"),
+    path("coverage/", views.strategy_coverage, name="coverage"),
 ]

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from digital_office.exports import export_response
+from core.exports import export_response
+from core.forms import apply_errors
+from strategy import policies as strategy_policies
 
 from . import policies, reports, selectors, services
 from .exports import INITIATIVE_COLUMNS
@@ -34,13 +36,6 @@ def _require_reader(user):
         raise PermissionDenied(_("Your account has no role in the portal yet: ask the Digital Office."))
 
 
-def _apply_errors(form, error: ValidationError):
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _stale(request, form, stale: services.StaleEdit):
@@ -120,7 +115,7 @@ def initiative_create(request):
         try:
             initiative = services.initiative_create(user=request.user, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Initiative %(ref)s created.") % {"ref": initiative.reference})
             return redirect("initiatives:detail", reference=initiative.reference)
@@ -155,7 +150,7 @@ def initiative_edit(request, reference):
         except services.StaleEdit as stale:
             changes = _stale(request, form, stale)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Your changes to %(ref)s are saved.") % {"ref": initiative.reference})
             return redirect("initiatives:detail", reference=initiative.reference)
@@ -185,7 +180,7 @@ def update_edit(request, reference, period_start):
     if not policies.can_draft_update(request.user, initiative):
         raise PermissionDenied
     update = ProgressUpdate.objects.filter(initiative=initiative, period=period).first()
-    if update and update.state in (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED):
+    if not policies.update_is_editable(update):
         messages.info(
             request,
             _("This update is %(state)s and can no longer be edited.") % {"state": update.get_state_display().lower()},
@@ -205,22 +200,23 @@ def update_edit(request, reference, period_start):
         data = {name: form.cleaned_data[name] for name in services.UPDATE_FIELDS}
         version = form.cleaned_data["version"]
         try:
-            saved = services.update_save_draft(
-                user=request.user, initiative=initiative, period=period, version=version, **data
-            )
             if request.POST.get("action") == "submit":
-                services.update_submit(user=request.user, update=saved)
+                services.update_save_and_submit(
+                    user=request.user, initiative=initiative, period=period, version=version, **data
+                )
                 messages.success(
                     request,
                     _("Update for %(period)s submitted to the Digital Office for review.") % {"period": period.label},
                 )
             else:
+                services.update_save_draft(user=request.user, initiative=initiative, period=period, version=version,
+                                           **data)
                 messages.success(request, _("Draft saved. Submit it when it is ready."))
                 return redirect("initiatives:update", reference=reference, period_start=period_start)
         except services.StaleEdit as stale:
             changes = _stale(request, form, stale)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect("initiatives:detail", reference=reference)
     return render(
@@ -266,7 +262,7 @@ def update_review(request, pk):
         except services.StaleEdit as stale:
             changes = _stale(request, form, stale)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             return redirect("initiatives:review_queue")
     return render(
@@ -289,7 +285,7 @@ def review_queue(request):
 
 
 def my_council(request):
-    if not request.user.council_id:
+    if not policies.can_see_my_council(request.user):
         raise Http404(_("This page is for council staff."))
     return render(request, "initiatives/my_council.html", selectors.my_council(user=request.user))
 
@@ -317,7 +313,7 @@ def register_item_edit(request, reference, kind, pk=None):
                 user=request.user, initiative=initiative, kind=kind, instance=item, **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The %(noun)s is saved.") % {"noun": noun})
             return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + f"#{kind}s")
@@ -341,18 +337,22 @@ def register_item_delete(request, reference, kind, pk):
 
 def report_list(request):
     _require_reader(request.user)
-    form = ReportRequestForm(request.POST or None) if policies.can_review_updates(request.user) else None
+    form = ReportRequestForm(request.POST or None) if policies.can_run_reports(request.user) else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            report = reports.report_request(user=request.user, **form.cleaned_data)
-            messages.success(
-                request,
-                _("Your %(kind)s is being made. It will be listed as ready here.")
-                % {"kind": report.get_kind_display().lower()},
-            )
-            return redirect("initiatives:reports")
+            try:
+                report = reports.report_request(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your %(kind)s is being made. It will be listed as ready here.")
+                    % {"kind": report.get_kind_display().lower()},
+                )
+                return redirect("initiatives:reports")
     page = Paginator(reports.reports_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "initiatives/reports/list.html", {"form": form, "page": page})
 
@@ -360,3 +360,16 @@ def report_list(request):
 def report_download(request, pk):
     report = get_object_or_404(reports.reports_visible_to(request.user), pk=pk, status=Report.Status.READY)
     return FileResponse(report.file.open("rb"), as_attachment=True, filename=report.file.name.rsplit("/", 1)[-1])
+
+
+# -- the portfolio by outcome (the strategy pages; mounted under /strategy/ by the project's urls) -------------
+
+
+def strategy_overview(request):
+    context = selectors.strategy_overview(user=request.user)
+    context["can_manage_measures"] = strategy_policies.can_manage_measures(request.user)
+    return render(request, "strategy/overview.html", context)
+
+
+def strategy_coverage(request):
+    return render(request, "strategy/coverage.html", selectors.strategy_coverage(user=request.user))

@@ -1,16 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from . import services
-from .models import APIRequestLog, PartnerAPIKey, WebhookDelivery, WebhookEndpoint
-
-
-@admin.register(PartnerAPIKey)
-class PartnerAPIKeyAdmin(APIKeyModelAdmin):
-    list_display = [*APIKeyModelAdmin.list_display, "partner", "scopes", "last_used_at"]
-    list_filter = ["partner", "revoked"]
-    search_fields = [*APIKeyModelAdmin.search_fields, "partner__name"]
+from .models import APIRequestLog, WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(APIRequestLog)

@@ -7,4 +7,4 @@ class PartnerApiConfig(AppConfig):
     verbose_name = _("Partner API")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the webhook receivers)
+        from . import receivers  # noqa: F401, PLC0415 - connects the webhook receivers once the models are loaded

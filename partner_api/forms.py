@@ -1,14 +1,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from councils.models import PartnerOrganisation
+from core.forms import DateInput
+from core.scopes import SCOPE_CHOICES
+from councils import selectors as councils_selectors
 
 from .models import WebhookEvent
-from .scopes import SCOPE_CHOICES
 
 
 class KeyForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=PartnerOrganisation.objects.all())
+    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=councils_selectors.partner_list())
     name = forms.CharField(
         label=_("Name"), max_length=50, help_text=_("To recognise the key by, e.g. “Data warehouse 2026”."),
     )
@@ -17,7 +18,7 @@ class KeyForm(forms.Form):
         help_text=_("What the key may read. Give only what the partner needs."),
     )
     expires_on = forms.DateField(
-        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        label=_("Expires on"), required=False, widget=DateInput,
         help_text=_("The last day the key works (UK time). Leave empty for no expiry."),
     )
     rate_limit = forms.CharField(
@@ -27,7 +28,7 @@ class KeyForm(forms.Form):
 
 
 class WebhookForm(forms.Form):
-    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=PartnerOrganisation.objects.all())
+    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=councils_selectors.partner_list())
     url = forms.URLField(label=_("Address (https://)"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple,

@@ -1,6 +1,5 @@
-"""Partner API keys, the log of requests made with them, and partners' webhooks with their deliveries."""
+"""The log of requests made to the partner API, and partners' webhooks with their deliveries."""
 
-import datetime
 import re
 import uuid
 
@@ -8,71 +7,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework_api_key.models import AbstractAPIKey
-
-from .scopes import SCOPES, validate_scopes
-
-RATE_PATTERN = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")
-
-
-def validate_rate(value):
-    if value and not RATE_PATTERN.match(value):
-        raise ValidationError(_("Write a rate as a number of requests per period, for example 600/min or 10000/day."))
-
-
-class PartnerAPIKey(AbstractAPIKey):
-    """A key of the form PREFIX.SECRET: only its prefix and a hash of the whole key are stored."""
-
-    partner = models.ForeignKey(
-        "councils.PartnerOrganisation", verbose_name=_("partner organisation"),
-        on_delete=models.PROTECT, related_name="api_keys",
-    )
-    scopes = models.JSONField(_("scopes"), default=list, validators=[validate_scopes])
-    rate_limit = models.CharField(
-        _("rate limit"), max_length=20, blank=True, validators=[validate_rate],
-        help_text=_("For example 600/min. Blank: the default rate."),
-    )
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-    )
-
-    class Meta(AbstractAPIKey.Meta):
-        verbose_name = _("partner API key")
-        verbose_name_plural = _("partner API keys")
-
-    def __str__(self):
-        return f"{self.name} ({self.prefix})"
-
-    @property
-    def expires_on(self):
-        """The last day the key works (UK time), or None."""
-        if self.expiry_date is None:
-            return None
-        return (timezone.localtime(self.expiry_date) - datetime.timedelta(microseconds=1)).date()
-
-    @property
-    def is_usable(self):
-        return not self.revoked and not self.has_expired
-
-    @property
-    def state_label(self):
-        if self.revoked:
-            return _("Revoked")
-        if self.has_expired:
-            return _("Expired")
-        return _("Active")
-
-    def scope_labels(self):
-        return [(scope, SCOPES.get(scope, scope)) for scope in self.scopes]
 
 
 class APIRequestLog(models.Model):
     """One row per API request that carried a key (good or bad): kept cheap, a single INSERT."""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    key = models.ForeignKey(PartnerAPIKey, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests")
+    key = models.ForeignKey(
+        "core.PartnerAPIKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
     key_prefix = models.CharField(_("key prefix"), max_length=16, db_index=True)
     partner = models.ForeignKey(
         "councils.PartnerOrganisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -130,7 +73,7 @@ class WebhookEndpoint(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
-        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
     )
 
     class Meta:

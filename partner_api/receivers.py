@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from initiatives import events
+from initiatives import events, selectors
 
 from . import services
 from .models import WebhookEvent
@@ -12,9 +12,7 @@ API_PREFIX = "/api/v1"
 
 @receiver(events.update_approved, dispatch_uid="partner_api.update_approved")
 def on_update_approved(sender, update_id, **kwargs):
-    from initiatives.models import ProgressUpdate
-
-    update = ProgressUpdate.objects.select_related("initiative", "period").filter(pk=update_id).first()
+    update = selectors.update_with_period(update_id)
     if update is None:
         return
     services.webhook_event_dispatch(event=WebhookEvent.UPDATE_APPROVED, data={
@@ -27,9 +25,7 @@ def on_update_approved(sender, update_id, **kwargs):
 
 @receiver(events.initiative_stage_changed, dispatch_uid="partner_api.initiative_stage_changed")
 def on_initiative_stage_changed(sender, initiative_id, old_stage, new_stage, **kwargs):
-    from initiatives.models import Initiative
-
-    reference = Initiative.objects.filter(pk=initiative_id).values_list("reference", flat=True).first()
+    reference = selectors.initiative_reference(initiative_id)
     if reference is None:
         return
     services.webhook_event_dispatch(event=WebhookEvent.INITIATIVE_STAGE_CHANGED, data={
@@ -40,9 +36,7 @@ def on_initiative_stage_changed(sender, initiative_id, old_stage, new_stage, **k
 
 @receiver(events.report_ready, dispatch_uid="partner_api.report_ready")
 def on_report_ready(sender, report_id, **kwargs):
-    from initiatives.models import Report
-
-    report = Report.objects.filter(pk=report_id).first()
+    report = selectors.report_by_pk(report_id)
     if report is None:
         return
     services.webhook_event_dispatch(event=WebhookEvent.REPORT_READY, data={

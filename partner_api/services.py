@@ -1,4 +1,4 @@
-"""Writes for partner access: keys, the request log, webhooks and their deliveries."""
+"""Writes for partner access: the request log, webhooks and their deliveries. (Keys are core.services.)"""
 
 import datetime
 import ipaddress
@@ -7,66 +7,22 @@ import socket
 import time
 from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import policies, signing
-from .models import APIRequestLog, PartnerAPIKey, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from core import policies as core_policies
+from core.jobs import enqueue_after_commit
 
-LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+from . import policies, signing
+from .models import APIRequestLog, WebhookDelivery, WebhookEndpoint, WebhookEvent
+
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_MAX_ATTEMPTS = 6
 WEBHOOK_BACKOFF_SECONDS = 30  # then 60, 120, 240, 480
-
-
-# -- keys -------------------------------------------------------------------------------------
-
-
-def expiry_from_date(day: datetime.date | None) -> datetime.datetime | None:
-    """A key "expires on" a day: it works until the end of that day, UK time."""
-    if day is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-
-
-@transaction.atomic
-def key_create(*, user, partner, name, scopes, expires_on=None, rate_limit="") -> tuple[PartnerAPIKey, str]:
-    """Make a key and return it with its full text, which is shown this once and never stored."""
-    if not policies.can_manage_partner_access(user):
-        raise PermissionDenied(_("Only Digital Office staff make partner keys."))
-    if expires_on is not None and expires_on < timezone.localdate():
-        raise ValidationError({"expiry_date": _("The expiry date cannot be in the past.")})
-    key = PartnerAPIKey(
-        partner=partner, name=name, scopes=sorted(set(scopes)), expiry_date=expiry_from_date(expires_on),
-        rate_limit=rate_limit or "", created_by=user if getattr(user, "pk", None) else None,
-    )
-    text = PartnerAPIKey.objects.assign_key(key)
-    key.full_clean()
-    key.save()
-    return key, text
-
-
-@transaction.atomic
-def key_revoke(*, user, key) -> PartnerAPIKey:
-    if not policies.can_manage_partner_access(user):
-        raise PermissionDenied(_("Only Digital Office staff revoke partner keys."))
-    key = PartnerAPIKey.objects.select_for_update().get(pk=key.pk)
-    if not key.revoked:
-        key.revoked = True
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked", "revoked_at"])
-    return key
-
-
-def key_touch(key: PartnerAPIKey, *, now=None):
-    """Record when a key was last used, at most once a minute per key (one UPDATE, no lock)."""
-    now = now or timezone.now()
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        PartnerAPIKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
 
 
 def api_request_log(*, key, key_prefix, method, path, query, status, duration_ms):
@@ -76,19 +32,19 @@ def api_request_log(*, key, key_prefix, method, path, query, status, duration_ms
     )
 
 
-# -- webhooks ---------------------------------------------------------------------------------
-
-
 def api_request_log_prune(*, days: int | None = None, now=None) -> int:
     """Delete request-log rows older than the retention period (PARTNER_API_LOG_RETENTION_DAYS, 90)."""
-    days = days if days is not None else getattr(settings, "PARTNER_API_LOG_RETENTION_DAYS", 90)
+    days = days if days is not None else settings.PARTNER_API_LOG_RETENTION_DAYS
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     deleted, _by_model = APIRequestLog.objects.filter(at__lt=cutoff).delete()
     return deleted
 
 
+# -- webhooks ---------------------------------------------------------------------------------
+
+
 def _insecure_localhost_allowed():
-    return getattr(settings, "WEBHOOK_ALLOW_INSECURE_LOCALHOST", False)
+    return settings.WEBHOOK_ALLOW_INSECURE_LOCALHOST
 
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -123,17 +79,10 @@ def _refuse_private_destination(url: str):
             raise ValueError(f"{host} resolves to a non-public address ({address})")
 
 
-def can_register_webhook(user, partner) -> bool:
-    if policies.can_manage_partner_access(user):
-        return True
-    key = policies.api_key_of(user)
-    return key is not None and key.partner_id == partner.pk and policies.can_use_scope(user, "webhooks:manage")
-
-
 @transaction.atomic
 def webhook_endpoint_create(*, user, partner, url, events, description="") -> tuple[WebhookEndpoint, str]:
     """Register an endpoint and return it with its signing secret, shown this once."""
-    if not can_register_webhook(user, partner):
+    if not policies.can_register_webhook(user, partner):
         raise PermissionDenied(_("You may not register webhooks for this partner."))
     validate_webhook_url(url)
     secret = "whsec_" + secrets.token_urlsafe(32)
@@ -148,25 +97,26 @@ def webhook_endpoint_create(*, user, partner, url, events, description="") -> tu
 
 @transaction.atomic
 def webhook_endpoint_delete(*, user, endpoint):
-    if not can_register_webhook(user, endpoint.partner):
+    if not policies.can_register_webhook(user, endpoint.partner):
         raise PermissionDenied(_("You may not remove this partner's webhooks."))
     endpoint.delete()
 
 
 @transaction.atomic
 def webhook_endpoint_set_active(*, user, endpoint, active: bool) -> WebhookEndpoint:
-    if not can_register_webhook(user, endpoint.partner):
+    if not policies.can_register_webhook(user, endpoint.partner):
         raise PermissionDenied(_("You may not change this partner's webhooks."))
     endpoint.is_active = active
     endpoint.save(update_fields=["is_active"])
     return endpoint
 
 
-def _enqueue(delivery_ids):
-    from .tasks import deliver_webhook
+DELIVER_TASK = "partner_api.tasks.deliver_webhook"
 
+
+def _enqueue(delivery_ids):
     for delivery_id in delivery_ids:
-        transaction.on_commit(lambda delivery_id=delivery_id: deliver_webhook.delay(delivery_id))
+        enqueue_after_commit(DELIVER_TASK, delivery_id)
 
 
 @transaction.atomic
@@ -191,7 +141,7 @@ def webhook_event_dispatch(*, event: str, data: dict) -> list[WebhookDelivery]:
 @transaction.atomic
 def webhook_delivery_redeliver(*, user, delivery) -> WebhookDelivery:
     """Send an event again as a new delivery (same event id, so a receiver can tell it is a repeat)."""
-    if not policies.can_manage_partner_access(user):
+    if not core_policies.can_manage_partner_access(user):
         raise PermissionDenied(_("Only Digital Office staff redeliver webhooks."))
     again = WebhookDelivery.objects.create(
         endpoint=delivery.endpoint, event=delivery.event, event_id=delivery.event_id, payload=delivery.payload,
@@ -210,8 +160,6 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
 
     Returns the delivery; its status says whether to try again (RETRYING) or not.
     """
-    import requests
-
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update().select_related("endpoint").filter(pk=delivery_id).first()

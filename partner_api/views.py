@@ -6,24 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import policies, selectors, services
+from core import services as core_services
+from core.forms import apply_errors
+from core.models import PartnerAPIKey
+from core.policies import can_manage_partner_access
+
+from . import selectors, services
 from .forms import KeyForm, WebhookForm
-from .models import PartnerAPIKey, WebhookDelivery, WebhookEndpoint
+from .models import WebhookDelivery, WebhookEndpoint
 
 
 def _require_manager(user):
-    if not policies.can_manage_partner_access(user):
+    if not can_manage_partner_access(user):
         raise PermissionDenied(_("Only Digital Office staff manage partner API keys."))
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        names = {"expiry_date": "expires_on"}
-        for field, errors in error.error_dict.items():
-            field = names.get(field, field)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _page(request, *, key_form=None, webhook_form=None, created_key=None, created_webhook=None, status=200):
@@ -51,12 +46,12 @@ def key_create(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            key, text = services.key_create(
+            key, text = core_services.key_create(
                 user=request.user, partner=data["partner"], name=data["name"], scopes=data["scopes"],
                 expires_on=data["expires_on"], rate_limit=data["rate_limit"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error, renamed={"expiry_date": "expires_on"})
         else:
             # Shown in this response only: never stored, never redirected through the session.
             return _page(request, created_key={"key": key, "text": text})
@@ -67,7 +62,7 @@ def key_create(request):
 def key_revoke(request, prefix):
     _require_manager(request.user)
     key = get_object_or_404(PartnerAPIKey, prefix=prefix)
-    services.key_revoke(user=request.user, key=key)
+    core_services.key_revoke(user=request.user, key=key)
     messages.success(request, _("Key %(prefix)s is revoked: it no longer works.") % {"prefix": key.prefix})
     return redirect("partner_keys")
 
@@ -84,7 +79,7 @@ def webhook_create(request):
                 description=data["description"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except PermissionDenied as error:
             form.add_error("url", str(error))
         else:

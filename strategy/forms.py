@@ -2,17 +2,10 @@ from django import forms
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
-from councils.models import Council
+from core.forms import DateInput, SpreadsheetField
+from councils import selectors as councils_selectors
 
 from .models import MaturityDimension, MaturityLevel, Measure, Outcome
-from .services import MAX_IMPORT_BYTES
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MeasureForm(forms.Form):
@@ -43,7 +36,7 @@ class MeasureForm(forms.Form):
 
 class ReadingForm(forms.Form):
     council = forms.ModelChoiceField(
-        label=_("Whose reading is it?"), queryset=Council.objects.order_by("name"), required=False,
+        label=_("Whose reading is it?"), queryset=councils_selectors.council_list(), required=False,
         empty_label=_("The whole sector (all councils)"),
     )
     taken_on = forms.DateField(label=_("Date of the reading"), widget=DateInput)
@@ -59,26 +52,19 @@ class ReadingForm(forms.Form):
 
 
 class ReadingsImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file of readings"),
-        help_text=_("A first row naming the columns date, council, value and note; then one reading per row. "
-                    "Dates as YYYY-MM-DD; council as a GSS code or name, or empty for the whole sector."),
+    file = SpreadsheetField(
+        label=_("File of readings"),
+        help_text=_("A CSV file (.csv) or an Excel workbook (.xlsx), up to 1 MB: a first row naming the columns "
+                    "date, council, value and note, then one reading per row. Council as a GSS code or name, "
+                    "or empty for the whole sector."),
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(_("The file is larger than 1 MB: split it into smaller files."))
-        if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError(_("The file must be a CSV file (ending .csv)."))
-        return upload
 
 
 class AssessmentForm(forms.Form):
     """An assessment: council and date, a level for every dimension (the dimensions are data), overall level, notes."""
 
     council = forms.ModelChoiceField(
-        label=_("Council"), queryset=Council.objects.order_by("name"), empty_label=_("Choose a council")
+        label=_("Council"), queryset=councils_selectors.council_list(), empty_label=_("Choose a council")
     )
     assessed_on = forms.DateField(label=_("Date of the assessment"), widget=DateInput)
 

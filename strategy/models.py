@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from digital_office.models import TrackedModel
+from core.models import TrackedModel
 
 
 class Strategy(models.Model):
@@ -162,7 +162,7 @@ class MaturityAssessment(TrackedModel):
     overall_level = models.ForeignKey(MaturityLevel, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
     assessed_by = models.ForeignKey(
-        "digital_office.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
 

@@ -6,7 +6,7 @@ read their own council's, partners none. Only Digital Office staff write any of 
 these before writing and raise PermissionDenied; selectors use them to filter what a person sees.
 """
 
-from digital_office.roles import Role, is_digital_office, role_of
+from core.roles import Role, is_digital_office, role_of
 
 COUNCIL_ROLES = (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER)
 

@@ -2,21 +2,32 @@
 (policies), validates with full_clean(), and runs in a transaction. History is kept by
 django-simple-history on every model, so each reading, assessment and score keeps its changes."""
 
-import csv
 import datetime
-import io
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from councils.models import Council, CouncilCodeAlias
+from core.imports import (
+    ImportChange,
+    ImportColumn,
+    ImportPreview,
+    ImportProblem,
+    ImportRow,
+    UnreadableFile,
+    cell_text,
+    check_plan_unchanged,
+    map_columns,
+    parse_date,
+    parse_number,
+    read_table,
+    row_readers,
+)
+from councils.selectors import CouncilMatcher
 
 from . import policies
 from .models import (
@@ -126,232 +137,96 @@ def reading_update(*, user, reading, taken_on, value, council=None, note="") -> 
     return reading
 
 
-# -- readings from a CSV file -----------------------------------------------------------------
+# -- readings from a spreadsheet (core.imports: check, preview, apply) ----------------------------------
 
-IMPORT_COLUMNS = ("date", "council", "value", "note")
-IMPORT_REQUIRED_COLUMNS = ("date", "value")
-MAX_IMPORT_ROWS = 5000
-MAX_IMPORT_BYTES = 1_000_000
-_FIELD_COLUMN = {"taken_on": "date", "council": "council", "value": "value", "note": "note"}
-_GROUPED_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
-
-
-@dataclass(frozen=True)
-class ImportProblem:
-    """One thing wrong with the file: at a row (its line in the file, the header being line 1) and column."""
-
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self):
-        if self.row is None:
-            return self.message
-        if not self.column:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return _("Row %(row)s, column “%(column)s”: %(message)s") % {
-            "row": self.row, "column": self.column, "message": self.message}
+READING_COLUMNS = [
+    ImportColumn("date", gettext_lazy("Date"), ("taken on", "reading date", "as at"), required=True),
+    ImportColumn("council", gettext_lazy("Council"), ("gss code", "code", "council name")),
+    ImportColumn("value", gettext_lazy("Value"), ("reading", "figure"), required=True),
+    ImportColumn("note", gettext_lazy("Note"), ("notes", "source")),
+]
 
 
-@dataclass
-class ImportRow:
-    row: int
-    taken_on: datetime.date
-    council: Council | None
-    value: Decimal
-    note: str
-    existing: MeasureReading | None = None
-    action: str = field(init=False)  # "new", "change" or "same", decided when the file is checked
-    previous_value: Decimal | None = field(init=False)
+def readings_import_check(*, user, measure, content: bytes, filename: str) -> ImportPreview:
+    """Check a whole file of readings for `measure` and say what applying it would do. Writes nothing.
 
-    def __post_init__(self):
-        self.previous_value = self.existing.value if self.existing else None
-        if self.existing is None:
-            self.action = "new"
-        elif self.existing.value == self.value and self.existing.note == self.note:
-            self.action = "same"
-        else:
-            self.action = "change"
-
-
-@dataclass
-class ImportCheck:
-    """The outcome of checking a whole file: the rows it would write, or every problem found."""
-
-    measure: Measure
-    rows: list = field(default_factory=list)
-    problems: list = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def count(self, action) -> int:
-        return sum(1 for row in self.rows if row.action == action)
-
-
-def decode_upload(content) -> str:
-    if isinstance(content, str):
-        return content.removeprefix("\ufeff")
-    return content.decode("utf-8-sig")
-
-
-def _parse_date(text: str) -> datetime.date | None:
-    text = text.strip()
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _parse_value(text: str) -> Decimal | None:
-    text = text.strip()
-    if _GROUPED_NUMBER.match(text):
-        text = text.replace(",", "")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def _council_lookup() -> dict:
-    """Every way a file may name a council: current and old GSS codes, name, short name (two queries)."""
-    lookup = {}
-    for council in Council.objects.all():
-        for key in (council.gss_code, council.name, council.short_name):
-            lookup[key.strip().lower()] = council
-    councils = {council.pk: council for council in lookup.values()}
-    for alias in CouncilCodeAlias.objects.all():
-        lookup.setdefault(alias.old_code.strip().lower(), councils.get(alias.council_id))
-    return lookup
-
-
-def readings_import_check(*, user, measure, content) -> ImportCheck:
-    """Check a whole CSV file of readings for `measure` and say what applying it would do. Writes nothing.
-
-    Columns (header row, any order, any case): date (YYYY-MM-DD or DD/MM/YYYY), council (GSS code,
-    old GSS code or name; empty for a sector-wide reading), value, note (optional). A row for a
-    date and council that already has a reading changes that reading. Every problem is reported,
-    one per row and column, so the file can be fixed in one go.
+    Columns (header row, any order, any case): date, council (GSS code, old GSS code or name; empty for a
+    sector-wide reading), value, note. Dates, numbers and errors as in every import (core.imports). A row for a
+    date and council that already has a reading changes that reading. Every problem is reported, by row and
+    column, so the file can be fixed in one go.
     """
     _require_measure_manager(user)
-    check = ImportCheck(measure=measure)
-    problems = check.problems
-    if isinstance(content, bytes) and len(content) > MAX_IMPORT_BYTES:
-        problems.append(ImportProblem(None, "", _("The file is larger than 1 MB: split it into smaller files.")))
-        return check
+    preview = ImportPreview.of(content, filename)
     try:
-        text = decode_upload(content)
-    except UnicodeDecodeError:
-        problems.append(ImportProblem(None, "", _(
-            "The file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")))
-        return check
-    try:
-        lines = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        problems.append(ImportProblem(None, "", _(
-            "The file is not a readable CSV file (%(error)s).") % {"error": error}))
-        return check
-    if not lines or not any(cell.strip() for cell in lines[0]):
-        problems.append(ImportProblem(None, "", _(
-            "The file is empty: the first row must name the columns date, council, value and note.")))
-        return check
-
-    header = [cell.strip().lower() for cell in lines[0]]
-    for position, name in enumerate(header, start=1):
-        if name not in IMPORT_COLUMNS:
-            message = _("Unknown column: the columns are %(columns)s.") % {"columns": ", ".join(IMPORT_COLUMNS)}
-            problems.append(ImportProblem(1, name or str(position), message))
-        elif header.index(name) != position - 1:
-            problems.append(ImportProblem(1, name, _("This column appears twice.")))
-    for name in IMPORT_REQUIRED_COLUMNS:
-        if name not in header:
-            problems.append(ImportProblem(1, name, _("The column is missing from the first row.")))
+        header, data = read_table(content, filename)
+    except UnreadableFile as error:
+        preview.problems.append(ImportProblem(None, None, str(error)))
+        return preview
+    positions, problems = map_columns(header, READING_COLUMNS)
     if problems:
-        return check
+        preview.problems.extend(problems)
+        return preview
+    if not data:
+        preview.problems.append(ImportProblem(None, None, _("The file has a header row but no rows of data.")))
+        return preview
 
-    body = [(number, cells) for number, cells in enumerate(lines[1:], start=2) if any(cell.strip() for cell in cells)]
-    if not body:
-        problems.append(ImportProblem(None, "", _("The file has no readings below its first row.")))
-        return check
-    if len(body) > MAX_IMPORT_ROWS:
-        problems.append(ImportProblem(None, "", _(
-            "The file has more than %(max)s readings: split it into smaller files.") % {"max": MAX_IMPORT_ROWS}))
-        return check
-
-    councils = _council_lookup()
+    labels = {column.key: str(column.label) for column in READING_COLUMNS}
+    councils = CouncilMatcher()
     existing = {(r.council_id, r.taken_on): r for r in MeasureReading.objects.filter(measure=measure)}
+    today = timezone.localdate()
     seen = {}
-    for number, cells in body:
-        if len(cells) > len(header):
-            problems.append(ImportProblem(number, "", _("The row has more cells than the first row has columns.")))
-            continue
-        values = dict(zip(header, [cell.strip() for cell in cells] + [""] * (len(header) - len(cells)), strict=True))
-        row_problems = []
-        taken_on = _parse_date(values.get("date", ""))
-        if not values.get("date"):
-            row_problems.append(ImportProblem(number, "date", _("Enter the date of the reading.")))
-        elif taken_on is None:
-            row_problems.append(ImportProblem(number, "date", _(
-                "Enter a real date as YYYY-MM-DD, for example 2020-03-31.")))
-        elif taken_on > timezone.localdate():
-            row_problems.append(ImportProblem(number, "date", _("The date of a reading cannot be in the future.")))
-        council = None
-        if values.get("council"):
-            council = councils.get(values["council"].lower())
+    for reader in row_readers(header, data, positions, labels):
+        number = reader.number
+        taken_on = reader.read("date", parse_date, required=True)
+        if taken_on and taken_on > today:
+            reader.problem("date", _("The date of a reading cannot be in the future."))
+        council, council_text = None, cell_text(reader.cells.get("council"))
+        if council_text:
+            council = councils.find(council_text)
             if council is None:
-                row_problems.append(ImportProblem(number, "council", _(
-                    "No council has this code or name: use a GSS code such as S12000049, "
-                    "or leave it empty for the whole sector.")))
-        value = _parse_value(values.get("value", ""))
-        if not values.get("value"):
-            row_problems.append(ImportProblem(number, "value", _("Enter the value of the reading.")))
-        elif value is None:
-            row_problems.append(ImportProblem(number, "value", _("Enter a number, for example 42.5.")))
-        note = values.get("note", "")
-        if not row_problems:
-            reading = MeasureReading(measure=measure, council=council, taken_on=taken_on, value=value, note=note)
-            try:
-                reading.full_clean(exclude=["measure", "council"], validate_unique=False, validate_constraints=False)
-            except ValidationError as error:
-                for field_name, messages in error.message_dict.items():
-                    for message in messages:
-                        row_problems.append(ImportProblem(number, _FIELD_COLUMN.get(field_name, ""), message))
-        if not row_problems:
+                reader.problem("council", councils.no_match_message(council_text))
+        value = reader.read("value", parse_number, required=True)
+        note = reader.text("note", max_length=MeasureReading._meta.get_field("note").max_length)
+        if not reader.problems:
             key = (council.pk if council else None, taken_on)
             if key in seen:
-                row_problems.append(ImportProblem(number, "date", _(
-                    "Row %(row)s already has a reading for this date and council.") % {"row": seen[key]}))
+                reader.problem("date", _("row %(row)s already has a reading for this date and council.") % {
+                    "row": seen[key]})
             seen.setdefault(key, number)
-        if row_problems:
-            problems.extend(row_problems)
+        preview.problems.extend(reader.problems)
+        if reader.problems:
             continue
-        check.rows.append(ImportRow(row=number, taken_on=taken_on, council=council, value=reading.value, note=note,
-                                    existing=existing.get(key)))
-    if problems:
-        check.rows = []
-    return check
+        row = ImportRow(number=number, values={"taken_on": taken_on, "council": council, "value": value, "note": note},
+                        existing=existing.get(key))
+        if row.existing is not None:
+            if row.existing.value != value:
+                row.changes.append(ImportChange(labels["value"], row.existing.value, value))
+            if row.existing.note != note:
+                row.changes.append(ImportChange(labels["note"], row.existing.note, note))
+            row.action = "update" if row.changes else "unchanged"
+        preview.rows.append(row)
+    return preview.finish()
 
 
 @transaction.atomic
-def readings_import_apply(*, user, measure, content) -> ImportCheck:
-    """Check the whole file again and, only if every row is good, write every reading; else nothing."""
+def readings_import_apply(*, user, measure, content: bytes, filename: str, expected_plan: str = "") -> ImportPreview:
+    """Check the whole file again and, only if every row is good (and it does what the preview said), write
+    every reading; else nothing."""
     _require_measure_manager(user)
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
-    check = readings_import_check(user=user, measure=measure, content=content)
-    if not check.ok:
-        raise ValidationError([str(problem) for problem in check.problems])
-    for row in check.rows:
-        if row.action == "same":
+    preview = readings_import_check(user=user, measure=measure, content=content, filename=filename)
+    check_plan_unchanged(preview, expected_plan)
+    for row in preview.rows:
+        if row.action == "unchanged":
             continue
-        reading = row.existing or MeasureReading(measure=measure, council=row.council, taken_on=row.taken_on)
-        reading.value, reading.note = row.value, row.note
+        values = row.values
+        reading = row.existing or MeasureReading(
+            measure=measure, council=values["council"], taken_on=values["taken_on"]
+        )
+        reading.value, reading.note = values["value"], values["note"]
         reading.full_clean()
         reading.save()
-    return check
+    return preview
 
 
 # -- digital maturity -------------------------------------------------------------------------

@@ -2,18 +2,16 @@ from django.urls import path
 
 from . import views
 
-app_name = "strategy"
-
+# Mounted under /strategy/ in the `strategy` namespace by the project's urls, together with the pages of the
+# portfolio by outcome (initiatives.urls.strategy_urlpatterns).
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("coverage/", views.coverage, name="coverage"),
     path("measures/new/", views.measure_edit, name="measure_create"),
     path("measures/<int:pk>/", views.measure_detail, name="measure"),
     path("measures/<int:pk>/edit/", views.measure_edit, name="measure_edit"),
     path("measures/<int:pk>/readings/new/", views.reading_edit, name="reading_create"),
     path("measures/<int:pk>/readings/<int:reading_pk>/", views.reading_edit, name="reading_edit"),
     path("measures/<int:pk>/readings/import/", views.readings_import, name="readings_import"),
-    path("measures/<int:pk>/readings/import/apply/", views.readings_import_apply, name="readings_import_apply"),
+    path("measures/<int:pk>/readings/import/preview/", views.readings_import_preview, name="readings_import_preview"),
     path("maturity/", views.maturity, name="maturity"),
     path("maturity/sector/", views.maturity_sector, name="maturity_sector"),
     path("maturity/councils/<slug:slug>/", views.maturity_council, name="maturity_council"),

@@ -1,17 +1,16 @@
 """Views of the strategy app: parse input, call one service or selector, render."""
 
-import secrets
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from digital_office.exports import export_response
+from core.exports import export_response
+from core.forms import ImportConfirmForm, apply_errors
+from core.imports import ImportChanged, ImportRejected, drop_upload, stash_upload, stashed_upload
 
 from . import policies, selectors, services
 from .exports import maturity_assessment_columns
@@ -29,34 +28,13 @@ from .models import MaturityDimension, MaturityLevel, Measure, MeasureReading
 
 PAGE_SIZE = 25
 IMPORT_SESSION_KEY = "strategy-readings-import-{pk}"
-PROBLEMS_IN_SUMMARY = 50
 
 
-def _apply_errors(form, error: ValidationError):
-    """Put a service's ValidationError on the form, by field where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _require(allowed: bool):
     if not allowed:
         raise PermissionDenied
-
-
-# -- strategy and outcomes --------------------------------------------------------------------
-
-
-def overview(request):
-    context = selectors.strategy_overview(user=request.user)
-    context["can_manage_measures"] = policies.can_manage_measures(request.user)
-    return render(request, "strategy/overview.html", context)
-
-
-def coverage(request):
-    return render(request, "strategy/coverage.html", selectors.strategy_coverage(user=request.user))
 
 
 # -- measures and readings --------------------------------------------------------------------
@@ -84,7 +62,7 @@ def measure_edit(request, pk=None):
             else:
                 measure = services.measure_create(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The measure “%(title)s” is saved.") % {"title": measure.title})
             return redirect("strategy:measure", pk=measure.pk)
@@ -105,7 +83,7 @@ def reading_edit(request, pk, reading_pk=None):
             else:
                 services.reading_record(user=request.user, measure=measure, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The reading of %(date)s is saved.") % {
                 "date": date_format(form.cleaned_data["taken_on"], "j F Y")})
@@ -115,51 +93,68 @@ def reading_edit(request, pk, reading_pk=None):
 
 @require_http_methods(["GET", "POST"])
 def readings_import(request, pk):
-    """Upload and check: show every problem (nothing saved), or a preview to apply."""
+    """Step 1: upload a file. It is checked as a whole; a file with problems is refused with each one listed."""
     _require(policies.can_manage_measures(request.user))
     measure = get_object_or_404(Measure, pk=pk)
     form = ReadingsImportForm(request.POST or None, request.FILES or None)
-    check = None
+    preview = None
     if request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["file"].read()
-        check = services.readings_import_check(user=request.user, measure=measure, content=content)
-        if check.ok:
-            token = secrets.token_urlsafe(16)
-            request.session[IMPORT_SESSION_KEY.format(pk=measure.pk)] = {
-                "token": token, "content": services.decode_upload(content)}
-            counts = {action: check.count(action) for action in ("new", "change", "same")}
-            return render(request, "strategy/readings_import.html", {
-                "form": None, "measure": measure, "check": check, "token": token, "counts": counts})
-        form.add_error("file", ngettext(
-            "The file has %(count)s problem: nothing was saved. Fix it and upload the file again.",
-            "The file has %(count)s problems: nothing was saved. Fix them and upload the file again.",
-            len(check.problems)) % {"count": len(check.problems)})
-        for problem in check.problems[:PROBLEMS_IN_SUMMARY]:
-            form.add_error(None, str(problem))
-        if len(check.problems) > PROBLEMS_IN_SUMMARY:
-            form.add_error(None, _("…and %(count)s more problems, listed below.") % {
-                "count": len(check.problems) - PROBLEMS_IN_SUMMARY})
-    return render(request, "strategy/readings_import.html", {"form": form, "measure": measure, "check": check})
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        preview = services.readings_import_check(user=request.user, measure=measure, content=content,
+                                                 filename=upload.name)
+        if preview.is_valid:
+            stash_upload(request.session, _import_key(measure), content=content, filename=upload.name)
+            return redirect("strategy:readings_import_preview", pk=measure.pk)
+    return render(request, "strategy/readings_import.html", {"form": form, "measure": measure, "preview": preview})
 
 
-@require_POST
-def readings_import_apply(request, pk):
+@require_http_methods(["GET", "POST"])
+def readings_import_preview(request, pk):
+    """Step 2: what the file would change; confirm to apply it all in one transaction."""
     _require(policies.can_manage_measures(request.user))
     measure = get_object_or_404(Measure, pk=pk)
-    stored = request.session.get(IMPORT_SESSION_KEY.format(pk=measure.pk))
-    if not stored or not secrets.compare_digest(stored["token"], request.POST.get("token", "")):
-        messages.error(request, _("That upload has expired or was already applied: upload the file again."))
+    key = _import_key(measure)
+    stashed = stashed_upload(request.session, key)
+    if stashed is None:
+        messages.info(request, _("Upload a file to import first."))
         return redirect("strategy:readings_import", pk=measure.pk)
-    try:
-        check = services.readings_import_apply(user=request.user, measure=measure, content=stored["content"])
-    except ValidationError:
-        messages.error(request, _("The readings changed since the file was checked, and it no longer applies: "
-                                  "nothing was saved. Upload it again to see why."))
-        return redirect("strategy:readings_import", pk=measure.pk)
-    del request.session[IMPORT_SESSION_KEY.format(pk=measure.pk)]
-    messages.success(request, _("Readings imported: %(new)s new, %(changed)s changed, %(same)s unchanged.") % {
-        "new": check.count("new"), "changed": check.count("change"), "same": check.count("same")})
-    return redirect("strategy:measure", pk=measure.pk)
+    form = ImportConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["token"] != stashed["token"]:
+            messages.error(request, _("That preview is out of date: check this one and confirm again."))
+            return redirect("strategy:readings_import_preview", pk=measure.pk)
+        try:
+            applied = services.readings_import_apply(
+                user=request.user, measure=measure, content=stashed["content"], filename=stashed["filename"],
+                expected_plan=form.cleaned_data["plan"],
+            )
+        except ImportChanged as changed:
+            messages.error(request, changed.messages[0])
+            return redirect("strategy:readings_import_preview", pk=measure.pk)
+        except ImportRejected as rejected:
+            drop_upload(request.session, key)
+            return render(request, "strategy/readings_import.html", {
+                "form": ReadingsImportForm(), "measure": measure, "preview": rejected.preview})
+        drop_upload(request.session, key)
+        messages.success(request, _(
+            "%(filename)s is imported: %(created)s added, %(updated)s changed, %(unchanged)s already up to date."
+        ) % {"filename": stashed["filename"], "created": applied.created, "updated": applied.updated,
+             "unchanged": applied.unchanged})
+        return redirect("strategy:measure", pk=measure.pk)
+    preview = services.readings_import_check(user=request.user, measure=measure, content=stashed["content"],
+                                             filename=stashed["filename"])
+    if not preview.is_valid:
+        drop_upload(request.session, key)
+        return render(request, "strategy/readings_import.html", {
+            "form": ReadingsImportForm(), "measure": measure, "preview": preview})
+    confirm = ImportConfirmForm(initial={"token": stashed["token"], "plan": preview.plan_digest})
+    return render(request, "strategy/readings_import_preview.html", {
+        "preview": preview, "form": confirm, "measure": measure})
+
+
+def _import_key(measure) -> str:
+    return IMPORT_SESSION_KEY.format(pk=measure.pk)
 
 
 # -- digital maturity -------------------------------------------------------------------------
@@ -238,7 +233,7 @@ def assessment_edit(request, pk=None):
             else:
                 saved = services.assessment_record(user=request.user, council=data["council"], **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The assessment of %(council)s on %(date)s is saved.") % {
                 "council": saved.council.name, "date": date_format(saved.assessed_on, "j F Y")})
@@ -263,7 +258,7 @@ def dimension_edit(request, pk=None):
         try:
             services.maturity_dimension_save(user=request.user, dimension=dimension, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The dimension “%(name)s” is saved.") % {"name": form.cleaned_data["name"]})
             return redirect("strategy:maturity_model")
@@ -279,7 +274,7 @@ def level_edit(request, pk=None):
         try:
             services.maturity_level_save(user=request.user, level=level, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("The level “%(name)s” is saved.") % {"name": form.cleaned_data["name"]})
             return redirect("strategy:maturity_model")
@@ -295,7 +290,7 @@ def maturity_threshold(request):
         try:
             services.maturity_threshold_set(user=request.user, strategy=strategy, level=form.cleaned_data["level"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("A council now counts as a digital business from level “%(level)s”.") % {
                 "level": form.cleaned_data["level"].name})

@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from digital_office.demo import DEMO_PASSWORD, demo_seed
-from digital_office.reference_data import reference_data_load
+from seeding.demo import DEMO_PASSWORD, demo_seed
+from seeding.reference_data import reference_data_load
 
 # Demo data in tests is built around today, as the pages measure "open" and "overdue" against today.
 DEMO_TODAY = datetime.date.today()
@@ -37,7 +37,7 @@ def login_as(client, demo_data):
     """Log the test client in as one of the demo accounts, by email."""
 
     def _login(email):
-        from digital_office.models import User
+        from core.models import User
 
         client.force_login(User.objects.get(email=email))
         return client

@@ -2,12 +2,11 @@
 
 from django.shortcuts import get_object_or_404
 
-from digital_office.api.views import ApiReadOnlyViewSet
-from partner_api import selectors
-from partner_api.scopes import COUNCILS_READ, FUNDING_READ
+from core.api.views import ApiReadOnlyViewSet
+from core.scopes import COUNCILS_READ, FUNDING_READ
 
+from .. import selectors
 from ..filtersets import ContributionFilterSet, CouncilFilterSet, PartnerOrganisationFilterSet
-from ..models import Council
 from .serializers import ContributionSerializer, CouncilSerializer, PartnerOrganisationSerializer
 
 
@@ -27,9 +26,7 @@ class CouncilViewSet(ApiReadOnlyViewSet):
         return selectors.api_councils(caller=self.request.user)
 
     def get_object(self):
-        code = self.kwargs["gss_code"]
-        council = get_object_or_404(Council.objects.by_code(code).values_list("pk", flat=True))
-        return get_object_or_404(self.get_queryset(), pk=council)
+        return get_object_or_404(self.get_queryset().by_code(self.kwargs["gss_code"]))
 
 
 class PartnerOrganisationViewSet(ApiReadOnlyViewSet):

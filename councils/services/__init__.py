@@ -1,15 +1,6 @@
 """Writes to the funding ledger (`ledger`) and spreadsheet imports (`imports`). Import services from here."""
 
-from .imports import (
-    IMPORT_COLUMNS,
-    ImportChanged,
-    ImportKind,
-    ImportPreview,
-    ImportProblem,
-    ImportRejected,
-    contributions_import_apply,
-    contributions_import_check,
-)
+from .imports import IMPORT_COLUMNS, ImportKind, contributions_import_apply, contributions_import_check
 from .ledger import (
     CONTRIBUTION_EDITABLE,
     PAYMENT_EDITABLE,
@@ -23,8 +14,7 @@ from .ledger import (
 )
 
 __all__ = [
-    "CONTRIBUTION_EDITABLE", "IMPORT_COLUMNS", "PAYMENT_EDITABLE", "ImportChanged", "ImportKind", "ImportPreview",
-    "ImportProblem", "ImportRejected", "agreement_create", "agreement_update", "contribution_create",
-    "contribution_record_payment", "contribution_update", "contributions_import_apply", "contributions_import_check",
-    "payment_delete", "payment_update",
+    "CONTRIBUTION_EDITABLE", "IMPORT_COLUMNS", "PAYMENT_EDITABLE", "ImportKind", "agreement_create",
+    "agreement_update", "contribution_create", "contribution_record_payment", "contribution_update",
+    "contributions_import_apply", "contributions_import_check", "payment_delete", "payment_update",
 ]

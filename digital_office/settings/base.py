@@ -19,7 +19,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
-    "digital_office.apps.PortalAdminConfig",
+    "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,11 +36,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
-    "digital_office",
+    # The layers, bottom to top (README "Layout"): each imports only those listed before it.
+    "core",
     "councils",
     "strategy",
     "initiatives",
     "partner_api",
+    "seeding",
+    "digital_office",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "partner_api.middleware.ApiRequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "digital_office.urls"
@@ -72,7 +76,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "digital_office.context_processors.portal",
+                "core.context_processors.portal",
+                "digital_office.context_processors.navigation",
             ],
         },
     },
@@ -83,7 +88,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "digital_office.User"
+AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
@@ -99,7 +104,7 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 # Accounts are made by the Digital Office, never by open sign-up (see AccountAdapter).
-ACCOUNT_ADAPTER = "digital_office.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "core.adapters.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -170,26 +175,26 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 REST_FRAMEWORK = {
-    # The partner API (docs/api.md): digital_office/api/ holds what every endpoint shares.
-    "DEFAULT_SCHEMA_CLASS": "digital_office.api.schema.PortalAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["digital_office.api.filters.ApiFilterBackend"],
+    # The partner API (docs/api.md): core/api/ holds what every endpoint shares.
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.PortalAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.ApiFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "digital_office.api.authentication.PartnerKeyAuthentication",
+        "core.api.authentication.PartnerKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "digital_office.api.throttling.PartnerKeyThrottle",
-        "digital_office.api.throttling.PortalUserThrottle",
+        "core.api.throttling.PartnerKeyThrottle",
+        "core.api.throttling.PortalUserThrottle",
     ],
     # Per key (a key's own rate_limit overrides it) and per signed-in user.
     "DEFAULT_THROTTLE_RATES": {
         "partner_key": env("API_KEY_RATE", default="600/min"),
         "portal_user": env("API_USER_RATE", default="1200/min"),
     },
-    "EXCEPTION_HANDLER": "digital_office.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
@@ -228,6 +233,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # How long the partner API request log is kept.
 PARTNER_API_LOG_RETENTION_DAYS = env.int("PARTNER_API_LOG_RETENTION_DAYS", default=90)
+# How far back a list's sync token (`next_updated_since`) reaches, to cover transactions that commit late.
+PARTNER_API_SYNC_MARGIN_SECONDS = env.int("PARTNER_API_SYNC_MARGIN_SECONDS", default=5)
+# Lets tests deliver webhooks to http://127.0.0.1; never set it in production.
+WEBHOOK_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOK_ALLOW_INSECURE_LOCALHOST", default=False)
 
 PORTAL_NAME = _("Digital Office portal")
 PORTAL_PHASE = "beta"

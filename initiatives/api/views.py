@@ -9,10 +9,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
-from digital_office.api.views import ApiReadOnlyViewSet
-from partner_api import selectors
-from partner_api.scopes import INITIATIVES_READ, REPORTS_READ
+from core.api.views import ApiReadOnlyViewSet
+from core.scopes import INITIATIVES_READ, REPORTS_READ
 
+from .. import selectors
 from ..filtersets import (
     BenefitFilterSet,
     InitiativeFilterSet,

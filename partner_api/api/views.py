@@ -4,11 +4,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
-from digital_office.api.views import ApiReadOnlyViewSet
+from core.api.views import ApiReadOnlyViewSet
+from core.scopes import WEBHOOKS_MANAGE
 
 from .. import selectors, services
 from ..filtersets import WebhookDeliveryFilterSet, WebhookEndpointFilterSet
-from ..scopes import WEBHOOKS_MANAGE
 from .serializers import WebhookDeliverySerializer, WebhookEndpointCreatedSerializer, WebhookEndpointSerializer
 
 

@@ -1,9 +1,9 @@
 """Partner API: themes, outcomes, measures and readings (scope strategy:read). No maturity assessments, ever."""
 
-from digital_office.api.views import ApiReadOnlyViewSet
-from partner_api import selectors
-from partner_api.scopes import STRATEGY_READ
+from core.api.views import ApiReadOnlyViewSet
+from core.scopes import STRATEGY_READ
 
+from .. import selectors
 from ..filtersets import MeasureFilterSet, MeasureReadingFilterSet, OutcomeFilterSet, ThemeFilterSet
 from .serializers import MeasureReadingSerializer, MeasureSerializer, OutcomeSerializer, ThemeSerializer
 

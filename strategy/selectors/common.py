@@ -4,17 +4,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from initiatives.models import ProgressUpdate, Stage
-
 from .. import policies
-from ..models import (
-    Outcome,
-    Strategy,
-)
+from ..models import Outcome, Strategy, Theme
 
-LIVE_STAGES = (Stage.DISCOVERY, Stage.ALPHA, Stage.BETA, Stage.LIVE)
-RAG_AXES = ProgressUpdate.RAG_AXES
-INITIATIVES_SHOWN_PER_OUTCOME = 10
 HISTORY_LIMIT = 50
 
 
@@ -43,3 +35,19 @@ def outcome_by_number(number: str) -> Outcome | None:
 def _named(names):
     """display() for change_history: ids of related rows shown by name."""
     return lambda field, value: names.get(field, {}).get(value, value) if value is not None else None
+
+
+def theme_list():
+    return Theme.objects.order_by("order", "title")
+
+
+def outcome_list():
+    return Outcome.objects.order_by("number")
+
+
+def theme_titles() -> dict[int, str]:
+    return dict(Theme.objects.values_list("pk", "title"))
+
+
+def outcome_labels() -> dict[int, str]:
+    return {outcome.pk: str(outcome) for outcome in Outcome.objects.all()}

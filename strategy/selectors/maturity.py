@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from councils.models import Council
-from digital_office.history import IGNORED, HistorySource, change_history
+from core.history import IGNORED, HistorySource, change_history
+from councils import selectors as councils_selectors
 
 from .. import policies
 from ..models import (
@@ -42,7 +42,7 @@ def maturity_assessments_visible_to(user):
 
 def maturity_councils_visible_to(user):
     """The councils whose assessments the person may read (the same rule as the assessments)."""
-    councils = Council.objects.all()
+    councils = councils_selectors.council_list()
     if policies.can_read_all_maturity(user):
         return councils
     council_id = policies.maturity_council_id_of(user)
@@ -203,7 +203,7 @@ def digital_business_counts(*, strategy: Strategy) -> list[ThresholdYear]:
     threshold = strategy.digital_business_level
     if threshold is None:
         return []
-    goal = Council.objects.count()
+    goal = councils_selectors.council_list().count()
     rows = (
         latest_assessment_each_year()
         .values("year")
@@ -305,7 +305,7 @@ def maturity_sector(*, user) -> dict:
         "thresholds": thresholds,
         "threshold_chart": threshold_chart,
         "target_row": target_row,
-        "council_count": Council.objects.count(),
+        "council_count": councils_selectors.council_list().count(),
     }
 
 
@@ -316,7 +316,7 @@ def maturity_overview(*, user) -> dict:
     council_id = policies.maturity_council_id_of(user)
     return {
         "strategy": strategy,
-        "own_council": Council.objects.filter(pk=council_id).first() if council_id else None,
+        "own_council": councils_selectors.council_list().filter(pk=council_id).first() if council_id else None,
         "placeholder_names": MaturityDimension.objects.filter(is_placeholder=True).exists()
         or MaturityLevel.objects.filter(is_placeholder=True).exists(),
     }

@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from councils.models import Council
-from digital_office.history import HistorySource, change_history
+from core.history import HistorySource, change_history
+from councils import selectors as councils_selectors
 
 from ..models import (
     Measure,
@@ -109,7 +109,7 @@ def measure_detail(*, user, pk: int) -> dict:
 
 
 def measure_history(measure: Measure) -> list:
-    councils = dict(Council.objects.values_list("pk", "name"))
+    councils = councils_selectors.council_names()
     outcomes = {o.pk: str(o) for o in Outcome.objects.all()}
 
     def reading(record):

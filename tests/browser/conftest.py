@@ -46,7 +46,7 @@ def browser():
 @pytest.fixture
 def browser_data(transactional_db, reference_data):
     """Reference and demo data in the live server's database (transactional tests start empty)."""
-    from digital_office.demo import demo_seed
+    from seeding.demo import demo_seed
     from tests.conftest import DEMO_TODAY
 
     return demo_seed(scale="small", seed=1, today=DEMO_TODAY)

@@ -54,9 +54,9 @@ def test_strategy_pages_for_the_digital_office(visitor):
     }])
     page.get_by_role("button", name="Check the file").click()
     summary = page.locator(".ds_error-summary")
-    expect(summary).to_contain_text("Row 3, column “date”")
-    expect(summary).to_contain_text("Row 3, column “council”")
-    expect(summary).to_contain_text("Row 3, column “value”")
+    expect(summary).to_contain_text("Row 3, Date:")
+    expect(summary).to_contain_text("Row 3, Council:")
+    expect(summary).to_contain_text("Row 3, Value:")
     visitor.check_accessibility("strategy-readings-import-errors")
     assert not measure.readings.filter(value="7.10").exists()
 

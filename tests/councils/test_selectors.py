@@ -7,9 +7,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from councils import selectors
+from core.models import User
+from councils import commitments, selectors
 from councils.models import Contribution
-from digital_office.models import User
 from tests.councils.factories import ContributionFactory, FundingAgreementFactory, PaymentFactory, council
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +181,7 @@ def test_committed_budgets_count_initiatives_overlapping_the_period_past_proposa
     initiative("T-4", "alpha", datetime.date(2019, 4, 1), None, "8000.00")  # after the period
     initiative("T-5", "closed", datetime.date(2014, 1, 1), datetime.date(2016, 3, 31), "16000.00")  # before it
     initiative("T-6", "alpha", None, None, "32000.00")  # not scheduled
-    assert selectors.committed_budgets([ledger_fixture]) == {ledger_fixture.pk: D("3000.00")}
+    assert commitments.committed_budgets([ledger_fixture]) == {ledger_fixture.pk: D("3000.00")}
     row = selectors.ledger(user=cdo(), on=ON)["agreements"][0]
     assert row.committed == D("3000.00") and row.headroom == D("147000.00")
 

@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
+from core.imports import ImportChanged, ImportRejected
+from core.models import User
 from councils import selectors, services
 from councils.models import Contribution, FundingAgreement, Payment
-from digital_office.models import User
 from tests.councils.factories import ContributionFactory, FundingAgreementFactory, PaymentFactory, council
 
 pytestmark = pytest.mark.django_db
@@ -270,7 +271,7 @@ def test_a_file_with_a_bad_row_is_refused_whole_with_a_message_naming_the_row(cd
     preview = check(cdo, agreement, content, filename=f"ledger.{fmt}")
     assert [str(problem) for problem in preview.problems] == [message]
     assert preview.rows == []
-    with pytest.raises(services.ImportRejected) as rejected:
+    with pytest.raises(ImportRejected) as rejected:
         apply(cdo, agreement, content, filename=f"ledger.{fmt}")
     assert rejected.value.messages == [message]
     assert not Contribution.objects.exists()
@@ -359,7 +360,7 @@ def test_a_ledger_changed_since_the_preview_is_not_overwritten(cdo, agreement):
     content = csv_file(CONTRIBUTION_HEADER, GOOD_CONTRIBUTIONS)
     preview = check(cdo, agreement, content)
     ContributionFactory(agreement=agreement, council=council(GLASGOW), financial_year=2017, amount_due=D("1.00"))
-    with pytest.raises(services.ImportChanged):
+    with pytest.raises(ImportChanged):
         apply(cdo, agreement, content, expected_plan=preview.plan_digest)
     assert Contribution.objects.count() == 1
 

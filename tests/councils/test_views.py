@@ -215,9 +215,9 @@ def test_a_good_file_goes_upload_preview_confirm_and_a_second_time_changes_nothi
     preview = client.get(reverse("councils:import_preview"))
     html = preview.content.decode()
     assert "Confirming will add 0, change 1 and leave 1 as they are." in html
-    digest = re.search(r'name="digest" value="([^"]+)"', html).group(1)
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     plan = re.search(r'name="plan" value="([^"]+)"', html).group(1)
-    confirmed = client.post(reverse("councils:import_preview"), {"digest": digest, "plan": plan}, follow=True)
+    confirmed = client.post(reverse("councils:import_preview"), {"token": token, "plan": plan}, follow=True)
     assert "1 changed" in confirmed.content.decode()
     assert Contribution.objects.get(pk=glasgow.pk).amount_due == glasgow.amount_due + 1000
     records = Contribution.history.count()
@@ -225,9 +225,9 @@ def test_a_good_file_goes_upload_preview_confirm_and_a_second_time_changes_nothi
     upload(client, content)
     html = client.get(reverse("councils:import_preview")).content.decode()
     assert "Confirming will add 0, change 0 and leave 2 as they are." in html
-    digest = re.search(r'name="digest" value="([^"]+)"', html).group(1)
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     plan = re.search(r'name="plan" value="([^"]+)"', html).group(1)
-    client.post(reverse("councils:import_preview"), {"digest": digest, "plan": plan})
+    client.post(reverse("councils:import_preview"), {"token": token, "plan": plan})
     assert Contribution.history.count() == records
 
 
@@ -237,7 +237,8 @@ def test_a_confirm_for_another_file_is_refused(login_as):
     response = upload(client, f"Council,Financial year,Amount due,Due date\nFife,2017/18,{fife.amount_due},2017-06-30\n"
                       .encode())
     assert response.status_code == 302
-    response = client.post(reverse("councils:import_preview"), {"digest": "0" * 64, "plan": "x"}, follow=True)
+    response = client.post(reverse("councils:import_preview"), {"token": "not-the-stashed-file", "plan": "x"},
+                           follow=True)
     assert "out of date" in response.content.decode()
 
 

@@ -52,7 +52,7 @@ def test_a_wrong_password_is_refused_with_a_message_and_keeps_the_email(client, 
 
 
 def test_sign_up_is_closed(client, db):
-    from digital_office.models import User
+    from core.models import User
 
     page = client.get(reverse("account_signup")).content.decode()
     assert "You cannot create an account here" in page
@@ -76,7 +76,7 @@ def test_healthz_reports_the_database(client):
 def test_admin_is_closed_to_council_staff_and_to_digital_office_staff_without_mfa(client, login_as):
     login_as("editor@glasgow.demo.digitaloffice.scot")
     assert client.get("/admin/").status_code == 302
-    from digital_office.models import User
+    from core.models import User
 
     User.objects.filter(email="cdo@demo.digitaloffice.scot").update(is_staff=True)
     login_as("cdo@demo.digitaloffice.scot")
@@ -84,7 +84,7 @@ def test_admin_is_closed_to_council_staff_and_to_digital_office_staff_without_mf
 
 
 def test_superusers_can_use_the_admin(client, db):
-    from digital_office.models import User
+    from core.models import User
 
     admin = User.objects.create_superuser(email="root@example.org", password="x" * 20)
     client.force_login(admin)

@@ -18,7 +18,7 @@ def test_the_dashboard_counts_match_the_portfolio(client, login_as):
 
 
 def test_a_person_without_a_role_sees_no_portfolio(client, db):
-    from digital_office.models import User
+    from core.models import User
 
     client.force_login(User.objects.create_user(email="nobody@example.org"))
     html = client.get("/").content.decode()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from councils.models import Council, PartnerOrganisation
-from digital_office.reference_data import reference_data_load
+from seeding.reference_data import reference_data_load
 from strategy.models import Outcome, Strategy, Theme
 
 pytestmark = pytest.mark.django_db

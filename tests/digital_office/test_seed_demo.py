@@ -4,10 +4,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 
+from core.models import User
 from councils.models import Contribution, PartnershipMembership, Payment
-from digital_office.demo import DEMO_ACCOUNTS
-from digital_office.models import User
 from initiatives.models import Initiative, Milestone, Participation, ProgressUpdate, Rag, Stage
+from seeding.demo import DEMO_ACCOUNTS
 from strategy.models import MaturityAssessment
 from tests.conftest import DEMO_TODAY
 

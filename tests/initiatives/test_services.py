@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from digital_office.models import User
+from core.models import User
 from initiatives import services
 from initiatives.models import Initiative, Participation, ProgressUpdate
 from tests.councils.factories import council

@@ -94,7 +94,7 @@ def test_a_viewer_cannot_draft_or_review(client, login_as):
 def test_a_post_without_csrf_token_is_refused(login_as, demo_data):
     from django.test import Client
 
-    from digital_office.models import User
+    from core.models import User
 
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(User.objects.get(email=GLASGOW))
@@ -243,7 +243,7 @@ def _queries(client, url):
     "url", ["/initiatives/", "/initiatives/?rag_delivery=green&ordering=-budget", "DETAIL", "/initiatives/my-council/"]
 )
 def test_pages_cost_the_same_queries_with_10_and_500_initiatives(client, db, url):
-    from digital_office.models import User
+    from core.models import User
 
     client.force_login(
         User.objects.create_user(email="e@example.org", council=council("S12000049"), council_role="editor")

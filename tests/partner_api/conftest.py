@@ -2,10 +2,10 @@ import pytest
 from _pytest.nodes import Node
 from django.test import Client
 
+from core import services
+from core.policies import SYSTEM
+from core.scopes import SCOPES
 from councils.models import PartnerOrganisation
-from partner_api import services
-from partner_api.policies import SYSTEM
-from partner_api.scopes import SCOPES
 
 if not hasattr(Node, "_nodeid"):
     # schemathesis 4.32's lazy (fixture-loaded) schemas rename the running test through `node._nodeid`,

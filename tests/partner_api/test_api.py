@@ -9,13 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.api.renderers import cell, flatten
+from core.models import User
+from core.scopes import SCOPES
 from councils.models import Contribution, Council
-from digital_office.api.renderers import cell, flatten
-from digital_office.models import User
 from initiatives import services as portfolio
 from initiatives.models import Initiative, Milestone, ProgressUpdate
 from partner_api.models import APIRequestLog
-from partner_api.scopes import SCOPES
 from strategy.models import MeasureReading
 
 from .conftest import body_of
@@ -81,7 +81,7 @@ def test_each_endpoint_needs_a_good_key_with_its_scope(path, scope, make_key, ke
     assert key_client("not-even-a-key").get(path).status_code == 401
 
     _expired, expired = make_key([scope])
-    from partner_api.models import PartnerAPIKey
+    from core.models import PartnerAPIKey
 
     a_second_ago = timezone.now() - datetime.timedelta(seconds=1)
     PartnerAPIKey.objects.filter(prefix=expired.split(".")[0]).update(expiry_date=a_second_ago)
@@ -89,8 +89,8 @@ def test_each_endpoint_needs_a_good_key_with_its_scope(path, scope, make_key, ke
     assert response.status_code == 401 and error_of(response)["code"] == "expired_key"
 
     revoked_key, revoked = make_key([scope])
-    from partner_api import services
-    from partner_api.policies import SYSTEM
+    from core import services
+    from core.policies import SYSTEM
 
     services.key_revoke(user=SYSTEM, key=revoked_key)
     response = key_client(revoked).get(path)

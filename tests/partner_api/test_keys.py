@@ -7,10 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from core import services
+from core.models import PartnerAPIKey
+from core.policies import SYSTEM
 from councils.models import PartnerOrganisation
-from partner_api import services
-from partner_api.models import PartnerAPIKey
-from partner_api.policies import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def test_revoke_by_prefix_stops_the_key_at_once(make_key, key_client):
 def test_only_digital_office_staff_make_keys_through_the_service():
     from django.core.exceptions import PermissionDenied
 
-    from digital_office.models import User
+    from core.models import User
 
     partner = PartnerOrganisation.objects.get(slug="cosla")
     user = User.objects.create_user(email="p@example.org", partner=partner)

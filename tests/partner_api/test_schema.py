@@ -10,8 +10,8 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.pytest import from_fixture
 
+from core.scopes import SCOPES
 from initiatives.models import Report
-from partner_api.scopes import SCOPES
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
+from core.models import User
+from core.policies import SYSTEM
 from councils.models import PartnerOrganisation
-from digital_office.models import User
 from initiatives import events
 from initiatives import services as portfolio
 from initiatives.models import Initiative, ProgressUpdate, Report
 from partner_api import services
 from partner_api.models import WebhookDelivery, WebhookEndpoint
-from partner_api.policies import SYSTEM
 from partner_api.tasks import deliver_webhook
 
 pytestmark = pytest.mark.django_db

@@ -1,11 +1,14 @@
 """Writes: measures, readings (by form and by CSV import), assessments, the maturity model and the threshold."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from openpyxl import Workbook
 
+from core.imports import ImportChanged, ImportRejected
 from strategy import services
 from strategy.models import (
     MaturityAssessment,
@@ -81,7 +84,15 @@ def test_reading_update_keeps_the_history(cdo, fife_editor, measure):
     assert values == [Decimal("30.00"), Decimal("33.50")]
 
 
-# -- readings from a CSV file -----------------------------------------------------------------
+# -- readings from a file (core.imports: the same framework as the funding import) ----------------------
+
+
+def check(user, measure, content, filename="readings.csv"):
+    return services.readings_import_check(user=user, measure=measure, content=content, filename=filename)
+
+
+def apply(user, measure, content, filename="readings.csv", **kwargs):
+    return services.readings_import_apply(user=user, measure=measure, content=content, filename=filename, **kwargs)
 
 
 def test_import_check_previews_new_changed_and_unchanged_rows_and_saves_nothing(cdo, measure):
@@ -93,8 +104,10 @@ def test_import_check_previews_new_changed_and_unchanged_rows_and_saves_nothing(
         "2018-03-31,,25,",
         "31/03/2020,S12000049,1,234.5,note",  # an unquoted "1,234.5" splits into two cells: five in all
     )
-    check = services.readings_import_check(user=cdo, measure=measure, content=content)
-    assert [str(p) for p in check.problems] == ["Row 4: The row has more cells than the first row has columns."]
+    preview = check(cdo, measure, content)
+    assert [str(p) for p in preview.problems] == [
+        "Row 4: this row has more cells than the first row has columns. Put a number with a comma, like 1,234.5, "
+        "in quotes, or write it without the comma."]
 
     content = (
         "\ufeffdate,council,value,note\n"  # Excel's byte order mark, then header and rows
@@ -102,20 +115,34 @@ def test_import_check_previews_new_changed_and_unchanged_rows_and_saves_nothing(
         "2018-03-31,,25,\n"
         '31/03/2020,S12000046,"1,234.5",old code\n'
     )
-    check = services.readings_import_check(user=cdo, measure=measure, content=content.encode("utf-8"))
-    assert check.ok, check.problems
-    assert [(r.row, r.action) for r in check.rows] == [(2, "change"), (3, "same"), (4, "new")]
-    assert check.rows[2].council.gss_code == GLASGOW  # the old code resolves to today's
-    assert check.rows[2].value == Decimal("1234.5")
+    preview = check(cdo, measure, content.encode("utf-8"))
+    assert preview.is_valid, preview.problems
+    assert [(r.number, r.action) for r in preview.rows] == [(2, "update"), (3, "unchanged"), (4, "create")]
+    assert preview.rows[2].values["council"].gss_code == GLASGOW  # the old code resolves to today's
+    assert preview.rows[2].values["value"] == Decimal("1234.5")
     assert measure.readings.count() == 2
     assert measure.readings.get(taken_on=datetime.date(2019, 3, 31)).value == Decimal("30")
+
+
+def test_an_excel_workbook_of_readings_is_read_like_a_csv_file(cdo, measure):
+    workbook = Workbook()
+    workbook.active.append(["Date", "Council", "Value", "Note"])
+    workbook.active.append([datetime.date(2020, 3, 31), "Fife", 40.5, "From the council"])
+    workbook.active.append(["31/03/2021", None, "1,250", None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    preview = check(cdo, measure, buffer.getvalue(), filename="readings.xlsx")
+    assert preview.is_valid, preview.problems
+    assert [(r.values["taken_on"], r.values["council"] and r.values["council"].gss_code, r.values["value"])
+            for r in preview.rows] == [(datetime.date(2020, 3, 31), FIFE, Decimal("40.5")),
+                                      (datetime.date(2021, 3, 31), None, Decimal("1250"))]
 
 
 def test_import_apply_writes_every_row_and_keeps_history(cdo, measure):
     MeasureReadingFactory(measure=measure, taken_on=datetime.date(2019, 3, 31), value=Decimal("30"))
     content = csv_bytes("date,council,value", "2019-03-31,,31.5", "2020-03-31,Fife,40", "2020-03-31,,38")
-    check = services.readings_import_apply(user=cdo, measure=measure, content=content)
-    assert (check.count("new"), check.count("change"), check.count("same")) == (2, 1, 0)
+    applied = apply(cdo, measure, content)
+    assert (applied.created, applied.updated, applied.unchanged) == (2, 1, 0)
     assert set(measure.readings.values_list("taken_on", "council__gss_code", "value")) == {
         (datetime.date(2019, 3, 31), None, Decimal("31.50")),
         (datetime.date(2020, 3, 31), None, Decimal("38.00")),
@@ -123,6 +150,15 @@ def test_import_apply_writes_every_row_and_keeps_history(cdo, measure):
     }
     changed = measure.readings.get(taken_on=datetime.date(2019, 3, 31), council=None)
     assert changed.history.count() == 2
+
+
+def test_a_file_whose_preview_no_longer_holds_is_refused(cdo, measure):
+    content = csv_bytes("date,value", "2019-03-31,31.5")
+    plan = check(cdo, measure, content).plan_digest
+    MeasureReadingFactory(measure=measure, taken_on=datetime.date(2019, 3, 31), value=Decimal("30"))
+    with pytest.raises(ImportChanged):
+        apply(cdo, measure, content, expected_plan=plan)
+    assert measure.readings.get().value == Decimal("30")
 
 
 def test_import_reports_every_bad_row_and_column_and_saves_nothing(cdo, measure):
@@ -133,22 +169,25 @@ def test_import_reports_every_bad_row_and_column_and_saves_nothing(cdo, measure)
         "2019-04-30,Atlantis,thirty,",  # unknown council and not a number
         ",S12000047,,",  # no date, no value
         "2019-03-31,,32,",  # repeats row 2
-        "2019-05-31,,123456789012345.5,",  # too many digits
+        "2019-05-31,,123456789012345.5,",  # too large
         f"{datetime.date.today() + datetime.timedelta(days=10):%Y-%m-%d},,1,",  # in the future
         "2019-06-30,,1.234,",  # too many decimal places
     )
-    check = services.readings_import_check(user=cdo, measure=measure, content=content)
-    assert not check.ok and check.rows == []
-    assert sorted((p.row, p.column) for p in check.problems) == [
-        (3, "date"), (4, "council"), (4, "value"), (5, "date"), (5, "value"), (6, "date"), (7, "value"), (8, "date"),
-        (9, "value"),
+    preview = check(cdo, measure, content)
+    assert not preview.is_valid and preview.rows == []
+    assert sorted((p.row, p.column) for p in preview.problems) == [
+        (3, "Date"), (4, "Council"), (4, "Value"), (5, "Date"), (5, "Value"), (6, "Date"), (7, "Value"), (8, "Date"),
+        (9, "Value"),
     ]
-    messages = [str(p) for p in check.problems]
-    assert "Row 4, column “council”: No council has this code or name" in " | ".join(messages)
-    assert "Row 6, column “date”: Row 2 already has a reading for this date and council." in messages
+    messages = [str(p) for p in preview.problems]
+    assert "Row 3, Date: “2019-02-30” is not a date. Write it like 2017-06-30 or 30/06/2017." in messages
+    assert "Row 4, Council: no council matches “Atlantis”" in " | ".join(messages)
+    assert "Row 4, Value: “thirty” is not a number. Write it like 42.5 or 1250." in messages
+    assert "Row 5, Date: this cell is empty." in messages
+    assert "Row 6, Date: row 2 already has a reading for this date and council." in messages
 
-    with pytest.raises(ValidationError) as error:
-        services.readings_import_apply(user=cdo, measure=measure, content=content)
+    with pytest.raises(ImportRejected) as error:
+        apply(cdo, measure, content)
     assert len(error.value.messages) == 9
     assert not MeasureReading.objects.filter(measure=measure).exists()
 
@@ -156,27 +195,27 @@ def test_import_reports_every_bad_row_and_column_and_saves_nothing(cdo, measure)
 @pytest.mark.parametrize(("content", "expected"), [
     (b"", "The file is empty"),
     (b"\n\n", "The file is empty"),
-    (b"date,council,value\n", "The file has no readings below its first row."),
-    (b"date,council,note\n2019-03-31,,x\n", "Row 1, column “value”: The column is missing from the first row."),
-    (b"date,vlaue\n2019-03-31,1\n", "Row 1, column “vlaue”: Unknown column"),
-    (b"date,value,value\n2019-03-31,1,2\n", "Row 1, column “value”: This column appears twice."),
-    ("date,value,note\n2019-03-31,1,Na h-Eileanan Siar\n".encode("utf-16"), "The file is not UTF-8 text"),
+    (b"date,council,value\n", "The file has a header row but no rows of data."),
+    (b"date,council,note\n2019-03-31,,x\n", "The file has no “Value” column."),
+    (b"date,vlaue\n2019-03-31,1\n", "The file has no “Value” column."),
+    (b"date,value,value\n2019-03-31,1,2\n", "Row 1, Value: this column appears twice."),
+    ("date,value,note\n2019-03-31,1,Na h-Eileanan Siar\n".encode("utf-16"), "The file is not text in UTF-8"),
 ])
-def test_import_rejects_a_file_that_is_not_a_readings_csv(cdo, measure, content, expected):
-    check = services.readings_import_check(user=cdo, measure=measure, content=content)
-    assert not check.ok
-    assert str(check.problems[0]).startswith(expected)
-    with pytest.raises(ValidationError):
-        services.readings_import_apply(user=cdo, measure=measure, content=content)
+def test_import_rejects_a_file_that_is_not_a_readings_file(cdo, measure, content, expected):
+    preview = check(cdo, measure, content)
+    assert not preview.is_valid
+    assert str(preview.problems[0]).startswith(expected)
+    with pytest.raises(ImportRejected):
+        apply(cdo, measure, content)
     assert not measure.readings.exists()
 
 
 def test_only_the_digital_office_imports_readings(fife_editor, measure):
     content = csv_bytes("date,value", "2019-03-31,1")
     with pytest.raises(PermissionDenied):
-        services.readings_import_check(user=fife_editor, measure=measure, content=content)
+        check(fife_editor, measure, content)
     with pytest.raises(PermissionDenied):
-        services.readings_import_apply(user=fife_editor, measure=measure, content=content)
+        apply(fife_editor, measure, content)
     assert not measure.readings.exists()
 
 

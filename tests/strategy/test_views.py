@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.models import User
 from councils.models import Council
-from digital_office.models import User
 from strategy.models import MaturityAssessment, MaturityLevel, Measure, MeasureReading, Outcome, Strategy
 
 pytestmark = pytest.mark.django_db
@@ -166,18 +166,22 @@ def test_readings_import_upload_check_preview_apply(login_as):
     url = reverse("strategy:readings_import", args=[measure.pk])
     good = b"date,council,value,note\n2016-03-31,,30,From the 2016 survey\n2016-03-31,S12000047,28,\n"
     response = client.post(url, {"file": SimpleUploadedFile("readings.csv", good, content_type="text/csv")})
-    assert response.status_code == 200
-    assert "Check the readings to import" in main_text(response)
+    preview_url = reverse("strategy:readings_import_preview", args=[measure.pk])
+    assert response.status_code == 302 and response["Location"] == preview_url
+    html = client.get(preview_url).content.decode()
+    assert "Confirming will add 2, change 0 and leave 0 as they are." in html
     assert measure.readings.count() == before  # nothing yet
-    token = response.context["token"]
-    apply_url = reverse("strategy:readings_import_apply", args=[measure.pk])
-    assert client.post(apply_url, {"token": "forged"}).status_code == 302
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    plan = re.search(r'name="plan" value="([^"]+)"', html).group(1)
+    forged = client.post(preview_url, {"token": "forged", "plan": plan}, follow=True)
+    assert "out of date" in forged.content.decode()
     assert measure.readings.count() == before
-    response = client.post(apply_url, {"token": token})
-    assert response.status_code == 302
+    response = client.post(preview_url, {"token": token, "plan": plan}, follow=True)
+    assert "readings.csv is imported: 2 added, 0 changed, 0 already up to date." in response.content.decode()
     assert measure.readings.count() == before + 2
-    response = client.post(apply_url, {"token": token})
-    assert measure.readings.count() == before + 2  # a second apply does nothing
+    again = client.post(preview_url, {"token": token, "plan": plan}, follow=True)
+    assert "Upload a file to import first" in again.content.decode()
+    assert measure.readings.count() == before + 2  # a second confirm does nothing
 
 
 def test_readings_import_with_errors_lists_each_row_and_column_and_saves_nothing(login_as):
@@ -191,9 +195,9 @@ def test_readings_import_with_errors_lists_each_row_and_column_and_saves_nothing
     html = response.content.decode()
     assert html.split("</title>")[0].count("Error:") == 1
     summary = html[html.index('class="ds_error-summary"'):html.index("</ul>", html.index('class="ds_error-summary"'))]
-    assert "Row 3, column “date”" in summary
-    assert "Row 4, column “council”" in summary
-    assert "Row 4, column “value”" in summary
+    assert "Row 3, Date: “2016-13-01” is not a date." in summary
+    assert "Row 4, Council: no council matches “Nowhere”." in summary
+    assert "Row 4, Value: “lots” is not a number." in summary
     assert measure.readings.count() == before
     assert not MeasureReading.objects.filter(taken_on=datetime.date(2016, 3, 31)).exists()
 

@@ -13,11 +13,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from councils.models import PartnerOrganisation
-from partner_api import selectors, services
-from partner_api.models import PartnerAPIKey
-from partner_api.policies import SYSTEM
-from partner_api.scopes import SCOPES, parse_scopes
+from core import selectors, services
+from core.models import PartnerAPIKey
+from core.policies import SYSTEM
+from core.scopes import SCOPES, parse_scopes
+from councils import selectors as councils_selectors
+from partner_api import selectors as partner_selectors
 
 
 class Command(BaseCommand):
@@ -42,9 +43,9 @@ class Command(BaseCommand):
             raise CommandError("; ".join(error.messages)) from error
 
     def _create(self, *, partner, scopes, expires=None, name=None, rate="", **options):
-        organisation = PartnerOrganisation.objects.filter(slug=partner).first()
+        organisation = councils_selectors.partner_list().filter(slug=partner).first()
         if organisation is None:
-            known = ", ".join(PartnerOrganisation.objects.values_list("slug", flat=True))
+            known = ", ".join(councils_selectors.partner_list().values_list("slug", flat=True))
             raise CommandError(f"No partner organisation {partner!r}. Known: {known}.")
         expires_on = None
         if expires:
@@ -70,7 +71,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Revoked key {key.prefix} ({key.name}) of {key.partner.name}.")
 
     def _list(self, **options):
-        for key in selectors.key_list():
+        for key in partner_selectors.key_list():
             expiry = f"{key.expires_on:%Y-%m-%d}" if key.expires_on else "never"
             used = f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never"
             self.stdout.write(

@@ -1,0 +1,238 @@
+"""What every API view shares: key or session authentication, scopes, throttling, one error shape, ETags,
+streamed CSV and incremental-sync tokens. Each app's `api/views.py` builds on these. (The request log is
+partner_api's middleware: it reads the key prefix that authentication leaves on the request.)"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseNotModified, StreamingHttpResponse
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags
+from django.utils.translation import gettext as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import exceptions, viewsets
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
+
+from .authentication import PartnerKeyAuthentication
+from .exceptions import not_found_response
+from .filters import ApiFilterBackend
+from .pagination import KeysetPagination
+from .permissions import HasScope
+from .renderers import CSVRenderer, columns_of, csv_lines
+from .throttling import PartnerKeyThrottle, PortalUserThrottle
+
+SYNC_TOKEN_HEADER = "X-Next-Updated-Since"
+CSV_CHUNK = 500
+
+
+def sync_margin():
+    """How far back a sync token reaches: covers transactions that commit a little after they stamped a row."""
+    return datetime.timedelta(seconds=settings.PARTNER_API_SYNC_MARGIN_SECONDS)
+
+
+def as_token(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def etag_of(content: bytes) -> str:
+    return 'W/"' + hashlib.sha256(content).hexdigest()[:40] + '"'
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    wanted = etag.removeprefix("W/")
+    return any(tag.removeprefix("W/") == wanted for tag in parse_etags(header))
+
+
+class ApiViewMixin:
+    """Partner keys first, then the portal session. LoginRequiredMiddleware is skipped: DRF answers 401 itself."""
+
+    authentication_classes = [PartnerKeyAuthentication, SessionAuthentication]
+    permission_classes = [HasScope]
+    throttle_classes = [PartnerKeyThrottle, PortalUserThrottle]
+    renderer_classes = [JSONRenderer]
+    required_scope = None
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        return login_not_required(super().as_view(*args, **kwargs))
+
+    def required_scope_for(self, request):
+        return self.required_scope
+
+    def perform_content_negotiation(self, request, force=False):
+        wanted = request.query_params.get("format")
+        if wanted is not None and wanted not in {r.format for r in self.get_renderers()}:
+            raise exceptions.ValidationError({"format": [
+                _("Choose one of: %(formats)s.") % {"formats": ", ".join(r.format for r in self.get_renderers())},
+            ]})
+        return super().perform_content_negotiation(request, force)
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if any("\x00" in str(value) for value in kwargs.values()):
+            raise exceptions.NotFound()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if isinstance(response, Response) and response.status_code >= 400:
+            # Errors are JSON whatever format was asked for.
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code == 200 and request.method in ("GET", "HEAD"):
+            response = self.conditional(request, response)
+        patch_vary_headers(response, ("Authorization", "Cookie", "Accept"))
+        if response.status_code in (200, 304):
+            response.setdefault("Cache-Control", "private, no-cache")
+        return response
+
+    def conditional(self, request, response):
+        """A weak ETag of the data (the sync token, which moves with the clock, left out); If-None-Match → 304."""
+        data = response.data
+        if isinstance(data, dict) and "next_updated_since" in data:
+            source = JSONRenderer().render({k: v for k, v in data.items() if k != "next_updated_since"})
+        else:
+            response.render()
+            source = response.content
+        etag = etag_of(source)
+        if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
+            not_modified = HttpResponseNotModified()
+            not_modified["ETag"] = etag
+            if response.has_header(SYNC_TOKEN_HEADER):
+                not_modified[SYNC_TOKEN_HEADER] = response[SYNC_TOKEN_HEADER]
+            return not_modified
+        response["ETag"] = etag
+        return response
+
+
+class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
+    """A list (keyset-paginated, filtered by the model's FilterSet, JSON or streamed CSV) and a detail view.
+
+    `ordering_fields`: allowed sort fields, the first being the default. `sync_field`: the field that
+    `updated_since` filters on, which makes list responses carry a sync token (None: no incremental sync).
+    """
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    pagination_class = KeysetPagination
+    filter_backends = [ApiFilterBackend]
+    ordering_fields = ["updated_at"]
+    sync_field = "updated_at"
+    lookup_value_regex = "[0-9]+"
+    csv_name = "export"
+
+    def sync_token(self, started):
+        return as_token(started - sync_margin()) if self.sync_field else None
+
+    def list(self, request, *args, **kwargs):
+        started = timezone.now()
+        queryset = self.filter_queryset(self.get_queryset())
+        token = self.sync_token(started)
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            return self.csv_response(request, queryset, token)
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        response = self.paginator.get_paginated_response(serializer.data, next_updated_since=token)
+        if token:
+            response[SYNC_TOKEN_HEADER] = token
+        return response
+
+    def csv_response(self, request, queryset, token):
+        """Every matching row, in the list's order, streamed in chunks: the JSON list's fields as columns."""
+        self.paginator.get_page_size(request)  # read strictly, though a CSV has no pages
+        ordering = self.paginator.get_ordering(request, self)
+        queryset = queryset.order_by(ordering, "-pk" if ordering.startswith("-") else "pk")
+        columns = columns_of(self.get_serializer())
+
+        def rows():
+            chunk = []
+            for item in queryset.iterator(chunk_size=CSV_CHUNK):
+                chunk.append(item)
+                if len(chunk) == CSV_CHUNK:
+                    yield from self.get_serializer(chunk, many=True).data
+                    chunk = []
+            if chunk:
+                yield from self.get_serializer(chunk, many=True).data
+
+        response = StreamingHttpResponse(csv_lines(columns, rows()), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        if token:
+            response[SYNC_TOKEN_HEADER] = token
+        return response
+
+
+class ApiNotFoundView(ApiViewMixin, APIView):
+    """Anything under /api/v1/ that matches no endpoint: a JSON 404 in the API's error shape."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+
+    def dispatch(self, request, *args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+        request = self.initialize_request(request, *args, **kwargs)
+        self.request = request
+        self.headers = self.default_response_headers
+        response = not_found_response(hint=self.slash_hint(request.path))
+        self.response = self.finalize_response(request, response, *args, **kwargs)
+        return self.response
+
+
+    @staticmethod
+    def slash_hint(path):
+        """API paths end with a slash: say so when that is all that is wrong (no redirect: it would drop the key)."""
+        if path.endswith("/"):
+            return None
+        try:
+            match = resolve(path + "/")
+        except Resolver404:
+            return None
+        return None if match.url_name == "not-found" else path + "/"
+
+
+class SchemaView(ApiViewMixin, SpectacularAPIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    renderer_classes = SpectacularAPIView.renderer_classes
+
+    def conditional(self, request, response):
+        return response
+
+
+class DocsView(ApiViewMixin, SpectacularSwaggerView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    renderer_classes = SpectacularSwaggerView.renderer_classes
+
+    def conditional(self, request, response):
+        return response
+
+
+class ApiRootView(ApiViewMixin, APIView):
+    """Where the API starts: its lists, schema and docs. `lists` are the router's basenames (the project's urls)."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    throttle_classes = []
+    schema = None
+    lists: list[str] = []
+
+    def get(self, request):
+        return Response({
+            "lists": {name: reverse(f"api:{name}-list", request=request) for name in self.lists},
+            "schema": reverse("api:schema", request=request),
+            "docs": reverse("api:docs", request=request),
+        })

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    """The kernel every app builds on: people, roles, partner keys, history, exports, imports and the API framework."""
+
+    default = True
+    name = "core"
+    verbose_name = _("Portal")
+
+
+class PortalAdminConfig(admin_apps.AdminConfig):
+    default = False
+    default_site = "core.admin_site.PortalAdminSite"

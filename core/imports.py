@@ -1,0 +1,432 @@
+"""Spreadsheet imports: the one framework that every import of the portal (funding, measure readings) uses.
+
+The flow is the same everywhere:
+
+1. **check**: the whole file is read and every row checked; nothing is saved. The result is an
+   `ImportPreview`: the rows the file would write (each `create`, `update` or `unchanged`, with its changes),
+   or every problem with its row and column, so the file can be fixed in one go;
+2. the person sees the preview (the file waits in their session: `stash_upload`) and confirms;
+3. **apply**: the file is checked again and written in one transaction, all of it or nothing. If what it
+   would do differs from the preview the person confirmed (someone changed the records meanwhile),
+   nothing is saved (`ImportChanged`).
+
+Cells are read by the same parsers (`parse_money`, `parse_number`, `parse_date`, `parse_financial_year`), so
+every import accepts the same formats and words its errors the same way. The apps decide what the cells
+mean (councils.services.imports, strategy.services).
+"""
+
+import base64
+import csv
+import datetime
+import hashlib
+import io
+import json
+import re
+import secrets
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_ROWS = 5000
+PENNY = Decimal("0.01")
+LARGEST_AMOUNT = Decimal("10000000000")
+
+# Every import takes dates in these forms (and real dates from a workbook).
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y", "%d %b %Y")
+DATE_EXAMPLE = "2017-06-30 or 30/06/2017"
+
+
+# -- reading a file --------------------------------------------------------------------------------
+
+
+class UnreadableFile(Exception):
+    pass
+
+
+def _is_blank_row(cells) -> bool:
+    return all(is_blank(cell) for cell in cells)
+
+
+def _read_csv(content: bytes):
+    if b"\x00" in content:  # UTF-16, or not text at all
+        raise UnreadableFile(_("The file is not text in UTF-8 or Windows encoding: save it as CSV UTF-8."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise UnreadableFile(_("The file is not text in UTF-8 or Windows encoding: save it as CSV UTF-8."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), dialect))
+    except csv.Error as error:
+        raise UnreadableFile(_("The CSV file could not be read: %(error)s") % {"error": error}) from error
+
+
+def _xlsx_cell(value):
+    if isinstance(value, datetime.datetime):
+        return value.date() if value.time() == datetime.time(0) else value
+    return value
+
+
+def _read_xlsx(content: bytes):
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise UnreadableFile(_("The file could not be read as an Excel workbook (.xlsx).")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_xlsx_cell(value) for value in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        workbook.close()
+
+
+def is_spreadsheet_name(filename: str) -> bool:
+    return (filename or "").lower().endswith((".csv", ".txt", ".xlsx"))
+
+
+def read_table(content: bytes, filename: str) -> tuple[list, list[tuple[int, list]]]:
+    """The header cells and the data rows of a CSV file or of a workbook's first sheet, each row with its number
+    as a spreadsheet shows it (the header is row 1). Blank rows are left out; missing trailing cells are None."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise UnreadableFile(_("The file is larger than 1 MB: split it into smaller files."))
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        rows = _read_xlsx(content)
+    elif name.endswith((".csv", ".txt")):
+        rows = _read_csv(content)
+    else:
+        raise UnreadableFile(_("Upload a CSV file (.csv) or an Excel workbook (.xlsx)."))
+    numbered = [(number, list(cells)) for number, cells in enumerate(rows, start=1) if not _is_blank_row(cells)]
+    if not numbered:
+        raise UnreadableFile(_("The file is empty."))
+    (_header_number, header), data = numbered[0], numbered[1:]
+    if len(data) > MAX_ROWS:
+        raise UnreadableFile(_("The file has more than %(max)s rows: split it into smaller files.") % {"max": MAX_ROWS})
+    return header, data
+
+
+# -- columns -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportColumn:
+    """A column an import reads: found in the header by its key, its label or one of its aliases (any case, any
+    punctuation). Columns the import does not know are ignored."""
+
+    key: str
+    label: str
+    aliases: tuple = ()
+    required: bool = False
+
+
+def _normal_header(text) -> str:
+    text = str(text or "").lower().replace("£", "")
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def map_columns(header, columns: list[ImportColumn]) -> tuple[dict, list]:
+    """Which position of the file holds which column; problems for a required column missing or one repeated."""
+    names = {}
+    for column in columns:
+        for name in (column.key, str(column.label), *column.aliases):
+            names.setdefault(_normal_header(name), column)
+    positions, problems = {}, []
+    for index, cell in enumerate(header):
+        column = names.get(_normal_header(cell))
+        if column is None:
+            continue
+        if column.key in positions:
+            problems.append(ImportProblem(1, str(column.label), _("this column appears twice.")))
+            continue
+        positions[column.key] = index
+    for column in columns:
+        if column.required and column.key not in positions:
+            problems.append(ImportProblem(None, None, _(
+                "The file has no “%(column)s” column. The first row must name the columns, as in the template."
+            ) % {"column": column.label}))
+    return positions, problems
+
+
+def cells_of(row, positions: dict) -> dict:
+    return {key: (row[index] if index < len(row) else None) for key, index in positions.items()}
+
+
+def row_readers(header, data, positions: dict, labels: dict):
+    """A RowReader for each data row. A row with filled cells beyond the header's last column is a problem of its
+    own: most often a number written with a thousands comma (1,234.5) in a CSV file, which splits it in two."""
+    for number, cells in data:
+        reader = RowReader(number, cells_of(cells, positions), labels)
+        if any(not is_blank(cell) for cell in cells[len(header):]):
+            reader.problem(None, _(
+                "this row has more cells than the first row has columns. Put a number with a comma, like 1,234.5, "
+                "in quotes, or write it without the comma."))
+        yield reader
+
+
+# -- cells ---------------------------------------------------------------------------------------------
+
+
+class CellError(Exception):
+    """A cell that cannot be read; its message says what to write instead."""
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _decimal(value) -> tuple[Decimal | None, str]:
+    """A cell as a decimal (None if it is not one) and as the person wrote it. Accepts £, thousands separators
+    and accountants' brackets for negatives."""
+    if isinstance(value, bool):
+        return None, str(value)
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)), cell_text(value)
+    shown = cell_text(value)
+    cleaned = shown.replace("£", "").replace(",", "").replace(" ", "")
+    if cleaned.startswith("(") and cleaned.endswith(")"):
+        cleaned = "-" + cleaned[1:-1]
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None, shown
+    return (number if number.is_finite() else None), shown
+
+
+def parse_money(value) -> Decimal:
+    """An amount of money in pounds and pence, not negative."""
+    amount, shown = _decimal(value)
+    if amount is None:
+        raise CellError(_("“%(value)s” is not an amount of money. Write it in pounds, like 25000 or 25000.50.") % {
+            "value": shown})
+    if amount < 0:
+        raise CellError(_("%(value)s is negative: amounts cannot be below zero.") % {"value": shown})
+    if amount != amount.quantize(PENNY):
+        raise CellError(_("“%(value)s” has more than two decimal places: give pounds and pence.") % {"value": shown})
+    if amount >= LARGEST_AMOUNT:
+        raise CellError(_("%(value)s is too large.") % {"value": shown})
+    return amount.quantize(PENNY)
+
+
+def parse_number(value, *, decimal_places: int = 2) -> Decimal:
+    """A number, negative or not, with at most `decimal_places` decimals."""
+    number, shown = _decimal(value)
+    if number is None:
+        raise CellError(_("“%(value)s” is not a number. Write it like 42.5 or 1250.") % {"value": shown})
+    if number != number.quantize(Decimal(1).scaleb(-decimal_places)):
+        raise CellError(_("“%(value)s” has more than %(places)s decimal places.") % {
+            "value": shown, "places": decimal_places})
+    if abs(number) >= LARGEST_AMOUNT:
+        raise CellError(_("%(value)s is too large.") % {"value": shown})
+    return number
+
+
+def parse_date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 1 < value < 2958466:
+        return from_excel(value).date()  # a date the spreadsheet stores as a serial number
+    text = cell_text(value)
+    for date_format in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    raise CellError(_("“%(value)s” is not a date. Write it like %(example)s.") % {
+        "value": text, "example": DATE_EXAMPLE})
+
+
+_YEAR = re.compile(r"^(?:fy\s*)?(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$", re.IGNORECASE)
+
+
+def parse_financial_year(value) -> int:
+    """A Scottish financial year, written 2017/18 (or 2017-18, 2017/2018, 2017), as its start year."""
+    text = cell_text(value)
+    match = _YEAR.match(text)
+    if match:
+        start, end = int(match.group(1)), match.group(2)
+        if end is None or int(end) % 100 == (start + 1) % 100:
+            return start
+    raise CellError(_("“%(value)s” is not a financial year. Write it like 2017/18.") % {"value": text})
+
+
+class RowReader:
+    """Reads the cells of one row, collecting a problem per cell that cannot be read (row and column named)."""
+
+    def __init__(self, number: int, cells: dict, labels: dict):
+        self.number, self.cells, self.labels = number, cells, labels
+        self.problems: list[ImportProblem] = []
+
+    def problem(self, key, message):
+        self.problems.append(ImportProblem(self.number, self.labels.get(key) if key else None, message))
+
+    def read(self, key, parser, *, required: bool):
+        value = self.cells.get(key)
+        if is_blank(value):
+            if required:
+                self.problem(key, _("this cell is empty."))
+            return None
+        try:
+            return parser(value)
+        except CellError as error:
+            self.problem(key, str(error))
+            return None
+
+    def text(self, key, *, max_length: int) -> str:
+        value = cell_text(self.cells.get(key))
+        if len(value) > max_length:
+            self.problem(key, _("this is longer than %(max)s characters.") % {"max": max_length})
+        return value
+
+
+# -- the preview ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportProblem:
+    """One thing wrong with the file: a row (as the spreadsheet numbers it) and a column where it is about one."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self):
+        if self.row and self.column:
+            return _("Row %(row)s, %(column)s: %(message)s") % {"row": self.row, "column": self.column,
+                                                                 "message": self.message}
+        if self.row:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+
+@dataclass
+class ImportChange:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass
+class ImportRow:
+    """A row the file would write: `values` as read, `action` create, update or unchanged, what would change."""
+
+    number: int
+    values: dict
+    action: str = "create"
+    changes: list = field(default_factory=list)
+    existing: object = None
+
+
+@dataclass
+class ImportPreview:
+    """What importing a file would do, worked out without saving anything."""
+
+    filename: str
+    digest: str
+    rows: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    skipped: int = 0
+
+    @classmethod
+    def of(cls, content: bytes, filename: str) -> "ImportPreview":
+        return cls(filename=filename, digest=hashlib.sha256(content).hexdigest())
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.problems
+
+    def count(self, action) -> int:
+        return sum(1 for row in self.rows if row.action == action)
+
+    @property
+    def created(self):
+        return self.count("create")
+
+    @property
+    def updated(self):
+        return self.count("update")
+
+    @property
+    def unchanged(self):
+        return self.count("unchanged")
+
+    def finish(self):
+        """Problems in row order; a file with any problem writes no row."""
+        self.problems.sort(key=lambda problem: problem.row or 0)
+        if self.problems:
+            self.rows = []
+        return self
+
+    @property
+    def plan_digest(self) -> str:
+        """A fingerprint of what applying would do, so records changed since the preview are noticed."""
+        plan = [(row.number, row.action, [(c.field, str(c.old), str(c.new)) for c in row.changes]) for row in self.rows]
+        return hashlib.sha256(json.dumps(plan).encode()).hexdigest()
+
+
+class ImportRejected(ValidationError):
+    """The file has problems; nothing was saved. `preview.problems` names each row and column."""
+
+    def __init__(self, preview):
+        self.preview = preview
+        super().__init__([str(problem) for problem in preview.problems] or [_("The import was refused.")])
+
+
+class ImportChanged(ValidationError):
+    """The records changed after the person saw the preview, so applying would do something else: nothing saved."""
+
+
+def check_plan_unchanged(preview: ImportPreview, expected_plan: str):
+    if not preview.is_valid:
+        raise ImportRejected(preview)
+    if expected_plan and preview.plan_digest != expected_plan:
+        raise ImportChanged(_("The records changed after you previewed this file, so nothing was saved. "
+                              "Check the new preview and confirm again."))
+
+
+# -- the file waits in the session between preview and apply ---------------------------------------------
+
+
+def stash_upload(session, key: str, *, content: bytes, filename: str, **context) -> str:
+    """Keep an uploaded file in the person's session until they confirm; returns a token the confirm form sends."""
+    token = secrets.token_urlsafe(16)
+    session[key] = {"token": token, "filename": filename, "content": base64.b64encode(content).decode(), **context}
+    return token
+
+
+def stashed_upload(session, key: str, token: str | None = None) -> dict | None:
+    """The stashed file (`content` as bytes) and its context, or None if there is none (or the token is wrong)."""
+    stored = session.get(key)
+    if not stored or (token is not None and not secrets.compare_digest(stored["token"], token)):
+        return None
+    return {**stored, "content": base64.b64decode(stored["content"])}
+
+
+def drop_upload(session, key: str):
+    session.pop(key, None)

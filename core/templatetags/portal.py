@@ -1,0 +1,30 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from core.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    """Sanitised HTML from Markdown (see core.markdown)."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - nh3 has sanitised it
+
+
+@register.inclusion_tag("includes/rag_tag.html")
+def rag(value, label=""):
+    """A RAG rating as text and icon, never colour alone."""
+    return {"rag": value, "label": label}
+
+
+@register.simple_tag(takes_context=True)
+def query_transform(context, **changes):
+    """The current query string with some parameters changed (for sorting and pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

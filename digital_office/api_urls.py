@@ -1,0 +1,44 @@
+"""The partner REST API under /api/v1/ (see docs/api.md). URL names are namespaced `api:`."""
+
+from django.urls import path, re_path
+from rest_framework.routers import SimpleRouter
+
+from core.api.views import ApiNotFoundView, ApiRootView, DocsView, SchemaView
+from councils.api.views import ContributionViewSet, CouncilViewSet, PartnerOrganisationViewSet
+from initiatives.api.views import (
+    BenefitViewSet,
+    InitiativeViewSet,
+    MilestoneViewSet,
+    ProgressUpdateViewSet,
+    ReportViewSet,
+    RiskViewSet,
+)
+from partner_api.api.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
+from strategy.api.views import MeasureReadingViewSet, MeasureViewSet, OutcomeViewSet, ThemeViewSet
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("councils", CouncilViewSet, basename="council")
+router.register("partners", PartnerOrganisationViewSet, basename="partner")
+router.register("contributions", ContributionViewSet, basename="contribution")
+router.register("themes", ThemeViewSet, basename="theme")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("measure-readings", MeasureReadingViewSet, basename="measure-reading")
+router.register("initiatives", InitiativeViewSet, basename="initiative")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("updates", ProgressUpdateViewSet, basename="update")
+router.register("risks", RiskViewSet, basename="risk")
+router.register("benefits", BenefitViewSet, basename="benefit")
+router.register("reports", ReportViewSet, basename="report")
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+
+urlpatterns = [
+    path("", ApiRootView.as_view(lists=[basename for _prefix, _viewset, basename in router.registry]), name="root"),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    re_path(r"^.*$", ApiNotFoundView.as_view(), name="not-found"),
+]

@@ -1,0 +1,8 @@
+"""Reads of the portfolio. Every page, export and API list starts from these, so query counts stay bounded.
+
+The package re-exports every public selector: callers write `from initiatives import selectors`.
+"""
+
+from .api import *  # noqa: F401,F403
+from .portfolio import *  # noqa: F401,F403
+from .rollups import *  # noqa: F401,F403

@@ -1,0 +1,300 @@
+"""The portfolio itself: periods, the list, an initiative's page, the review queue, My council."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.history import HistorySource
+from core.history import change_history as history_of
+from councils import selectors as councils_selectors
+from strategy import selectors as strategy_selectors
+
+from .. import policies
+from ..models import (
+    LIVE_STAGES,
+    Benefit,
+    Initiative,
+    Milestone,
+    Participation,
+    ProgressUpdate,
+    Report,
+    ReportingPeriod,
+    Risk,
+    Stage,
+)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def last_closed_period(*, on: datetime.date | None = None):
+    """The latest period whose submission window has closed: updates missing for it are overdue."""
+    return ReportingPeriod.objects.filter(submission_due_on__lt=on or today()).order_by("-starts_on").first()
+
+
+def open_period(*, on: datetime.date | None = None):
+    """The period updates are being written for now: its window is open, or it is the latest begun."""
+    on = on or today()
+    return (
+        ReportingPeriod.objects.filter(submission_opens_on__lte=on, submission_due_on__gte=on)
+        .order_by("-starts_on")
+        .first()
+        or ReportingPeriod.objects.filter(starts_on__lte=on).order_by("-starts_on").first()
+    )
+
+
+def overdue_condition() -> Q:
+    """Live initiatives with no submitted or approved update for the last period whose window has closed."""
+    period = last_closed_period()
+    if period is None:
+        return Q(pk__in=[])
+    reported = ProgressUpdate.objects.filter(
+        initiative=OuterRef("pk"),
+        period=period,
+        state__in=[ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED],
+    )
+    return Q(stage__in=LIVE_STAGES, start_date__lte=period.ends_on) & ~Q(Exists(reported))
+
+
+def with_overdue_flag(queryset):
+    """Annotate `update_overdue`: live, and nothing submitted for the last period whose window closed."""
+    return queryset.annotate(
+        update_overdue=Case(
+            When(overdue_condition(), then=Value(True)), default=Value(False), output_field=BooleanField()
+        )
+    )
+
+
+def initiative_list(*, user):
+    """The portfolio as every signed-in role may read it, with what a list row shows, in a fixed number of queries."""
+    return with_overdue_flag(
+        Initiative.objects.select_related("lead_council", "theme", "current_update", "current_update__period")
+    ).prefetch_related(
+        Prefetch("participations", queryset=Participation.objects.select_related("council")),
+        "outcomes",
+    )
+
+
+TREND_PERIODS = 12
+
+
+def initiative_detail(*, user, reference: str):
+    """One initiative with everything its page shows; a fixed number of queries however long its history."""
+    initiative = get_object_or_404(
+        with_overdue_flag(Initiative.objects)
+        .select_related(
+            "lead_council",
+            "theme",
+            "owner",
+            "current_update",
+            "current_update__period",
+            "current_update__reviewed_by",
+        )
+        .prefetch_related(
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("council").order_by("role", "council__name"),
+            ),
+            "outcomes",
+            "partners",
+            Prefetch("milestones", queryset=Milestone.objects.order_by("baseline_date", "pk")),
+            Prefetch("risks", queryset=Risk.objects.order_by("status", "-likelihood", "-impact", "title")),
+            Prefetch("benefits", queryset=Benefit.objects.select_related("council").order_by("title")),
+        ),
+        reference=reference,
+    )
+    updates = list(
+        ProgressUpdate.objects.filter(initiative=initiative)
+        .select_related("period", "council", "author", "submitted_by", "reviewed_by")
+        .order_by("-period__starts_on")
+    )
+    return initiative, updates
+
+
+def rag_trend(updates, *, periods=TREND_PERIODS):
+    """The approved RAG ratings of the last `periods` reporting periods, oldest first (from already-loaded updates)."""
+    approved = [u for u in updates if u.state == u.State.APPROVED]
+    return list(reversed(approved[:periods]))
+
+
+def change_history(initiative, *, limit=50):
+    """Who changed what on the initiative and its registers, when, with the values before and after."""
+    # Foreign keys are stored as ids and many-to-many changes as lists of through rows: show names.
+    council_names = councils_selectors.council_names()
+    names = {
+        "theme": strategy_selectors.theme_titles(),
+        "lead_council": council_names,
+        "council": council_names,
+        "outcomes": strategy_selectors.outcome_labels(),
+        "partners": councils_selectors.partner_names(),
+    }
+    through_key = {"outcomes": "outcome", "partners": "partnerorganisation"}
+
+    def display(field, value):
+        if field in through_key and isinstance(value, list):
+            return "; ".join(names[field].get(row.get(through_key[field]), "?") for row in value) or "–"
+        if field in names and value is not None:
+            return names[field].get(value, value)
+        return value
+
+    def titled(noun):
+        return lambda record: _("the %(noun)s “%(title)s”") % {"noun": noun, "title": record.title}
+
+    return history_of(
+        [
+            HistorySource(
+                "initiative", Initiative.history.filter(id=initiative.pk), lambda record: _("the initiative")
+            ),
+            HistorySource("milestone", Milestone.history.filter(initiative_id=initiative.pk), titled(_("milestone"))),
+            HistorySource("risk", Risk.history.filter(initiative_id=initiative.pk), titled(_("risk"))),
+            HistorySource("benefit", Benefit.history.filter(initiative_id=initiative.pk), titled(_("benefit"))),
+        ],
+        display=display,
+        limit=limit,
+    )
+
+
+def review_queue():
+    """Submitted updates awaiting review, oldest first."""
+    return (
+        ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED)
+        .select_related("initiative", "period", "council", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def my_council(*, user, on: datetime.date | None = None) -> dict:
+    """What a council's staff need this period: updates due and returned, milestones due soon, and
+    how many initiatives their council leads and joins (listed in full on the filtered portfolio)."""
+    on = on or today()
+    council = user.council
+    period = open_period(on=on)
+    live = list(
+        Initiative.objects.filter(participations__council=council, stage__in=LIVE_STAGES)
+        .only("pk", "reference", "title")
+        .distinct()
+        .order_by("reference")
+    )
+    period_updates = {}
+    if period:
+        period_updates = {
+            u.initiative_id: u
+            for u in ProgressUpdate.objects.filter(period=period, initiative__in=[i.pk for i in live]).only(
+                "pk", "initiative_id", "state"
+            )
+        }
+    due = [
+        {"initiative": i, "update": period_updates.get(i.pk)}
+        for i in live
+        if period_updates.get(i.pk) is None or period_updates[i.pk].state == ProgressUpdate.State.DRAFT
+    ]
+    returned = (
+        ProgressUpdate.objects.filter(state=ProgressUpdate.State.RETURNED, initiative__participations__council=council)
+        .select_related("initiative", "period", "reviewed_by")
+        .distinct()
+        .order_by("period__starts_on")
+    )
+    milestones = (
+        Milestone.objects.filter(
+            initiative__participations__council=council,
+            completed_on__isnull=True,
+            forecast_date__gte=on,
+            forecast_date__lte=on + datetime.timedelta(days=30),
+        )
+        .select_related("initiative")
+        .distinct()
+        .order_by("forecast_date")
+    )
+    roles = Participation.objects.filter(council=council).aggregate(
+        leads=Count("pk", filter=Q(role=Participation.Role.LEAD)),
+        adopts=Count("pk", filter=Q(role=Participation.Role.ADOPTER)),
+        observes=Count("pk", filter=Q(role=Participation.Role.OBSERVER)),
+    )
+    return {
+        "council": council,
+        "period": period,
+        "due": due,
+        "returned": returned,
+        "milestones": milestones,
+        "roles": roles,
+        "can_draft": policies.can_draft_for_council(user),
+    }
+
+
+def committed_budgets(agreements) -> dict[int, Decimal]:
+    """What the portfolio has committed in each funding agreement's period, in one query.
+
+    Committed: the budgets of initiatives past the proposal stage whose dates overlap the agreement's
+    period (they start on or before its last day, and end on or after its first day or have no end date).
+    Proposed initiatives have no commitment yet; an initiative with no start date is not yet scheduled.
+    """
+    agreements = list(agreements)
+    if not agreements:
+        return {}
+    money = DecimalField(max_digits=14, decimal_places=2)
+    sums = {
+        f"a{agreement.pk}": Coalesce(
+            Sum(
+                "budget",
+                filter=Q(start_date__lte=agreement.period_end)
+                & (Q(end_date__isnull=True) | Q(end_date__gte=agreement.period_start)),
+            ),
+            Value(Decimal("0.00"), output_field=money),
+            output_field=money,
+        )
+        for agreement in agreements
+    }
+    totals = Initiative.objects.exclude(stage=Stage.PROPOSED).filter(start_date__isnull=False).aggregate(**sums)
+    return {agreement.pk: totals[f"a{agreement.pk}"] for agreement in agreements}
+
+
+def home_counts(*, user) -> dict:
+    """What the home page says needs this person: reviews waiting (Digital Office), or their council's part."""
+    counts = {}
+    if policies.can_review_updates(user):
+        counts["awaiting_review_count"] = ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED).count()
+    elif user.council_id and policies.can_read_portfolio(user):
+        counts["council_initiative_count"] = (
+            Initiative.objects.filter(participations__council=user.council_id).distinct().count()
+        )
+        counts["returned_count"] = (
+            ProgressUpdate.objects.filter(
+                state=ProgressUpdate.State.RETURNED, initiative__participations__council=user.council_id
+            )
+            .distinct()
+            .count()
+        )
+    return counts
+
+
+# -- single records, for the listeners of initiatives.events -----------------------------------------
+
+
+def update_with_period(pk: int) -> ProgressUpdate | None:
+    return ProgressUpdate.objects.select_related("initiative", "period").filter(pk=pk).first()
+
+
+def initiative_reference(pk: int) -> str | None:
+    return Initiative.objects.filter(pk=pk).values_list("reference", flat=True).first()
+
+
+def report_by_pk(pk: int) -> Report | None:
+    return Report.objects.filter(pk=pk).first()
