@@ -27,8 +27,8 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run        serve the portal with demo data at http://127.0.0.1:8000 (runserver, Celery worker and beat)"
-	@echo "make test       ruff, migration check and pytest (installs what the tests need first)"
-	@echo "make lint       ruff check ."
+	@echo "make test       ruff, the import layers, migration check and pytest (installs what the tests need first)"
+	@echo "make lint       ruff check . and lint-imports (the one-way layers)"
 	@echo "make messages   update the Gaelic (gd) message catalogue in locale/"
 	@echo "make clean      remove caches and collected static files"
 	@echo "make distclean  clean, and remove .venv, node_modules, db.sqlite3 and var/"
@@ -79,6 +79,7 @@ run: install
 
 test: install-dev chromium
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -86,6 +87,7 @@ test: install-dev chromium
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 messages: $(RUN_STAMP)
 	$(MANAGE) makemessages -l gd --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*' --ignore='var/*' --ignore='tests/*' --ignore='test-artifacts/*'
