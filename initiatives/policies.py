@@ -6,7 +6,7 @@ decide what to offer. Reading the portfolio is open to every signed-in role.
 
 from core.roles import Role, is_council_editor_of, is_digital_office, role_of
 
-from .models import ProgressUpdate
+from .models import Participation, ProgressUpdate
 
 
 def participating_council_ids(initiative) -> set[int]:
@@ -71,3 +71,8 @@ def update_is_editable(update) -> bool:
 def can_see_my_council(user) -> bool:
     """My council: council staff, editors and viewers."""
     return role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER)
+
+
+def council_reports_progress(role) -> bool:
+    """Leads and adopters report an initiative's progress each period; observers follow it and owe nothing."""
+    return role in (Participation.Role.LEAD, Participation.Role.ADOPTER)

@@ -6,6 +6,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import offered_languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -116,8 +118,16 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Digital Office portal"
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("gd", _("Gaelic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A language is offered (footer switch, language cookie, Accept-Language) only once at least this share of its
+# catalogue is translated and compiled (core/i18n.py): until then every page is English and says so.
+TRANSLATION_MIN_SHARE = env.float("DJANGO_TRANSLATION_MIN_SHARE", default=0.95)
+LANGUAGES = offered_languages(
+    [("en-gb", _("English")), ("gd", _("Gaelic"))],
+    default=LANGUAGE_CODE,
+    locale_dir=LOCALE_PATHS[0],
+    min_share=TRANSLATION_MIN_SHARE,
+)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -237,6 +247,9 @@ PARTNER_API_LOG_RETENTION_DAYS = env.int("PARTNER_API_LOG_RETENTION_DAYS", defau
 PARTNER_API_SYNC_MARGIN_SECONDS = env.int("PARTNER_API_SYNC_MARGIN_SECONDS", default=5)
 # Lets tests deliver webhooks to http://127.0.0.1; never set it in production.
 WEBHOOK_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOK_ALLOW_INSECURE_LOCALHOST", default=False)
+
+# How many closed reporting periods back My council lists a missing update as overdue (12: a year of months).
+OVERDUE_LOOKBACK_PERIODS = env.int("OVERDUE_LOOKBACK_PERIODS", default=12)
 
 PORTAL_NAME = _("Digital Office portal")
 PORTAL_PHASE = "beta"
