@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import WholeNumberFilter
 from councils import selectors as councils_selectors
 from strategy import selectors as strategy_selectors
 
@@ -172,7 +173,9 @@ class ProgressUpdateFilterSet(django_filters.FilterSet):
 class RiskFilterSet(django_filters.FilterSet):
     initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
     status = django_filters.ChoiceFilter(choices=Risk.Status.choices)
-    min_score = django_filters.NumberFilter(method="filter_min_score", label=_("Minimum score (likelihood × impact)"))
+    min_score = WholeNumberFilter(
+        method="filter_min_score", label=_("Minimum score (likelihood × impact)"), min_value=1, max_value=25
+    )
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:

@@ -8,7 +8,10 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from . import events, policies
+from core.changes import touch_and_record
+from core.services import change_record
+
+from . import events, policies, receivers
 from .models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Rag, Risk
 
 
@@ -162,8 +165,7 @@ def participation_join(*, user, initiative, role) -> Participation:
         initiative=initiative, council=user.council, role=role, joined_on=timezone.localdate()
     )
     participation.full_clean()
-    participation.save()
-    Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
+    participation.save()  # moves the initiative's updated_at and re-sends it (receivers: it serves its participants)
     return participation
 
 
@@ -330,6 +332,7 @@ def _refresh_current_status(initiative_id):
         .first()
     )
     Initiative.objects.filter(pk=initiative_id).update(current_update_id=latest, updated_at=timezone.now())
+    change_record(kind=receivers.INITIATIVE, ids=[initiative_id])
 
 
 # -- milestones, risks, benefits --------------------------------------------------------------
@@ -350,7 +353,7 @@ def register_item_save(*, user, initiative, kind, instance=None, **fields):
         setattr(item, name, value)
     item.full_clean()
     item.save()
-    Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
+    touch_and_record(Initiative.objects.filter(pk=initiative.pk), receivers.INITIATIVE)
     return item
 
 

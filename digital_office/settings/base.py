@@ -178,6 +178,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partner_api.tasks.prune_request_log",
         "schedule": crontab(hour=2, minute=30),
     },
+    "prune-change-feed": {
+        "task": "core.tasks.prune_change_feed",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "refresh-contribution-figures": {
+        "task": "councils.tasks.refresh_contribution_figures",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "monthly-portfolio-report": {
         "task": "initiatives.tasks.queue_monthly_report",
         "schedule": crontab(hour=6, minute=0, day_of_month="12"),
@@ -219,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "see the partner guide (docs/api.md)."
     ),
     "VERSION": "1.0.0",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.add_servers"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -243,6 +252,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # How long the partner API request log is kept.
 PARTNER_API_LOG_RETENTION_DAYS = env.int("PARTNER_API_LOG_RETENTION_DAYS", default=90)
+# How long the change feed (/api/v1/changes/) keeps its entries; a partner further behind takes a full copy again.
+PARTNER_API_FEED_RETENTION_DAYS = env.int("PARTNER_API_FEED_RETENTION_DAYS", default=90)
 # How far back a list's sync token (`next_updated_since`) reaches, to cover transactions that commit late.
 PARTNER_API_SYNC_MARGIN_SECONDS = env.int("PARTNER_API_SYNC_MARGIN_SECONDS", default=5)
 # Lets tests deliver webhooks to http://127.0.0.1; never set it in production.
