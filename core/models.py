@@ -178,3 +178,23 @@ class PartnerAPIKey(AbstractAPIKey):
 
     def scope_labels(self):
         return [(scope, SCOPES.get(scope, scope)) for scope in self.scopes]
+
+
+class WorkerHeartbeat(models.Model):
+    """A Celery worker or beat process saying it is alive, every few seconds (/healthz reads it)."""
+
+    class Role(models.TextChoices):
+        WORKER = "worker", _("worker")
+        BEAT = "beat", _("beat")
+
+    name = models.CharField(max_length=255, unique=True, help_text="host name and process id")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return self.name

@@ -1,6 +1,10 @@
 """Reads of the kernel: partner API keys."""
 
-from .models import PartnerAPIKey, User
+import datetime
+
+from django.utils import timezone
+
+from .models import PartnerAPIKey, User, WorkerHeartbeat
 
 
 def key_for_text(text: str) -> PartnerAPIKey | None:
@@ -27,3 +31,18 @@ def key_by_prefix(prefix: str) -> PartnerAPIKey:
 def active_council_editors(council_ids):
     """The active editors of these councils (reminders go to them)."""
     return User.objects.filter(council_id__in=council_ids, council_role=User.CouncilRole.EDITOR, is_active=True)
+
+
+def active_digital_office_staff():
+    """Escalations go to them."""
+    return User.objects.filter(is_digital_office_staff=True, is_active=True).order_by("email")
+
+
+def active_user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+
+
+def live_heartbeats(*, role: str, within_seconds: float):
+    """Worker (or beat) processes that said they were alive in the last `within_seconds`."""
+    since = timezone.now() - datetime.timedelta(seconds=within_seconds)
+    return WorkerHeartbeat.objects.filter(role=role, seen_at__gte=since)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import policies
-from .models import PartnerAPIKey
+from .models import PartnerAPIKey, WorkerHeartbeat
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -55,3 +55,18 @@ def key_touch(key: PartnerAPIKey, *, now=None):
     if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
         PartnerAPIKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now
+
+
+# -- Celery workers' heartbeats (/healthz reads them) ---------------------------------------------
+
+
+def worker_heartbeat(*, name: str, role: str, started_at) -> None:
+    """Record that a worker (or beat) process is alive now."""
+    WorkerHeartbeat.objects.update_or_create(
+        name=name[:255], defaults={"role": role, "started_at": started_at, "seen_at": timezone.now()}
+    )
+
+
+def worker_heartbeat_end(*, name: str) -> None:
+    """A worker that stops cleanly says so, so it is not counted as alive until its heartbeat ages."""
+    WorkerHeartbeat.objects.filter(name=name[:255]).delete()

@@ -6,7 +6,7 @@ decide what to offer. Reading the portfolio is open to every signed-in role.
 
 from core.roles import Role, is_council_editor_of, is_digital_office, role_of
 
-from .models import ProgressUpdate
+from .models import Participation, ProgressUpdate
 
 
 def participating_council_ids(initiative) -> set[int]:
@@ -56,6 +56,16 @@ def can_draft_for_council(user) -> bool:
 
 def can_run_reports(user) -> bool:
     return is_digital_office(user)
+
+
+def can_manage_office_settings(user) -> bool:
+    """Reminder delays, the board date, the monthly report's subscribers, the reminder log: Digital Office staff."""
+    return is_digital_office(user)
+
+
+def reminded_roles():
+    """Councils taking part in these roles write the updates and are reminded; observers only follow."""
+    return (Participation.Role.LEAD, Participation.Role.ADOPTER)
 
 
 def updates_visible_to(caller, queryset):
