@@ -16,7 +16,8 @@ def deliver_webhook(self, delivery_id):
     delivery = services.webhook_delivery_attempt(delivery_id=delivery_id)
     if delivery is not None and delivery.status == WebhookDelivery.Status.RETRYING:
         # throw=False: schedule the retry and end this run quietly (eagerly, in tests, the retry runs now).
-        return self.retry(countdown=services.backoff_seconds(delivery.attempts), throw=False)
+        # Return the status, never the Retry itself: a return value must be JSON (it was the EncodeError).
+        self.retry(countdown=services.backoff_seconds(delivery.attempts), throw=False)
     return delivery.status if delivery is not None else None
 
 
