@@ -345,6 +345,7 @@ class Report(TrackedModel):
     )
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=255, blank=True, editable=False, help_text="host:pid of the job's process")
     history = HistoricalRecords(excluded_fields=["heartbeat_at", "enqueued_at"])
 
     class Meta:

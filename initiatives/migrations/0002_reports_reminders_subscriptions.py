@@ -218,6 +218,17 @@ class Migration(migrations.Migration):
             model_name='report',
             index=models.Index(fields=['status', 'queued_at'], name='report_job_state'),
         ),
+        migrations.AddField(
+            model_name='historicalreport',
+            name='claimed_by',
+            field=models.CharField(blank=True, editable=False, help_text="host:pid of the job's process", max_length=255),
+        ),
+        migrations.AddField(
+            model_name='report',
+            name='claimed_by',
+            field=models.CharField(blank=True, editable=False, help_text="host:pid of the job's process", max_length=255),
+        ),
+    
         migrations.RunPython(keep_one_report_per_kind_and_period, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='reminder',

@@ -8,6 +8,8 @@ and run again or marked failed with the reason. The files are written whole befo
 
 import datetime
 import logging
+import os
+import socket
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -64,12 +66,31 @@ def report_request(*, user, kind, council=None, period=None) -> Report:
     return report_queue(kind=kind, council=council, period=period, requested_by=user)
 
 
+def _this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _claimer_gone(claimed_by: str) -> bool:
+    """The process that claimed a job is known to be dead: it ran on this host and is no longer running."""
+    host, _colon, pid = claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] in ("Z", "X")  # a zombie has died
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
 def _stale(report, now=None) -> bool:
-    """A report in progress that has shown no sign of life for JOB_STALE_AFTER_SECONDS (its worker died)."""
+    """A report in progress whose worker died: silent for JOB_STALE_AFTER_SECONDS, or its process is gone."""
     now = now or timezone.now()
     limit = datetime.timedelta(seconds=settings.JOB_STALE_AFTER_SECONDS)
     if report.status == Report.Status.RUNNING:
-        return (report.heartbeat_at or report.started_at or report.updated_at) < now - limit
+        silent = (report.heartbeat_at or report.started_at or report.updated_at) < now - limit
+        return silent or _claimer_gone(report.claimed_by)
     if report.status == Report.Status.QUEUED:
         waited = datetime.timedelta(seconds=settings.REPORT_REQUEUE_AFTER_SECONDS)
         return report.enqueued_at is None or report.enqueued_at < now - waited
@@ -163,7 +184,8 @@ def _claim(report_id, generation):
         report.status = Report.Status.RUNNING
         report.attempts += 1
         report.started_at = report.heartbeat_at = now
-        report.save(update_fields=["status", "attempts", "started_at", "heartbeat_at", "updated_at"])
+        report.claimed_by = _this_process()
+        report.save(update_fields=["status", "attempts", "started_at", "heartbeat_at", "claimed_by", "updated_at"])
         return report
 
 
@@ -259,7 +281,8 @@ def report_sweep(*, now=None) -> dict:
     too_long = now - datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + settings.JOB_STALE_AFTER_SECONDS)
     requeue_before = now - datetime.timedelta(seconds=settings.REPORT_REQUEUE_AFTER_SECONDS)
     candidates = Report.objects.filter(
-        Q(status=Report.Status.RUNNING, heartbeat_at__lt=stale_since)
+        Q(status=Report.Status.RUNNING, claimed_by__startswith=f"{socket.gethostname()}:")
+        | Q(status=Report.Status.RUNNING, heartbeat_at__lt=stale_since)
         | Q(status=Report.Status.RUNNING, started_at__lt=too_long)
         | Q(status=Report.Status.QUEUED, enqueued_at__isnull=True)
         | Q(status=Report.Status.QUEUED, enqueued_at__lt=requeue_before)

@@ -385,3 +385,19 @@ def test_the_status_of_listed_reports_refreshes_without_a_page(demo_data, client
     client.logout()
     assert client.get(f"/initiatives/reports/status/?ids={report.pk}").status_code == 302
 
+
+
+def test_a_job_delivered_again_after_its_process_died_takes_over_at_once(demo_data, django_capture_on_commit_callbacks):
+    """Killing a worker's pool process gives its message back (reject on worker lost): the redelivery makes it."""
+    import socket
+    import subprocess
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    now = timezone.now()
+    report = Report.objects.create(kind="portfolio", period=last_closed_period(), status="running", attempts=1,
+                                   started_at=now, heartbeat_at=now, enqueued_at=now,
+                                   claimed_by=f"{socket.gethostname()}:{dead.pid}")
+    with django_capture_on_commit_callbacks(execute=True):
+        made = reports.report_generate(report_id=report.pk, generation=report.generation)
+    assert made is not None and made.status == "ready" and made.attempts == 2
