@@ -4,7 +4,8 @@
 
 Each run is a new Python process that makes the report of the last closed period in memory, exactly as the
 worker's job does (report_figures, render_pdf, render_xlsx), and reports its wall time, its CPU time (what a
-busy machine does not inflate) and its peak resident memory (ru_maxrss). Nothing is written to the database. Prints each run and the medians.
+busy machine does not inflate) and its peak resident memory (ru_maxrss). Nothing is written to the database.
+Prints each run and the medians.
 """
 
 import argparse
@@ -41,7 +42,8 @@ finished = time.perf_counter()
 print(json.dumps({
     "rows": len(figures.rows), "pdf_bytes": len(pdf), "xlsx_bytes": len(xlsx),
     "figures_s": after_figures - started, "pdf_s": after_pdf - after_figures, "xlsx_s": finished - after_pdf,
-    "total_s": finished - started, "cpu_s": cpu() - cpu_started, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "total_s": finished - started, "cpu_s": cpu() - cpu_started,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
 """
 
@@ -59,7 +61,8 @@ def main():
                                 capture_output=True, text=True).stdout
         result = json.loads(output.strip().splitlines()[-1])
         results.append(result)
-        print(f"run {run}: {result['rows']} initiatives, total {result['total_s']:.1f} s, CPU {result['cpu_s']:.1f} s (figures "
+        print(f"run {run}: {result['rows']} initiatives, total {result['total_s']:.1f} s, "
+              f"CPU {result['cpu_s']:.1f} s (figures "
               f"{result['figures_s']:.1f} s, PDF {result['pdf_s']:.1f} s, XLSX {result['xlsx_s']:.1f} s), "
               f"peak {result['peak_mb']:.0f} MB, PDF {result['pdf_bytes'] / 1e6:.1f} MB, "
               f"XLSX {result['xlsx_bytes'] / 1e3:.0f} kB", flush=True)
