@@ -106,9 +106,12 @@ def test_no_result_is_stored_so_a_webhook_retry_never_fails_to_encode(db, settin
     assert value == "retrying"
 
 
-def test_schedules_live_in_the_database_and_a_start_does_not_overwrite_them(db):
+def test_schedules_live_in_the_database_and_a_start_does_not_overwrite_them(db, monkeypatch):
     from django_celery_beat.models import PeriodicTask
     from django_celery_beat.schedulers import DatabaseScheduler
+
+    # Beat closes its database connection between ticks; here that connection holds the test's transaction.
+    monkeypatch.setattr("django_celery_beat.schedulers.close_old_connections", lambda: None)
 
     assert settings.CELERY_BEAT_SCHEDULE == {}
     tasks = {task.name: task for task in PeriodicTask.objects.select_related("crontab", "interval")}
