@@ -22,12 +22,15 @@ NODE_STAMP := node_modules/.stamp
 
 # Extra arguments for pytest, e.g. make test PYTEST_ARGS='-m "not browser" -x'
 PYTEST_ARGS ?=
+# make test SMOKE=0 leaves out bin/smoke-production (the production stack end to end, about two minutes).
+SMOKE ?= 1
 
-.PHONY: help run test lint messages clean distclean install install-dev chromium
+.PHONY: help run test smoke lint messages clean distclean install install-dev chromium
 
 help:
 	@echo "make run        serve the portal with demo data at http://127.0.0.1:8000 (runserver, Celery worker and beat)"
 	@echo "make test       ruff, the import layers, migration check and pytest (installs what the tests need first)"
+	@echo "make smoke      bin/smoke-production: gunicorn, worker and beat with production settings on PostgreSQL and Redis"
 	@echo "make lint       ruff check . and lint-imports (the one-way layers)"
 	@echo "make messages   update the Gaelic (gd) message catalogue in locale/ and compile it"
 	@echo "make clean      remove caches and collected static files"
@@ -82,6 +85,10 @@ test: install-dev chromium
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/pytest $(PYTEST_ARGS)
+	@if [ "$(SMOKE)" = 1 ]; then $(MAKE) --no-print-directory smoke; fi
+
+smoke: install-dev
+	$(PY) bin/smoke-production
 
 # --- housekeeping ----------------------------------------------------------------------------
 

@@ -238,3 +238,22 @@ class ChangeFeedFloor(models.Model):
     @property
     def position(self) -> tuple[int, int]:
         return (self.txid, self.entry_id)
+
+class WorkerHeartbeat(models.Model):
+    """A Celery worker or beat process saying it is alive, every few seconds (/healthz reads it)."""
+
+    class Role(models.TextChoices):
+        WORKER = "worker", _("worker")
+        BEAT = "beat", _("beat")
+
+    name = models.CharField(max_length=255, unique=True, help_text="host name and process id")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return self.name

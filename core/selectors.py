@@ -1,9 +1,12 @@
 """Reads of the kernel: partner API keys, and the change feed."""
 
+import datetime
+
 from django.db import connection, transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
-from .models import Change, ChangeFeedFloor, PartnerAPIKey, User
+from .models import Change, ChangeFeedFloor, PartnerAPIKey, User, WorkerHeartbeat
 
 FEED_START = (0, 0)
 
@@ -100,3 +103,17 @@ def change_floor() -> tuple[int, int]:
     """The position up to which the feed has been pruned: reading from below it would miss entries."""
     floor = ChangeFeedFloor.objects.first()
     return floor.position if floor else FEED_START
+
+def active_digital_office_staff():
+    """Escalations go to them."""
+    return User.objects.filter(is_digital_office_staff=True, is_active=True).order_by("email")
+
+
+def active_user_by_email(email: str) -> User | None:
+    return User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+
+
+def live_heartbeats(*, role: str, within_seconds: float):
+    """Worker (or beat) processes that said they were alive in the last `within_seconds`."""
+    since = timezone.now() - datetime.timedelta(seconds=within_seconds)
+    return WorkerHeartbeat.objects.filter(role=role, seen_at__gte=since)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import policies
-from .models import Change, ChangeFeedFloor, PartnerAPIKey
+from .models import Change, ChangeFeedFloor, PartnerAPIKey, WorkerHeartbeat
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -89,3 +89,17 @@ def change_prune(*, days: int | None = None, now=None) -> int:
         floor.save()
     deleted, _by_model = Change.objects.filter(Q(txid__lt=last[0]) | Q(txid=last[0], id__lte=last[1])).delete()
     return deleted
+
+# -- Celery workers' heartbeats (/healthz reads them) ---------------------------------------------
+
+
+def worker_heartbeat(*, name: str, role: str, started_at) -> None:
+    """Record that a worker (or beat) process is alive now."""
+    WorkerHeartbeat.objects.update_or_create(
+        name=name[:255], defaults={"role": role, "started_at": started_at, "seen_at": timezone.now()}
+    )
+
+
+def worker_heartbeat_end(*, name: str) -> None:
+    """A worker that stops cleanly says so, so it is not counted as alive until its heartbeat ages."""
+    WorkerHeartbeat.objects.filter(name=name[:255]).delete()

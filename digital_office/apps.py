@@ -14,3 +14,4 @@ class DigitalOfficeConfig(AppConfig):
         # Services enqueue Celery tasks by name (core.jobs), so every app's task module is loaded in every
         # process, the web server's included, not only in workers.
         celery_app.autodiscover_tasks(force=True)
+        from . import workers  # noqa: F401, PLC0415 - connects the workers' heartbeat once the models are loaded

@@ -1,33 +1,70 @@
-"""/healthz: the state of the database, the broker and the Celery workers."""
+"""/healthz: the state of the database, Redis, the Celery workers and beat, within a second whatever is down.
+
+Each check runs in a thread of its own with a deadline; one that has not answered by then is reported as a
+timeout. Workers and beat are judged by their heartbeats (digital_office.workers), not by a live ping.
+"""
+
+import concurrent.futures
 
 import redis
 from django.conf import settings
 from django.db import connection
 
-from .celery import app
+from core import selectors as core_selectors
+
+DEADLINE_SECONDS = 0.8
+OK = "ok"
 
 
-def service_health() -> dict:
-    checks = {}
+def _database():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception as exc:  # any failure means unhealthy; say which
-        checks["database"] = f"error: {exc.__class__.__name__}"
+        return OK
+    finally:
+        connection.close()
+
+
+def _redis():
+    timeout = settings.REDIS_TIMEOUT_SECONDS
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=timeout, socket_timeout=timeout)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return OK
+
+
+def _heartbeat(role):
+    def check():
+        try:
+            alive = core_selectors.live_heartbeats(role=role, within_seconds=settings.JOB_STALE_AFTER_SECONDS).count()
+        finally:
+            connection.close()
+        if alive:
+            return f"{OK} ({alive} alive)" if role == "worker" else OK
+        return f"no {role} heartbeat in the last {settings.JOB_STALE_AFTER_SECONDS:g} s"
+
+    return check
+
+
+def service_health() -> dict:
+    checks = {"database": _database, "celery": _heartbeat("worker"), "beat": _heartbeat("beat")}
     if settings.REDIS_URL:
-        try:
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
-            checks["redis"] = "ok"
-        except Exception as exc:
-            checks["redis"] = f"error: {exc.__class__.__name__}"
-        try:
-            replies = app.control.ping(timeout=0.5)
-            checks["celery"] = "ok" if replies else "no workers"
-        except Exception as exc:
-            checks["celery"] = f"error: {exc.__class__.__name__}"
-    else:
-        checks["redis"] = "not configured (filesystem broker)"
-        checks["celery"] = "not checked (filesystem broker has no remote control)"
-    status = "ok" if checks["database"] == "ok" and not checks["redis"].startswith("error") else "error"
-    return {"status": status, "checks": checks}
+        checks["redis"] = _redis
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="healthz")
+    futures = {name: pool.submit(check) for name, check in checks.items()}
+    concurrent.futures.wait(futures.values(), timeout=DEADLINE_SECONDS)
+    results = {}
+    for name, future in futures.items():
+        if not future.done():
+            results[name] = f"error: no answer within {DEADLINE_SECONDS} s"
+        elif future.exception() is not None:
+            results[name] = f"error: {future.exception().__class__.__name__}"
+        else:
+            results[name] = future.result()
+    pool.shutdown(wait=False, cancel_futures=True)
+    if not settings.REDIS_URL:
+        results["redis"] = "not configured (filesystem broker)"
+    healthy = all(value.startswith(OK) or value.startswith("not configured") for value in results.values())
+    return {"status": "ok" if healthy else "error", "checks": results}

@@ -124,13 +124,14 @@ class BenefitAdmin(SimpleHistoryAdmin):
 
 @admin.register(Report)
 class ReportAdmin(SimpleHistoryAdmin):
-    list_display = ["kind", "status", "period", "council", "created_at", "finished_at"]
+    list_display = ["kind", "status", "period", "council", "created_at", "finished_at", "attempts"]
     list_filter = ["kind", "status"]
+    readonly_fields = ["generation", "attempts", "queued_at", "enqueued_at", "started_at", "heartbeat_at"]
 
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["initiative", "period", "recipient", "status", "created_at"]
-    list_filter = ["status", "period"]
+    list_display = ["initiative", "period", "recipient", "kind", "status", "created_at"]
+    list_filter = ["kind", "status", "period"]
     search_fields = ["initiative__reference", "recipient__email"]
     raw_id_fields = ["initiative", "period", "recipient"]

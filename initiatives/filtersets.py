@@ -9,7 +9,7 @@ from core.filters import WholeNumberFilter
 from councils import selectors as councils_selectors
 from strategy import selectors as strategy_selectors
 
-from .models import Benefit, Initiative, Milestone, ProgressUpdate, Rag, Report, Risk, Stage
+from .models import Benefit, Initiative, Milestone, ProgressUpdate, Rag, Reminder, Report, ReportingPeriod, Risk, Stage
 from .selectors import WORST_RATING, overdue_condition, worst_rating
 
 RAG_CHOICES = Rag.choices
@@ -204,4 +204,25 @@ class ReportFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Report
+        fields = []
+
+
+class ReminderFilterSet(django_filters.FilterSet):
+    """The reminder log page."""
+
+    period = django_filters.ModelChoiceFilter(
+        label=_("Reporting period"),
+        queryset=ReportingPeriod.objects.order_by("-starts_on"),
+        empty_label=_("Any period"),
+    )
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Reminder.Kind.choices, empty_label=_("Any kind"))
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Reminder.Status.choices, empty_label=_("Any status")
+    )
+    initiative = django_filters.CharFilter(
+        field_name="initiative__reference", lookup_expr="iexact", label=_("Initiative reference")
+    )
+
+    class Meta:
+        model = Reminder
         fields = []

@@ -10,6 +10,7 @@ from .models import (
     Benefit,
     Initiative,
     Milestone,
+    OfficeSettings,
     Participation,
     ProgressUpdate,
     Rag,
@@ -242,12 +243,18 @@ class BenefitForm(forms.ModelForm):
 
 
 class ReportRequestForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Report"), choices=Report.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label=_("Report"),
+        choices=Report.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose which report to run")},
+    )
     period = forms.ModelChoiceField(
         label=_("Reporting period"),
         queryset=ReportingPeriod.objects.order_by("-starts_on"),
         required=False,
         empty_label=_("The last closed period"),
+        help_text=_("Figures as they stood at the end of the period, overdue updates as of its deadline."),
     )
     council = forms.ModelChoiceField(
         label=_("Council"),
@@ -255,4 +262,31 @@ class ReportRequestForm(forms.Form):
         required=False,
         empty_label=_("Every council"),
         help_text=_("Needed for a council summary."),
+    )
+
+
+class OfficeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = OfficeSettings
+        fields = ["reminder_days_before_close", "escalation_days_after_due", "last_board_on"]
+        widgets = {"last_board_on": DateInput}
+        error_messages = {
+            "reminder_days_before_close": {
+                "min_value": _("Enter a number of days from 1 to 14"),
+                "max_value": _("Enter a number of days from 1 to 14"),
+                "required": _("Enter a number of days from 1 to 14"),
+            },
+            "escalation_days_after_due": {
+                "min_value": _("Enter a number of days from 1 to 28"),
+                "max_value": _("Enter a number of days from 1 to 28"),
+                "required": _("Enter a number of days from 1 to 28"),
+            },
+        }
+
+
+class SubscriberForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of a portal account"),
+        error_messages={"required": _("Enter the e-mail address of a portal account"),
+                        "invalid": _("Enter an e-mail address like name@example.scot")},
     )

@@ -306,7 +306,11 @@ class BenefitRealisation(TrackedModel):
 
 
 class Report(TrackedModel):
-    """A report made by a Celery job, kept with its status and file."""
+    """A report made by a Celery job: one row per kind, period and council, kept with its status and files.
+
+    Asking again for the same report makes it again (a new `generation`) and swaps in its new files
+    when they are complete; a delivery of an older job, or a second delivery of the same one, changes nothing.
+    """
 
     class Kind(models.TextChoices):
         PORTFOLIO = "portfolio", _("Monthly portfolio report")
@@ -315,7 +319,7 @@ class Report(TrackedModel):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
+        RUNNING = "running", _("Being made")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
@@ -329,29 +333,72 @@ class Report(TrackedModel):
         "core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
+    file = models.FileField(_("PDF"), upload_to="reports/%Y/%m/", blank=True)
+    spreadsheet = models.FileField(_("spreadsheet"), upload_to="reports/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
-    history = HistoricalRecords()
+    # The job's bookkeeping: which request is being made, how often it was tried, and signs of life.
+    generation = models.PositiveIntegerField(default=1, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    enqueued_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When its job was last handed to the queue (empty: not yet)."
+    )
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    claimed_by = models.CharField(max_length=255, blank=True, editable=False, help_text="host:pid of the job's process")
+    history = HistoricalRecords(excluded_fields=["heartbeat_at", "enqueued_at"])
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "period"], condition=Q(council__isnull=True), name="one_report_per_kind_and_period"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "period", "council"],
+                condition=Q(council__isnull=False),
+                name="one_report_per_kind_period_and_council",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="report_job_state")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d})"
+        return f"{self.get_kind_display()} ({self.period or '-'})"
+
+    @property
+    def in_progress(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def download_name(self, extension):
+        """The name a downloaded file is saved under, e.g. board_pack-2026-10.pdf."""
+        name = self.kind
+        if self.period_id:
+            name += f"-{self.period.starts_on:%Y-%m}"
+        if self.council_id:
+            name += f"-{self.council.slug}"
+        return f"{name}.{extension}"
 
 
 class Reminder(TrackedModel):
-    """A chase for a late update, and whether it reached the person."""
+    """An e-mail about an update due for a period, and whether it reached the person. Each goes once."""
+
+    class Kind(models.TextChoices):
+        KICKOFF = "kickoff", _("Period opened")
+        BEFORE_CLOSE = "before_close", _("Window closing soon")
+        OVERDUE = "overdue", _("Overdue")
+        ESCALATION = "escalation", _("Escalated to the Digital Office")
 
     class Status(models.TextChoices):
+        PENDING = "pending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="reminders")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
     recipient = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OVERDUE)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     detail = models.TextField(_("detail"), blank=True)
 
@@ -361,6 +408,69 @@ class Reminder(TrackedModel):
         verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "period", "recipient"], name="one_reminder_per_person_per_period"
+                fields=["initiative", "period", "recipient", "kind"],
+                name="one_reminder_of_a_kind_per_person_per_period",
             ),
         ]
+
+
+class OfficeSettings(TrackedModel):
+    """What Digital Office staff set on the settings page (one row): reminder delays and the board date."""
+
+    reminder_days_before_close = models.PositiveSmallIntegerField(
+        _("days before the window closes"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(14)],
+        help_text=_("Editors are reminded this many days before updates are due."),
+    )
+    escalation_days_after_due = models.PositiveSmallIntegerField(
+        _("days overdue before escalation"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("Updates still missing this many days after they were due are escalated to Digital Office staff."),
+    )
+    last_board_on = models.DateField(_("date of the last board meeting"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("office settings")
+        verbose_name_plural = _("office settings")
+
+    def __str__(self):
+        return str(_("Reports and reminders settings"))
+
+
+class ReportSubscription(TrackedModel):
+    """Someone who receives the monthly portfolio report by e-mail, chosen by Digital Office staff."""
+
+    user = models.OneToOneField("core.User", on_delete=models.CASCADE, related_name="report_subscription")
+    added_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__email"]
+        verbose_name = _("report subscription")
+        verbose_name_plural = _("report subscriptions")
+
+    def __str__(self):
+        return self.user.email
+
+
+class ReportEmail(TrackedModel):
+    """The monthly report sent to one subscriber: at most once per report (a database constraint)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="emails")
+    recipient = models.ForeignKey("core.User", on_delete=models.CASCADE, related_name="report_emails")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report e-mail")
+        verbose_name_plural = _("report e-mails")
+        constraints = [models.UniqueConstraint(fields=["report", "recipient"], name="one_report_email_per_person")]

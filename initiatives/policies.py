@@ -58,6 +58,16 @@ def can_run_reports(user) -> bool:
     return is_digital_office(user)
 
 
+def can_manage_office_settings(user) -> bool:
+    """Reminder delays, the board date, the monthly report's subscribers, the reminder log: Digital Office staff."""
+    return is_digital_office(user)
+
+
+def reminded_roles():
+    """Councils taking part in these roles write the updates and are reminded; observers only follow."""
+    return (Participation.Role.LEAD, Participation.Role.ADOPTER)
+
+
 def updates_visible_to(caller, queryset):
     """The API serves approved updates only, to everyone: drafts, submitted and returned ones stay in the portal."""
     return queryset.filter(state=ProgressUpdate.State.APPROVED)

@@ -5,6 +5,9 @@
 `fields` appears for invalid parameters and names each one.
 """
 
+import logging
+
+import redis
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -24,7 +27,12 @@ MESSAGES = {
     406: gettext_lazy("This format is not available here."),
     410: gettext_lazy("This is gone."),
     429: gettext_lazy("Too many requests: slow down."),
+    503: gettext_lazy("The service is unavailable for a moment: try again in a minute."),
 }
+# What the API needs besides the database (Redis: request rates) being unreachable is a 503, not a 500.
+UNAVAILABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+RETRY_AFTER_SECONDS = 30
+logger = logging.getLogger(__name__)
 
 
 def _flatten_fields(detail, prefix="") -> dict:
@@ -57,6 +65,14 @@ def error_body(status: int, code: str, message: str, fields: dict | None = None)
 
 
 def api_exception_handler(exc, context):
+    if isinstance(exc, UNAVAILABLE):
+        logger.warning("API request refused: %s", exc)
+        response = Response(
+            error_body(503, "service_unavailable", str(MESSAGES[503])),
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+        return response
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from core.i18n import offered_languages
@@ -87,6 +86,13 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The zero-setup run has the web server, a worker, beat and their heartbeats writing at once: transactions
+    # take the write lock when they begin (no "database is locked" on a read that turns into a write), wait for
+    # it, and readers do not block the writer (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL;"
+    )
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -133,7 +139,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/design-system", BASE_DIR / "node_modules/@scottish-government/design-system/dist"),
@@ -149,48 +155,101 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Celery: Redis when REDIS_URL is set, else Kombu's filesystem transport, which needs no server.
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
+# How long (s) a caller waits for Redis before treating it as down: pages, sign-in and /healthz stay quick.
+REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
+# The database cache stands in for Redis while Redis is down (core.cache); the API refuses with 503 instead.
+DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message taken but not acknowledged (late acks: until its task ends) goes back to the queue after this
+        # long. It must outlast every countdown, retry delay and time limit, or a job would run twice
+        # (tests/digital_office/test_settings.py checks it).
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
+        "retry_on_timeout": True,
+        "health_check_interval": 25,
+        # Publishing (a web request queuing a report) gives up quickly when Redis is down; the sweep sends later.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+    redis_options = {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS}
+    CACHES = {
+        "default": {"BACKEND": "core.cache.RedisWithDatabaseFallback", "LOCATION": REDIS_URL, "OPTIONS": redis_options},
+        # Request rates of the API: Redis only. When it is down the API answers 503 (core.api.exceptions).
+        "api": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "OPTIONS": redis_options},
+        "database": DATABASE_CACHE,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_RESULT_BACKEND = None
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(CELERY_BROKER_FOLDER / "out"),
         "data_folder_out": str(CELERY_BROKER_FOLDER / "out"),
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"},
+        "database": DATABASE_CACHE,
+    }
+# Nobody reads task results: none are stored (a stored Retry was the EncodeError of every webhook retry).
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_SERIALIZER = "json"
+# A message is acknowledged when its task ends, and given back if the process running it dies: every task is
+# idempotent, so running one again changes nothing twice.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker outlives a Redis outage of any length
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Time limits (s): the soft one raises in the task, so it can say why it stopped; the hard one kills the process.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=900)
+REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=960)
+# How often a job in progress and a worker say they are alive (s), and how long without a sign means dead.
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)
+JOB_STALE_AFTER_SECONDS = env.float("JOB_STALE_AFTER_SECONDS", default=60)
+# A queued report whose job has not started after this long is handed to the queue again (s).
+REPORT_REQUEUE_AFTER_SECONDS = env.int("REPORT_REQUEUE_AFTER_SECONDS", default=600)
+REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
+# Files up to this size go with the report e-mail as attachments; larger ones only as a link.
+REPORT_EMAIL_ATTACHMENT_MAX_BYTES = env.int("REPORT_EMAIL_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Schedules live in the database (django-celery-beat), made by initiatives/migrations/0003_default_schedules.py;
+# Digital Office staff change them in the admin site and beat picks the change up without a restart.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Copied into the database scheduler on start; edit the times in the admin site.
-CELERY_BEAT_SCHEDULE = {
-    "chase-overdue-updates": {
-        "task": "initiatives.tasks.send_overdue_reminders",
-        "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
-    },
-    "prune-api-request-log": {
-        "task": "partner_api.tasks.prune_request_log",
-        "schedule": crontab(hour=2, minute=30),
-    },
-    "prune-change-feed": {
-        "task": "core.tasks.prune_change_feed",
-        "schedule": crontab(hour=2, minute=45),
-    },
-    "refresh-contribution-figures": {
-        "task": "councils.tasks.refresh_contribution_figures",
-        "schedule": crontab(hour=0, minute=5),
-    },
-    "monthly-portfolio-report": {
-        "task": "initiatives.tasks.queue_monthly_report",
-        "schedule": crontab(hour=6, minute=0, day_of_month="12"),
-    },
-}
+CELERY_BEAT_SCHEDULE = {}
+
+# E-mail: EMAIL_URL (e.g. smtp+tls://user:password@smtp.example.org:587) or the EMAIL_* variables one by one.
+EMAIL_URL = env("EMAIL_URL", default="")
+_email = env.email_url_config(EMAIL_URL) if EMAIL_URL else {}
+EMAIL_BACKEND = _email.get("EMAIL_BACKEND") or env(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = _email.get("EMAIL_HOST") or env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT") or env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", env.bool("EMAIL_USE_TLS", default=False))
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", env.bool("EMAIL_USE_SSL", default=False))
+# filemail:////path/to/folder writes each message to a file there (the integration tests read them).
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Digital Office portal <no-reply@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Where links in e-mails point (the portal's public address), e.g. https://portal.example.scot
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     # The partner API (docs/api.md): core/api/ holds what every endpoint shares.
@@ -271,4 +330,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every layout step of every page at INFO.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -63,17 +63,30 @@ def open_period(*, on: datetime.date | None = None):
     )
 
 
+def submission_deadline(period) -> datetime.datetime:
+    """The moment a period's window closes: the end of its due date, in the portal's time zone."""
+    day_after = period.submission_due_on + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+
+def update_missing_condition(period, *, as_of: datetime.datetime | None = None, stage: str = "stage") -> Q:
+    """Initiatives that must report for `period` and have not: live (the `stage` field or annotation), started
+    by the period's end, and with no submitted or approved update for it (`as_of` a moment: none submitted by
+    then, whatever became of it later)."""
+    reported = ProgressUpdate.objects.filter(initiative=OuterRef("pk"), period=period)
+    if as_of is None:
+        reported = reported.filter(state__in=[ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED])
+    else:
+        reported = reported.filter(submitted_at__lt=as_of)
+    return Q(**{f"{stage}__in": LIVE_STAGES}, start_date__lte=period.ends_on) & ~Q(Exists(reported))
+
+
 def overdue_condition() -> Q:
     """Live initiatives with no submitted or approved update for the last period whose window has closed."""
     period = last_closed_period()
     if period is None:
         return Q(pk__in=[])
-    reported = ProgressUpdate.objects.filter(
-        initiative=OuterRef("pk"),
-        period=period,
-        state__in=[ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED],
-    )
-    return Q(stage__in=LIVE_STAGES, start_date__lte=period.ends_on) & ~Q(Exists(reported))
+    return update_missing_condition(period)
 
 
 # An initiative's worst current rating on any axis, as a number that sorts Red first; not rated sorts last.
@@ -260,3 +273,14 @@ def initiative_reference(pk: int) -> str | None:
 
 def report_by_pk(pk: int) -> Report | None:
     return Report.objects.filter(pk=pk).first()
+
+
+def period_starting_in(year: int, month: int) -> ReportingPeriod | None:
+    """The reporting period that starts in this month (`manage.py report generate --period 2026-10`)."""
+    return (
+        ReportingPeriod.objects.filter(starts_on__year=year, starts_on__month=month).order_by("starts_on").first()
+    )
+
+
+def report_state(pk: int) -> Report | None:
+    return Report.objects.select_related("period", "council").filter(pk=pk).first()

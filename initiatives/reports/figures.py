@@ -1,0 +1,143 @@
+"""What a report says: the portfolio as it stood at the end of the report's period.
+
+An initiative's status for a period is its approved update for that period, or else its latest approved
+update of an earlier period (never a later one); its stage is the one its history recorded by the period's
+end (the current stage when it has no history from before then); it was overdue when it had to report and
+had submitted nothing by the period's deadline. A fixed number of queries, whatever the size of the portfolio.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ..models import Initiative, Milestone, Participation, ProgressUpdate, Report, Risk, Stage
+from ..selectors import RagCount, rag_counts, submission_deadline, update_missing_condition
+
+__all__ = ["InitiativeRow", "OverdueRow", "ReportFigures", "period_end", "report_figures"]
+
+TOP_RISKS = 20
+SLIPPED_MILESTONES = 50
+
+
+@dataclass
+class InitiativeRow:
+    initiative: Initiative
+    stage: str
+    stage_label: str
+    status: ProgressUpdate | None  # the approved update in force at the end of the period
+
+
+@dataclass
+class OverdueRow:
+    initiative: Initiative
+    submitted_at: datetime.datetime | None  # when it came in after the deadline, if it has
+
+
+@dataclass
+class ReportFigures:
+    report: Report
+    generated_at: datetime.datetime
+    deadline: datetime.datetime | None
+    rows: list[InitiativeRow] = field(default_factory=list)
+    stages: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, count)
+    rag: list[RagCount] = field(default_factory=list)
+    overdue: list[OverdueRow] = field(default_factory=list)
+    slipped_milestones: list[Milestone] | None = None  # board pack only
+    top_risks: list[Risk] | None = None  # board pack only
+
+    @property
+    def total(self):
+        return len(self.rows)
+
+
+def period_end(period) -> datetime.datetime:
+    """The end of a period's last day, in the portal's time zone."""
+    day_after = period.ends_on + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+
+def _initiatives_then(report: Report):
+    """The initiatives the report covers, annotated with their stage, status and overdue flag for its period."""
+    period = report.period
+    end = period_end(period)
+    status = (
+        ProgressUpdate.objects.filter(
+            initiative=OuterRef("pk"), state=ProgressUpdate.State.APPROVED, period__starts_on__lte=period.starts_on
+        )
+        .order_by("-period__starts_on")
+        .values("pk")[:1]
+    )
+    stage_then = (
+        Initiative.history.filter(id=OuterRef("pk"), history_date__lt=end)
+        .order_by("-history_date")
+        .values("stage")[:1]
+    )
+    initiatives = Initiative.objects.filter(Q(start_date__lte=period.ends_on) | Q(created_at__lt=end))
+    if report.council_id:
+        taking_part = Participation.objects.filter(council_id=report.council_id).filter(
+            Q(joined_on__isnull=True) | Q(joined_on__lte=period.ends_on)
+        )
+        initiatives = initiatives.filter(pk__in=taking_part.values("initiative_id"))
+    initiatives = initiatives.annotate(
+        status_id=Subquery(status), stage_then=Coalesce(Subquery(stage_then), F("stage"))
+    )
+    return initiatives.annotate(
+        overdue_then=Case(
+            When(update_missing_condition(period, as_of=submission_deadline(period), stage="stage_then"), then=True),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    ).select_related("lead_council").order_by("reference")
+
+
+def report_figures(report: Report) -> ReportFigures:
+    """The figures of a report for its period (and council, for a council summary)."""
+    figures = ReportFigures(report=report, generated_at=timezone.now(), deadline=None)
+    if report.period is None:
+        return figures
+    figures.deadline = submission_deadline(report.period)
+    initiatives = list(_initiatives_then(report))
+    status_ids = [i.status_id for i in initiatives if i.status_id]
+    statuses = ProgressUpdate.objects.select_related("period").in_bulk(status_ids)
+    labels = dict(Stage.choices)
+    figures.rows = [
+        InitiativeRow(i, i.stage_then, str(labels.get(i.stage_then, i.stage_then)), statuses.get(i.status_id))
+        for i in initiatives
+    ]
+    stage_counts = Counter(row.stage for row in figures.rows)
+    figures.stages = [(value, str(label), stage_counts.get(value, 0)) for value, label in Stage.choices]
+    counts = Counter(
+        f"{axis}_{getattr(row.status, f'rag_{axis}')}"
+        for row in figures.rows
+        if row.status
+        for axis in ProgressUpdate.RAG_AXES
+    )
+    figures.rag = rag_counts({"total": len(figures.rows), **counts})
+    overdue = [i for i in initiatives if i.overdue_then]
+    submitted_later = dict(
+        ProgressUpdate.objects.filter(period=report.period, initiative__in=[i.pk for i in overdue])
+        .exclude(submitted_at__isnull=True)
+        .values_list("initiative_id", "submitted_at")
+    )
+    figures.overdue = [OverdueRow(i, submitted_later.get(i.pk)) for i in overdue]
+    if report.kind == Report.Kind.BOARD_PACK:
+        ids = [i.pk for i in initiatives]
+        figures.slipped_milestones = list(
+            Milestone.objects.filter(initiative__in=ids, completed_on__isnull=True)
+            .filter(forecast_date__gt=F("baseline_date"))
+            .select_related("initiative")
+            .order_by("forecast_date", "initiative__reference", "pk")[:SLIPPED_MILESTONES]
+        )
+        figures.top_risks = list(
+            Risk.objects.filter(initiative__in=ids, status=Risk.Status.OPEN)
+            .annotate(exposure=F("likelihood") * F("impact"))
+            .select_related("initiative")
+            .order_by("-exposure", "-impact", "-likelihood", "initiative__reference", "title")[:TOP_RISKS]
+        )
+    return figures
+
+
