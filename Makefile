@@ -15,6 +15,8 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 TEST_SETTINGS := digital_office.settings.test
 CHROMIUM := /usr/bin/chromium
+# The project's packages (bandit looks for high-severity security findings in them).
+APPS := core councils strategy initiatives partner_api seeding digital_office
 
 RUN_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
@@ -27,8 +29,8 @@ PYTEST_ARGS ?=
 
 help:
 	@echo "make run        serve the portal with demo data at http://127.0.0.1:8000 (runserver, Celery worker and beat)"
-	@echo "make test       ruff, the import layers, migration check and pytest (installs what the tests need first)"
-	@echo "make lint       ruff check . and lint-imports (the one-way layers)"
+	@echo "make test       ruff, the import layers, bandit, migration check and pytest (installs what the tests need first)"
+	@echo "make lint       ruff check ., lint-imports (the one-way layers) and bandit (no high-severity finding)"
 	@echo "make messages   update the Gaelic (gd) message catalogue in locale/"
 	@echo "make clean      remove caches and collected static files"
 	@echo "make distclean  clean, and remove .venv, node_modules, db.sqlite3 and var/"
@@ -80,6 +82,7 @@ run: install
 test: install-dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit --quiet --recursive $(APPS) --severity-level high
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/pytest $(PYTEST_ARGS)
 
@@ -88,6 +91,7 @@ test: install-dev chromium
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit --quiet --recursive $(APPS) --severity-level high
 
 messages: $(RUN_STAMP)
 	$(MANAGE) makemessages -l gd --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*' --ignore='var/*' --ignore='tests/*' --ignore='test-artifacts/*'
