@@ -31,7 +31,7 @@ help:
 	@echo "make run        serve the portal with demo data at http://127.0.0.1:8000 (runserver, Celery worker and beat)"
 	@echo "make test       ruff, the import layers, bandit, migration check and pytest (installs what the tests need first)"
 	@echo "make lint       ruff check ., lint-imports (the one-way layers) and bandit (no high-severity finding)"
-	@echo "make messages   update the Gaelic (gd) message catalogue in locale/"
+	@echo "make messages   update the Gaelic (gd) message catalogue in locale/ and compile it"
 	@echo "make clean      remove caches and collected static files"
 	@echo "make distclean  clean, and remove .venv, node_modules, db.sqlite3 and var/"
 
@@ -93,8 +93,10 @@ lint: $(DEV_STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive $(APPS) --severity-level high
 
+# Gaelic is offered on the site only once its catalogue is translated and compiled (core/i18n.py).
 messages: $(RUN_STAMP)
 	$(MANAGE) makemessages -l gd --ignore='.venv/*' --ignore='node_modules/*' --ignore='staticfiles/*' --ignore='var/*' --ignore='tests/*' --ignore='test-artifacts/*'
+	$(MANAGE) compilemessages -l gd --ignore='.venv/*' --ignore='node_modules/*'
 
 clean:
 	rm -rf staticfiles .pytest_cache .ruff_cache .hypothesis test-artifacts var/test-media

@@ -40,12 +40,22 @@ def main():
     setup_test_environment()
 
     busiest = max(Initiative.objects.order_by("reference")[:50], key=lambda i: i.updates.count())
+    # The update form of an initiative Glasgow reports on, for the open period (the form with its context).
+    from initiatives.selectors import open_period
+
+    period = open_period()
+    glasgow = Initiative.objects.filter(
+        participations__council__gss_code="S12000049", participations__role__in=["lead", "adopter"],
+        stage__in=["discovery", "alpha", "beta", "live"],
+    ).exclude(updates__period=period, updates__state__in=["submitted", "approved"]).order_by("reference").first()
+    update_form = f"/initiatives/{glasgow.reference}/updates/{period.starts_on:%Y-%m-%d}/"
     pages = {
         "cdo@demo.digitaloffice.scot": [
             "/",
             "/initiatives/",
             "/initiatives/?rag_delivery=red&ordering=-budget",
             "/initiatives/?overdue=true",
+            "/initiatives/?rating=red&ordering=rating",
             f"/initiatives/{busiest.reference}/",
             "/initiatives/review/",
             "/funding/",
@@ -54,7 +64,7 @@ def main():
             "/strategy/maturity/sector/",
             "/api/v1/initiatives/?page_size=500",
         ],
-        "editor@glasgow.demo.digitaloffice.scot": ["/initiatives/my-council/"],
+        "editor@glasgow.demo.digitaloffice.scot": ["/", "/initiatives/my-council/", update_form],
     }
     updates = busiest.updates.count()
     print(f"initiatives: {Initiative.objects.count()}, busiest page {busiest.reference} with {updates} updates")

@@ -1,4 +1,7 @@
-"""What every form of the portal shares: putting a service's errors on a form, the date input, spreadsheet uploads."""
+"""What every form of the portal shares: putting a service's errors on a form, the date input, spreadsheet uploads,
+the filters a list shows."""
+
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -53,3 +56,39 @@ class ImportConfirmForm(forms.Form):
 
     token = forms.CharField(widget=forms.HiddenInput)
     plan = forms.CharField(widget=forms.HiddenInput)
+
+
+@dataclass(frozen=True)
+class AppliedFilter:
+    """One filter a list is showing, and the query string of the same list without it."""
+
+    label: str
+    value: str
+    remove_query: str
+
+
+def applied_filters(form, query, *, ignored=("ordering", "page", "export")) -> list[AppliedFilter]:
+    """The filters applied to a list, one per value (each stage ticked is one), for removable tags.
+
+    `form` is the bound filter form (a django-filter FilterSet's form, validated); `query` the request's GET.
+    """
+    if not form.is_bound or not form.is_valid():
+        return []
+    applied = []
+    for name, field in form.fields.items():
+        if name in ignored:
+            continue
+        raw = query.getlist(name)
+        values = [value for value in raw if value not in ("", None)]
+        if not values:
+            continue
+        choices = {str(key): label for key, label in getattr(field, "choices", [])}
+        for value in values:
+            shown = choices.get(str(value), value)
+            remaining = query.copy()
+            remaining.setlist(name, [v for v in raw if v != value])
+            for key in ignored:
+                if key != "ordering":  # removing a filter keeps the sort, and starts again at page 1
+                    remaining.pop(key, None)
+            applied.append(AppliedFilter(str(field.label), str(shown), remaining.urlencode()))
+    return applied

@@ -1,4 +1,4 @@
-"""The user model, partner API keys, and the base every tracked record shares."""
+"""The user model, partner API keys, the base every tracked record shares, and the partner API's change feed."""
 
 import datetime
 import re
@@ -178,3 +178,63 @@ class PartnerAPIKey(AbstractAPIKey):
 
     def scope_labels(self):
         return [(scope, SCOPES.get(scope, scope)) for scope in self.scopes]
+
+
+class CurrentTransactionId(models.Func):
+    """The id of the transaction that inserts the row: `pg_current_xact_id()` on PostgreSQL, 0 elsewhere.
+
+    The change feed serves an entry only once every transaction with a smaller id has finished (see
+    core.selectors.change_page), so a transaction that commits late is still delivered. SQLite serialises
+    its writers, so there the entry's id alone orders commits.
+    """
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "0", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
+class Change(models.Model):
+    """One entry of the partner API's change feed (`/api/v1/changes/`): a record of a kind the API serves was
+    created, changed or deleted. Written in the transaction that made the change (core.services.change_record),
+    so the entry and the change commit, or roll back, together. The feed serves the record as it is when read."""
+
+    class Operation(models.TextChoices):
+        UPSERT = "upsert", _("Created or changed")
+        DELETE = "delete", _("Deleted")
+
+    txid = models.BigIntegerField(_("transaction"), db_default=CurrentTransactionId(), editable=False)
+    kind = models.CharField(_("kind"), max_length=40)
+    object_id = models.BigIntegerField(_("record id"))
+    operation = models.CharField(_("operation"), max_length=6, choices=Operation.choices)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("change feed entry")
+        verbose_name_plural = _("change feed entries")
+        indexes = [models.Index(fields=["txid", "id"], name="change_feed_position")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} {self.operation}"
+
+
+class ChangeFeedFloor(models.Model):
+    """How far the change feed has been pruned (one row): the position of the last entry deleted. A partner whose
+    position is below it has missed entries, and must take a full copy again (core.services.change_prune)."""
+
+    txid = models.BigIntegerField(default=0)
+    entry_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("change feed floor")
+        verbose_name_plural = _("change feed floor")
+
+    def __str__(self):
+        return f"{self.txid}.{self.entry_id}"
+
+    @property
+    def position(self) -> tuple[int, int]:
+        return (self.txid, self.entry_id)

@@ -1,6 +1,11 @@
-"""Reads of the kernel: partner API keys."""
+"""Reads of the kernel: partner API keys, and the change feed."""
 
-from .models import PartnerAPIKey, User
+from django.db import connection, transaction
+from django.db.models import Max, Q
+
+from .models import Change, ChangeFeedFloor, PartnerAPIKey, User
+
+FEED_START = (0, 0)
 
 
 def key_for_text(text: str) -> PartnerAPIKey | None:
@@ -27,3 +32,71 @@ def key_by_prefix(prefix: str) -> PartnerAPIKey:
 def active_council_editors(council_ids):
     """The active editors of these councils (reminders go to them)."""
     return User.objects.filter(council_id__in=council_ids, council_role=User.CouncilRole.EDITOR, is_active=True)
+
+
+def _feed_horizon():
+    """On PostgreSQL: (the smallest id of a transaction still running, this transaction's own id or None).
+
+    Every transaction with an id below the first has finished, so all its entries are visible now and no entry
+    can appear below it later: the approach of PgQ. Elsewhere (SQLite serialises writers): (None, None).
+    """
+    if connection.vendor != "postgresql":
+        return None, None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+            "pg_current_xact_id_if_assigned()::text::bigint"
+        )
+        return cursor.fetchone()
+
+
+def change_page(*, after: tuple[int, int], kinds, limit: int):
+    """The feed entries of `kinds` after the position `after` ((transaction, entry id)), at most `limit`, in feed
+    order; with the position to read from next and whether more entries are ready now.
+
+    Only entries of finished transactions are served (on PostgreSQL: transactions below the horizon), so a
+    transaction that commits late, even long after others that started after it, is delivered by a later read:
+    the position never moves past an entry that could still appear. When the page is not full, the position
+    moves up to the horizon, so it does not lag behind entries of kinds the caller does not see.
+    (The caller's own transaction counts as finished for itself: a request that reads the feed writes no entries,
+    but a test that writes and reads in one transaction sees its own.)
+    """
+    with transaction.atomic():  # on SQLite, one read snapshot for the page and the head
+        horizon, own = _feed_horizon()
+        txid, entry_id = after
+        entries = Change.objects.filter(kind__in=list(kinds)).filter(
+            Q(txid__gt=txid) | Q(txid=txid, id__gt=entry_id)
+        )
+        if horizon is not None:
+            finished = Q(txid__lt=horizon) | Q(txid=own) if own is not None else Q(txid__lt=horizon)
+            entries = entries.filter(finished)
+        entries = list(entries.order_by("txid", "id")[: limit + 1])
+        more = len(entries) > limit
+        entries = entries[:limit]
+        position = (entries[-1].txid, entries[-1].pk) if entries else tuple(after)
+        if not more:
+            position = max(position, _feed_head(horizon))
+    return entries, position, more
+
+
+def _feed_head(horizon):
+    """Never below the floor: once entries are pruned, the head is at least the last one pruned."""
+    if horizon is not None:
+        head = (horizon, 0)
+    else:
+        head = (0, Change.objects.aggregate(last=Max("id"))["last"] or 0)
+    return max(head, change_floor())
+
+
+def change_head() -> tuple[int, int]:
+    """The feed's position now: every change committed before this call is at or before it, every later one after.
+    A partner takes it before a full copy, then reads the feed from it."""
+    with transaction.atomic():
+        horizon, _own = _feed_horizon()
+        return _feed_head(horizon)
+
+
+def change_floor() -> tuple[int, int]:
+    """The position up to which the feed has been pruned: reading from below it would miss entries."""
+    floor = ChangeFeedFloor.objects.first()
+    return floor.position if floor else FEED_START

@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IDS, YEARS, WholeNumberFilter
+
 from .models import Contribution, Council, PartnerOrganisation
 
 
@@ -31,8 +33,8 @@ class PartnerOrganisationFilterSet(django_filters.FilterSet):
 
 class ContributionFilterSet(django_filters.FilterSet):
     council = django_filters.CharFilter(label=_("Council (GSS code)"), method="filter_council")
-    financial_year = django_filters.NumberFilter(label=_("Financial year (start year, e.g. 2017 for 2017/18)"))
-    agreement = django_filters.NumberFilter(field_name="agreement_id", label=_("Funding agreement"))
+    financial_year = WholeNumberFilter(label=_("Financial year (start year, e.g. 2017 for 2017/18)"), **YEARS)
+    agreement = WholeNumberFilter(field_name="agreement_id", label=_("Funding agreement"), **IDS)
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:

@@ -216,3 +216,19 @@ class Payment(TrackedModel):
 
     def __str__(self):
         return f"£{self.amount} on {self.paid_on}"
+
+
+class FiguresCheck(models.Model):
+    """The last day on which the daily job compared contributions' date-derived figures (one row).
+
+    A contribution's paid, outstanding and status depend on today's date (due becomes overdue the day after the
+    due date); the job re-sends in the partner API those that changed since this day (services.figures)."""
+
+    checked_on = models.DateField(_("checked on"))
+
+    class Meta:
+        verbose_name = _("derived figures check")
+        verbose_name_plural = _("derived figures checks")
+
+    def __str__(self):
+        return str(self.checked_on)

@@ -32,7 +32,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.history import HistorySource, change_history
-from core.querysets import with_changed_at
 
 from . import commitments, policies
 from .filtersets import ContributionFilterSet
@@ -420,9 +419,10 @@ def api_partners(*, caller):
 
 
 def api_contributions(*, caller):
-    """Contributions with their figures and payments; `changed_at` counts a change to a payment too."""
+    """Contributions with their figures and payments. Their `updated_at` moves when a payment, the council's name or
+    the agreement's title changes (councils.receivers), and when a figure changes with the date (the daily job)."""
     visible = visible_contributions(user=caller).select_related("council", "agreement").prefetch_related("payments")
-    return with_changed_at(contributions_with_figures(visible), Payment, "contribution")
+    return contributions_with_figures(visible)
 
 
 # -- history ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from core.api.changes import ChangeFeedHeadView, ChangeFeedView
 from core.api.views import ApiNotFoundView, ApiRootView, DocsView, SchemaView
 from councils.api.views import ContributionViewSet, CouncilViewSet, PartnerOrganisationViewSet
 from initiatives.api.views import (
@@ -35,8 +36,13 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 
+# The change feed serves the records of these lists, each kind named as its list's basename.
+FEED_KINDS = {basename: viewset for _prefix, viewset, basename in router.registry if viewset.in_change_feed}
+
 urlpatterns = [
     path("", ApiRootView.as_view(lists=[basename for _prefix, _viewset, basename in router.registry]), name="root"),
+    path("changes/", ChangeFeedView.as_view(kinds=FEED_KINDS), name="changes"),
+    path("changes/latest/", ChangeFeedHeadView.as_view(), name="changes-latest"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,

@@ -7,45 +7,75 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from core.filters import WholeNumberFilter
 from councils import selectors as councils_selectors
 from strategy import selectors as strategy_selectors
 
 from .models import Benefit, Initiative, Milestone, ProgressUpdate, Rag, Report, Risk, Stage
-from .selectors import overdue_condition
+from .selectors import WORST_RATING, overdue_condition, worst_rating
 
 RAG_CHOICES = Rag.choices
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting that never reorders rows between pages: ties are broken by reference."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "reference") if value else qs
 
 
 class InitiativeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", help_text=_("Reference, title or summary"))
     theme = django_filters.ModelChoiceFilter(
-        label=_("Theme"), queryset=strategy_selectors.theme_list(), to_field_name="slug"
+        label=_("Theme"), queryset=strategy_selectors.theme_list(), to_field_name="slug", empty_label=_("Any theme")
     )
     outcome = django_filters.ModelChoiceFilter(
-        label=_("Outcome"), field_name="outcomes", queryset=strategy_selectors.outcome_list(), to_field_name="number"
+        label=_("Outcome"),
+        field_name="outcomes",
+        queryset=strategy_selectors.outcome_list(),
+        to_field_name="number",
+        empty_label=_("Any outcome"),
     )
     stage = django_filters.MultipleChoiceFilter(
         label=_("Stage"), choices=Stage.choices, widget=forms.CheckboxSelectMultiple
     )
     lead_council = django_filters.ModelChoiceFilter(
-        label=_("Lead council"), queryset=councils_selectors.council_list(), to_field_name="gss_code"
+        label=_("Lead council"),
+        queryset=councils_selectors.council_list(),
+        to_field_name="gss_code",
+        empty_label=_("Any council"),
     )
     council = django_filters.ModelChoiceFilter(
         label=_("Participating council"),
         queryset=councils_selectors.council_list(),
         to_field_name="gss_code",
         method="filter_participating",
+        empty_label=_("Any council"),
+    )
+    rating = django_filters.ChoiceFilter(
+        label=_("Rating"),
+        choices=[
+            ("red", _("Red on any axis")),
+            ("amber", _("Amber or Red on any axis")),
+            ("green", _("Green on every axis")),
+        ],
+        method="filter_rating",
+        empty_label=_("Any rating"),
+        help_text=_("The current status: the latest approved update."),
     )
     rag_delivery = django_filters.ChoiceFilter(
-        label=_("Delivery"), field_name="current_update__rag_delivery", choices=RAG_CHOICES
+        label=_("Delivery"), field_name="current_update__rag_delivery", choices=RAG_CHOICES, empty_label=_("Any rating")
     )
     rag_spend = django_filters.ChoiceFilter(
-        label=_("Spend"), field_name="current_update__rag_spend", choices=RAG_CHOICES
+        label=_("Spend"), field_name="current_update__rag_spend", choices=RAG_CHOICES, empty_label=_("Any rating")
     )
     rag_benefits = django_filters.ChoiceFilter(
-        label=_("Benefits"), field_name="current_update__rag_benefits", choices=RAG_CHOICES
+        label=_("Benefits"), field_name="current_update__rag_benefits", choices=RAG_CHOICES, empty_label=_("Any rating")
     )
-    rag_risk = django_filters.ChoiceFilter(label=_("Risk"), field_name="current_update__rag_risk", choices=RAG_CHOICES)
+    rag_risk = django_filters.ChoiceFilter(
+        label=_("Risk"), field_name="current_update__rag_risk", choices=RAG_CHOICES, empty_label=_("Any rating")
+    )
     overdue = django_filters.BooleanFilter(
         label=_("Update overdue"),
         method="filter_overdue",
@@ -54,13 +84,15 @@ class InitiativeFilterSet(django_filters.FilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
         label=_("Changed since"), field_name="updated_at", lookup_expr="gte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         label=_("Sort by"),
+        empty_label=None,
         fields=[
             ("reference", "reference"),
             ("title", "title"),
             ("lead_council__name", "lead_council"),
             ("stage", "stage"),
+            ("worst_rating", "rating"),
             ("budget", "budget"),
             ("start_date", "start_date"),
             ("updated_at", "updated_at"),
@@ -70,6 +102,8 @@ class InitiativeFilterSet(django_filters.FilterSet):
             "title": _("Title"),
             "lead_council__name": _("Lead council"),
             "stage": _("Stage"),
+            "worst_rating": _("Rating, Red first"),
+            "-rating": _("Rating, Green first"),
             "budget": _("Budget"),
             "start_date": _("Start date"),
             "updated_at": _("Last changed"),
@@ -80,6 +114,10 @@ class InitiativeFilterSet(django_filters.FilterSet):
         model = Initiative
         fields = []
 
+    def filter_queryset(self, queryset):
+        # Sorting and filtering by rating read each initiative's worst current rating.
+        return super().filter_queryset(queryset.alias(worst_rating=worst_rating()))
+
     def filter_text(self, queryset, name, value):
         value = value.strip()
         if not value:
@@ -89,6 +127,14 @@ class InitiativeFilterSet(django_filters.FilterSet):
     @extend_schema_field(OpenApiTypes.STR)  # a GSS code (core.api.schema lists them)
     def filter_participating(self, queryset, name, value):
         return queryset.filter(participations__council=value) if value else queryset
+
+    def filter_rating(self, queryset, name, value):
+        """Red: red on some axis. Amber: amber or red on some axis. Green: green on all four."""
+        if not value:
+            return queryset
+        if value == "green":
+            return queryset.filter(worst_rating=WORST_RATING["green"])
+        return queryset.filter(worst_rating__lte=WORST_RATING[value])
 
     def filter_overdue(self, queryset, name, value):
         if value is None:
@@ -130,7 +176,9 @@ class ProgressUpdateFilterSet(django_filters.FilterSet):
 class RiskFilterSet(django_filters.FilterSet):
     initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
     status = django_filters.ChoiceFilter(choices=Risk.Status.choices)
-    min_score = django_filters.NumberFilter(method="filter_min_score", label=_("Minimum score (likelihood × impact)"))
+    min_score = WholeNumberFilter(
+        method="filter_min_score", label=_("Minimum score (likelihood × impact)"), min_value=1, max_value=25
+    )
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:

@@ -70,9 +70,12 @@ class InitiativeForm(VersionedForm):
 
 
 class JoinForm(forms.Form):
+    errors_name_their_field = True
+
     role = forms.ChoiceField(
         label=_("How will your council take part?"),
         widget=forms.RadioSelect,
+        error_messages={"required": _("Select how your council will take part")},
         choices=[
             (Participation.Role.ADOPTER, _("Adopter: we will use what it delivers")),
             (Participation.Role.OBSERVER, _("Observer: we want to follow it")),
@@ -90,43 +93,81 @@ class ReopenPeriodForm(forms.Form):
     )
 
 
-RAG_FIELD = {"choices": Rag.choices, "widget": forms.RadioSelect}
 RATING_FIELDS = [name for axis in ProgressUpdate.RAG_AXES for name in (f"rag_{axis}", f"{axis}_commentary")]
 
 
-class ProgressUpdateForm(VersionedForm):
-    rag_delivery = forms.ChoiceField(label=_("Delivery"), **RAG_FIELD)
-    delivery_commentary = forms.CharField(
-        label=_("Delivery commentary"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("Needed when delivery is Amber or Red."),
+def _rating(label, required_message):
+    return forms.ChoiceField(
+        label=label,
+        choices=Rag.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message, "invalid_choice": required_message},
     )
-    rag_spend = forms.ChoiceField(label=_("Spend"), **RAG_FIELD)
-    spend_commentary = forms.CharField(
-        label=_("Spend commentary"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("Needed when spend is Amber or Red."),
+
+
+def _commentary(label, hint):
+    return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": 3}), required=False, help_text=hint)
+
+
+class ProgressUpdateForm(forms.Form):
+    """The monthly update. Its error messages say what to do, in the words of the GOV.UK Design System's
+    error message guidance: the summary at the top shows each one as it is."""
+
+    errors_name_their_field = True  # includes/error_summary.html shows each message without the field label
+
+    # The version the person started from; 0 when the update did not exist yet (services.NOT_YET_SAVED).
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={
+            "required": _("This page was opened in an older way: reload it, then make your changes again."),
+            "invalid": _("This page was opened in an older way: reload it, then make your changes again."),
+            "min_value": _("This page was opened in an older way: reload it, then make your changes again."),
+        },
     )
-    rag_benefits = forms.ChoiceField(label=_("Benefits"), **RAG_FIELD)
-    benefits_commentary = forms.CharField(
-        label=_("Benefits commentary"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("Needed when benefits are Amber or Red."),
+    rag_delivery = _rating(_("Delivery"), _("Select Green, Amber or Red for delivery"))
+    delivery_commentary = _commentary(
+        _("Delivery commentary"), _("Say why delivery is Amber or Red, and what is being done about it.")
     )
-    rag_risk = forms.ChoiceField(label=_("Risk"), **RAG_FIELD)
-    risk_commentary = forms.CharField(
-        label=_("Risk commentary"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        help_text=_("Needed when risk is Amber or Red."),
+    rag_spend = _rating(_("Spend"), _("Select Green, Amber or Red for spend"))
+    spend_commentary = _commentary(
+        _("Spend commentary"), _("Say why spend is Amber or Red, and what is being done about it.")
+    )
+    rag_benefits = _rating(_("Benefits"), _("Select Green, Amber or Red for benefits"))
+    benefits_commentary = _commentary(
+        _("Benefits commentary"), _("Say why benefits are Amber or Red, and what is being done about it.")
+    )
+    rag_risk = _rating(_("Risk"), _("Select Green, Amber or Red for risk"))
+    risk_commentary = _commentary(
+        _("Risk commentary"), _("Say why risk is Amber or Red, and what is being done about it.")
     )
     percent_complete = forms.IntegerField(
-        label=_("Percent complete"), min_value=0, max_value=100, help_text=_("A whole number from 0 to 100")
+        label=_("Percent complete"),
+        min_value=0,
+        max_value=100,
+        help_text=_("A whole number from 0 to 100"),
+        error_messages={
+            "required": _("Enter how complete the initiative is, as a percentage from 0 to 100"),
+            "invalid": _("Enter a percentage from 0 to 100, as a whole number like 45"),
+            "min_value": _("Enter a percentage from 0 to 100"),
+            "max_value": _("Enter a percentage from 0 to 100"),
+        },
     )
-    spend_to_date = forms.DecimalField(label=_("Spend to date (£)"), min_value=0, max_digits=14, decimal_places=2)
+    spend_to_date = forms.DecimalField(
+        label=_("Spend to date (£)"),
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("In pounds, for example 120000 or 120000.50"),
+        error_messages={
+            "required": _("Enter the spend to date in pounds, for example 120000"),
+            "invalid": _("Enter the spend to date as an amount in pounds, like 120000 or 120000.50"),
+            "min_value": _("Spend to date must be £0 or more"),
+            "max_digits": _("Spend to date must be less than £1,000,000,000,000"),
+            "max_whole_digits": _("Spend to date must be less than £1,000,000,000,000"),
+            "max_decimal_places": _("Enter the spend to date in pounds and pence, with at most 2 digits of pence"),
+        },
+    )
     narrative = forms.CharField(
         label=_("What happened this period"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -147,12 +188,31 @@ class ProgressUpdateForm(VersionedForm):
                     self.add_error(name, errors)
         return data
 
+    def axes(self, previous=None):
+        """Each axis's rating and commentary fields together, with the last approved rating and commentary."""
+        return [
+            {
+                "axis": axis,
+                "rating": self[f"rag_{axis}"],
+                "commentary": self[f"{axis}_commentary"],
+                "previous_rating": getattr(previous, f"rag_{axis}", None),
+                "previous_commentary": getattr(previous, f"{axis}_commentary", ""),
+            }
+            for axis in ProgressUpdate.RAG_AXES
+        ]
+
 
 class ReviewForm(VersionedForm):
+    errors_name_their_field = True  # GOV.UK style messages: the summary shows them as written
+
     decision = forms.ChoiceField(
         label=_("Decision"),
         widget=forms.RadioSelect,
         choices=[("approve", _("Approve")), ("return", _("Return to the council"))],
+        error_messages={
+            "required": _("Select whether to approve the update or return it to the council"),
+            "invalid_choice": _("Select whether to approve the update or return it to the council"),
+        },
     )
     review_comment = forms.CharField(
         label=_("Comment for the council"),

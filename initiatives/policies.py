@@ -128,3 +128,8 @@ def update_is_editable(update) -> bool:
 def can_see_my_council(user) -> bool:
     """My council: council staff, editors and viewers."""
     return role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER)
+
+
+def council_reports_progress(role) -> bool:
+    """Leads and adopters report an initiative's progress each period; observers follow it and owe nothing."""
+    return role in WRITING_ROLES

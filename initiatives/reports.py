@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from core import selectors as core_selectors
 from core.jobs import enqueue_after_commit
+from core.services import change_record
 
-from . import events, policies, selectors
+from . import events, policies, receivers, selectors
 from .models import Initiative, Milestone, Reminder, Report, Risk, Stage
 
 logger = logging.getLogger(__name__)
@@ -109,9 +110,11 @@ def report_generate(*, report_id: int) -> Report:
         pdf = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     except Exception as exc:  # a failed report says why, and can be run again
         logger.exception("Report %s failed", report_id)
-        Report.objects.filter(pk=report_id).update(
-            status=Report.Status.FAILED, error=str(exc)[:2000], updated_at=timezone.now()
-        )
+        with transaction.atomic():
+            Report.objects.filter(pk=report_id).update(
+                status=Report.Status.FAILED, error=str(exc)[:2000], updated_at=timezone.now()
+            )
+            change_record(kind=receivers.REPORT, ids=[report_id])
         raise
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)

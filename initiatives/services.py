@@ -3,12 +3,15 @@ full_clean(), runs in a transaction, and refuses a save that started from an old
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from . import events, policies, selectors
+from core.changes import touch_and_record
+from core.services import change_record
+
+from . import events, policies, receivers, selectors
 from .models import (
     Benefit,
     Initiative,
@@ -28,30 +31,66 @@ class StaleEdit(Exception):
 
     current: object
     changes: list  # (field label, their value) pairs that differ from what this person started from
+    saved_by: object = None  # who made the version this person's save ran into, when the history says
+    saved_at: object = None
 
     def __str__(self):
         return _("Someone else changed this record while you were editing it. Nothing was saved.")
 
 
-def _changes_since(instance, version):
-    """Fields changed by others since `version`, using the record's history."""
+# The version a person starts from when the record does not exist yet (the form of an update not yet begun).
+NOT_YET_SAVED = 0
+
+
+def _display(model, name, value):
+    """A stored value as people read it: the label of a choice rather than its code."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field the model no longer has is shown as stored
+        return value
+    if getattr(field, "flatchoices", None):
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def _changes_since(instance, version, fields=()):
+    """Fields changed by others since `version`, using the record's history.
+
+    From NOT_YET_SAVED (the person opened the form before the record existed) everything in the record is
+    someone else's: each of `fields` that has a value is listed, so the person sees the other person's text."""
+    labels = {f.name: f.verbose_name for f in instance._meta.fields}
+    if version == NOT_YET_SAVED:
+        return [
+            (str(labels[name]), _display(type(instance), name, getattr(instance, name)))
+            for name in fields
+            if getattr(instance, name) not in (None, "")
+        ]
     history = list(instance.history.all())  # newest first
     base = next((h for h in history if getattr(h, "version", None) == version), None)
     newest = history[0] if history else None
     if base is None or newest is None or base.pk == newest.pk:
         return []
     delta = newest.diff_against(base)
-    labels = {f.name: f.verbose_name for f in instance._meta.fields}
     return [
-        (str(labels.get(change.field, change.field)), change.new)
+        (str(labels.get(change.field, change.field)), _display(type(instance), change.field, change.new))
         for change in delta.changes
         if change.field != "version"
     ]
 
 
+def _stale_edit(instance, version, fields=()):
+    latest = instance.history.first()
+    return StaleEdit(
+        current=instance,
+        changes=_changes_since(instance, version, fields),
+        saved_by=latest.history_user if latest else None,
+        saved_at=latest.history_date if latest else None,
+    )
+
+
 def _check_version(instance, version):
     if version is not None and int(version) != instance.version:
-        raise StaleEdit(current=instance, changes=_changes_since(instance, int(version)))
+        raise _stale_edit(instance, int(version))
 
 
 def _lock(model, pk):
@@ -163,8 +202,7 @@ def join_request_decide(*, user, join_request, accept: bool) -> JoinRequest:
             joined_on=timezone.localdate(),
         )
         participation.full_clean()
-        participation.save()
-        Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
+        participation.save()  # moves the initiative's updated_at and re-sends it (receivers)
     return join_request
 
 
@@ -208,34 +246,65 @@ def _check_period_open(initiative, period):
 
 
 @transaction.atomic
-def update_save_draft(*, user, initiative, period, version=None, **fields) -> ProgressUpdate:
-    """Create or revise the update of `initiative` for `period`, as a draft (or keep it returned)."""
+def update_save_draft(*, user, initiative, period, version, **fields) -> ProgressUpdate:
+    """Create or revise the update of `initiative` for `period`, as a draft (or keep it returned).
+
+    `version` is the version the person started from: NOT_YET_SAVED when they opened the form before the
+    update existed. A save from any other version than the update's own is refused with StaleEdit, the first
+    save included: of two people who both began the update, the second to save is shown the first one's text.
+    """
     if not policies.can_draft_update(user, initiative):
         raise PermissionDenied(_("Only editors of the lead or an adopting council may write this initiative's "
                                  "updates."))
     _check_period_open(initiative, period)
+    # First saves of one update queue here, behind a lock on the initiative: the second finds the first's update.
+    _lock(Initiative, initiative.pk)
     update = ProgressUpdate.objects.select_for_update().filter(initiative=initiative, period=period).first()
+    started_from = NOT_YET_SAVED if version in (None, "") else int(version)
     if update is None:
         council = user.council if user.council_id else initiative.lead_council
         update = ProgressUpdate(initiative=initiative, period=period, council=council, author=user)
     else:
         if not policies.update_is_editable(update):
-            raise ValidationError(
-                _("This update is %(state)s and can no longer be edited.")
-                % {"state": update.get_state_display().lower()}
-            )
-        _check_version(update, version)
+            raise update_moved_on(update)
+        if started_from != update.version:
+            raise _stale_edit(update, started_from, UPDATE_FIELDS)
         update.version = update.version + 1
     for name in UPDATE_FIELDS:
         if name in fields:
             setattr(update, name, fields[name])
-    update.full_clean()
-    update.save()
+    update.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():  # a database that cannot lock rows still refuses a second first save
+            update.save()
+    except IntegrityError:
+        theirs = ProgressUpdate.objects.get(initiative=initiative, period=period)
+        raise _stale_edit(theirs, NOT_YET_SAVED, UPDATE_FIELDS) from None
     return update
 
 
+def update_moved_on(update) -> ValidationError:
+    """Why an update can no longer be changed, naming who moved it on and when."""
+    state = update.get_state_display().lower()
+    if update.state == ProgressUpdate.State.SUBMITTED and update.submitted_at:
+        return ValidationError(
+            _(
+                "%(who)s submitted this update on %(when)s, so it can no longer be changed here. Nothing you "
+                "typed was saved: it is still on this page, so you can copy it."
+            )
+            % {
+                "who": update.submitted_by or update.council,
+                "when": formats.date_format(timezone.localtime(update.submitted_at), "j F Y, H:i"),
+            }
+        )
+    return ValidationError(
+        _("This update is %(state)s and can no longer be changed. Nothing you typed was saved: it is still on this "
+          "page, so you can copy it.") % {"state": state}
+    )
+
+
 @transaction.atomic
-def update_save_and_submit(*, user, initiative, period, version=None, **fields) -> ProgressUpdate:
+def update_save_and_submit(*, user, initiative, period, version, **fields) -> ProgressUpdate:
     """Save what was written and submit it, in one go: if it cannot be submitted, nothing is saved."""
     update = update_save_draft(user=user, initiative=initiative, period=period, version=version, **fields)
     return update_submit(user=user, update=update, version=update.version)
@@ -249,10 +318,7 @@ def update_submit(*, user, update, version=None) -> ProgressUpdate:
                                  "updates."))
     _check_period_open(update.initiative, update.period)
     if not policies.update_is_editable(update):
-        raise ValidationError(
-            _("Only a draft or returned update can be submitted; this one is %(state)s.")
-            % {"state": update.get_state_display().lower()}
-        )
+        raise update_moved_on(update)
     _check_version(update, version)
     update_validate_for_submission(update)
     update.state = ProgressUpdate.State.SUBMITTED
@@ -320,6 +386,7 @@ def _refresh_current_status(initiative_id):
         .first()
     )
     Initiative.objects.filter(pk=initiative_id).update(current_update_id=latest, updated_at=timezone.now())
+    change_record(kind=receivers.INITIATIVE, ids=[initiative_id])
 
 
 @transaction.atomic
@@ -382,7 +449,7 @@ def register_item_save(*, user, initiative, kind, instance=None, **fields):
         _check_benefit(user, initiative, item, before)
     item.full_clean()
     item.save()
-    Initiative.objects.filter(pk=initiative.pk).update(updated_at=timezone.now())
+    touch_and_record(Initiative.objects.filter(pk=initiative.pk), receivers.INITIATIVE)
     return item
 
 

@@ -6,11 +6,13 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.exports import export_response
-from core.forms import apply_errors
+from core.forms import applied_filters, apply_errors
 from strategy import policies as strategy_policies
 
 from . import policies, reports, selectors, services
@@ -73,6 +75,7 @@ def initiative_list(request):
             "page": page,
             "can_create": policies.can_create_initiative(request.user),
             "result_count": page.paginator.count,
+            "applied": applied_filters(filterset.form, request.GET) if filterset.is_bound else [],
         },
     )
 
@@ -94,6 +97,8 @@ def initiative_detail(request, reference):
             "reopen_form": ReopenPeriodForm() if can_reopen else None,
             "writable_periods": selectors.writable_periods(initiative, current=period),
             "current": initiative.current_update,
+            "pending": selectors.pending_update(updates, initiative.current_update),
+            "spend_share": selectors.spend_share(initiative),
             "trend": selectors.rag_trend(updates),
             "updates": updates,
             "history": selectors.change_history(initiative),
@@ -228,6 +233,34 @@ def period_reopen(request, reference):
     return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
 
 
+def _update_stale(form, stale: services.StaleEdit) -> dict:
+    """A save that ran into someone else's: keep what this person typed, show the other person's text beside it, and
+    let them save again knowingly (the form now carries the version they have seen)."""
+    form.data = form.data.copy()
+    form.data["version"] = stale.current.version
+    if stale.saved_by and stale.saved_at:
+        form.add_error(
+            None,
+            _(
+                "%(who)s saved this update at %(when)s, while you were writing yours, so yours was not saved. Their "
+                "text is shown below and yours is still in the form: compare them, then save again to replace theirs."
+            )
+            % {
+                "who": stale.saved_by,
+                "when": formats.date_format(timezone.localtime(stale.saved_at), "j F Y, H:i"),
+            },
+        )
+    else:
+        form.add_error(
+            None,
+            _(
+                "Someone else saved this update while you were writing yours, so yours was not saved. Their text is "
+                "shown below and yours is still in the form: compare them, then save again to replace theirs."
+            ),
+        )
+    return {"changes": stale.changes, "changed_by": stale.saved_by, "changed_at": stale.saved_at}
+
+
 @require_http_methods(["GET", "POST"])
 def update_edit(request, reference, period_start):
     """Draft, save and submit the update of one initiative for one period."""
@@ -238,24 +271,33 @@ def update_edit(request, reference, period_start):
     if period not in selectors.writable_periods(initiative):
         messages.info(request, _("Updates for %(period)s are closed.") % {"period": period.label})
         return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
-    update = ProgressUpdate.objects.filter(initiative=initiative, period=period).first()
-    if not policies.update_is_editable(update):
+    update = (
+        ProgressUpdate.objects.select_related("submitted_by", "council", "author")
+        .filter(initiative=initiative, period=period)
+        .first()
+    )
+    editable = policies.update_is_editable(update)
+    if request.method == "GET" and not editable:
         messages.info(
             request,
             _("This update is %(state)s and can no longer be edited.") % {"state": update.get_state_display().lower()},
         )
         return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
-    initial = {"version": update.version} if update else {}
+    context = selectors.update_form_context(initiative=initiative, period=period)
     if update:
-        initial.update({name: getattr(update, name) for name in services.UPDATE_FIELDS})
+        initial = {name: getattr(update, name) for name in services.UPDATE_FIELDS}
+        initial["version"] = update.version
     else:
-        previous = initiative.current_update
-        if previous:  # start from the last approved status, so a quiet month is quick to report
-            initial.update({f"rag_{axis}": getattr(previous, f"rag_{axis}") for axis in ProgressUpdate.RAG_AXES})
-            initial.update(percent_complete=previous.percent_complete, spend_to_date=previous.spend_to_date)
-    form = ProgressUpdateForm(request.POST or None, initial=initial)
-    changes = []
-    if request.method == "POST" and form.is_valid():
+        # A new update starts from the last approved one, commentary included, so a quiet month is quick to report.
+        initial = {**context["carried_forward"], "version": services.NOT_YET_SAVED}
+    # Bound on every POST, an empty one too (an empty POST to a submitted update was a 500: the matrix found it).
+    form = ProgressUpdateForm(request.POST if request.method == "POST" else None, initial=initial)
+    conflict = {}
+    if request.method == "POST" and not editable:
+        # It moved on (submitted or approved) since this person opened it: keep their text on the page, say why.
+        form.is_valid()
+        form.add_error(None, services.update_moved_on(update))
+    elif request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.UPDATE_FIELDS}
         version = form.cleaned_data["version"]
         try:
@@ -263,32 +305,69 @@ def update_edit(request, reference, period_start):
                 services.update_save_and_submit(
                     user=request.user, initiative=initiative, period=period, version=version, **data
                 )
-                messages.success(
-                    request,
-                    _("Update for %(period)s submitted to the Digital Office for review.") % {"period": period.label},
-                )
             else:
-                services.update_save_draft(user=request.user, initiative=initiative, period=period, version=version,
-                                           **data)
-                messages.success(request, _("Draft saved. Submit it when it is ready."))
-                return redirect("initiatives:update", reference=reference, period_start=period_start)
+                services.update_save_draft(
+                    user=request.user, initiative=initiative, period=period, version=version, **data
+                )
         except services.StaleEdit as stale:
-            changes = _stale(request, form, stale)
+            conflict = _update_stale(form, stale)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            return redirect("initiatives:detail", reference=reference)
+            if request.POST.get("action") != "submit":
+                messages.success(request, _("Draft saved. Submit it when it is ready."))
+                return redirect("initiatives:update", reference=reference, period_start=period_start)
+            return _after_submit(request, initiative, period)
     return render(
         request,
         "initiatives/update_form.html",
         {
+            **context,
+            **conflict,
             "form": form,
+            "axes": form.axes(context["previous"]),
             "initiative": initiative,
             "period": period,
             "update": update,
-            "changes": changes,
+            "can_save": editable,
+            "back_to_my_council": policies.can_see_my_council(request.user),
         },
     )
+
+
+def _after_submit(request, initiative, period):
+    """Back to My council, with a banner that says what was done and links the next task (council staff); the
+    initiative page for the Digital Office."""
+    done = _("Update for %(ref)s %(title)s, %(period)s, submitted to the Digital Office for review.") % {
+        "ref": initiative.reference,
+        "title": initiative.title,
+        "period": period.label,
+    }
+    if not policies.can_see_my_council(request.user):
+        messages.success(request, done)
+        return redirect("initiatives:detail", reference=initiative.reference)
+    following = selectors.council_tasks(user=request.user).next_task
+    if following and following.is_editable:
+        url = reverse(
+            "initiatives:update",
+            kwargs={"reference": following.initiative.reference, "period_start": following.period.starts_on},
+        )
+        text = format_html(
+            '{} <a href="{}">{}</a>',
+            done,
+            url,
+            _("Next: %(ref)s %(title)s, %(period)s (%(state)s)")
+            % {
+                "ref": following.initiative.reference,
+                "title": following.initiative.title,
+                "period": following.period.label,
+                "state": str(following.state_label).lower(),
+            },
+        )
+    else:
+        text = format_html("{} {}", done, _("Nothing else is waiting for you."))
+    messages.success(request, text, extra_tags="banner")
+    return redirect("initiatives:my_council")
 
 
 @require_http_methods(["GET", "POST"])
@@ -296,9 +375,7 @@ def update_review(request, pk):
     if not policies.can_review_updates(request.user):
         raise PermissionDenied
     update = get_object_or_404(
-        ProgressUpdate.objects.select_related(
-            "initiative", "period", "council", "submitted_by", "initiative__current_update"
-        ),
+        ProgressUpdate.objects.select_related("initiative", "period", "council", "submitted_by", "author"),
         pk=pk,
     )
     form = ReviewForm(request.POST or None, initial={"version": update.version})
@@ -327,13 +404,15 @@ def update_review(request, pk):
             apply_errors(form, error)
         else:
             return redirect("initiatives:review_queue")
+    previous = selectors.last_approved_before(initiative=update.initiative, period=update.period)
     return render(
         request,
         "initiatives/review.html",
         {
             "form": form,
             "update": update,
-            "previous": update.initiative.current_update,
+            "previous": previous,
+            "comparison": selectors.update_comparison(update, previous),
             "changes": changes,
             "can_review": can_review,
         },
@@ -351,6 +430,7 @@ def my_council(request):
     if not policies.can_see_my_council(request.user):
         raise Http404(_("This page is for council staff."))
     return render(request, "initiatives/my_council.html", selectors.my_council(user=request.user))
+
 
 
 REGISTERS = {

@@ -3,6 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IDS, WholeNumberFilter
+
 from .models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
@@ -15,7 +17,7 @@ class WebhookEndpointFilterSet(django_filters.FilterSet):
 
 
 class WebhookDeliveryFilterSet(django_filters.FilterSet):
-    endpoint = django_filters.NumberFilter(field_name="endpoint_id", label=_("Webhook endpoint id"))
+    endpoint = WholeNumberFilter(field_name="endpoint_id", label=_("Webhook endpoint id"), **IDS)
     event = django_filters.ChoiceFilter(choices=WebhookEvent.choices)
     status = django_filters.ChoiceFilter(choices=WebhookDelivery.Status.choices)
 

@@ -9,6 +9,8 @@ from .models import WebhookEvent
 
 
 class KeyForm(forms.Form):
+    """Shares its page with WebhookForm: the ids of its fields start key- so no id is on the page twice."""
+
     partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=councils_selectors.partner_list())
     name = forms.CharField(
         label=_("Name"), max_length=50, help_text=_("To recognise the key by, e.g. “Data warehouse 2026”."),
@@ -26,11 +28,21 @@ class KeyForm(forms.Form):
         help_text=_("For example 1200/min. Leave empty for the default rate."),
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "key-%s")
+        super().__init__(*args, **kwargs)
+
 
 class WebhookForm(forms.Form):
+    """The ids of its fields start webhook- (see KeyForm)."""
+
     partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=councils_selectors.partner_list())
     url = forms.URLField(label=_("Address (https://)"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
         label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple,
     )
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "webhook-%s")
+        super().__init__(*args, **kwargs)

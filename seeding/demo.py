@@ -586,6 +586,8 @@ class DemoBuilder:
         editors = {u.council_id: u for u in users.values() if u.council_role == "editor"}
         updates = []
         last_index = len(periods) - 1
+        yesterday = self.today - datetime.timedelta(days=1)
+        latest = datetime.datetime.combine(yesterday, datetime.time(17), tzinfo=datetime.UTC)
         # The first active initiatives show each workflow state, whatever the seed draws.
         forced = [
             (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED),
@@ -637,9 +639,12 @@ class DemoBuilder:
                         )
                 submitted = state != ProgressUpdate.State.DRAFT
                 reviewed = state in (ProgressUpdate.State.APPROVED, ProgressUpdate.State.RETURNED)
-                submitted_at = datetime.datetime.combine(
-                    period.ends_on, datetime.time(10), tzinfo=datetime.UTC
-                ) + datetime.timedelta(days=rng.randint(0, 9))
+                # Submitted in the days after the period ends, and never after yesterday: nothing is dated ahead.
+                submitted_at = min(
+                    datetime.datetime.combine(period.ends_on, datetime.time(10), tzinfo=datetime.UTC)
+                    + datetime.timedelta(days=rng.randint(0, 9)),
+                    latest,
+                )
                 updates.append(
                     ProgressUpdate(
                         initiative=initiative,
@@ -659,7 +664,7 @@ class DemoBuilder:
                         author=author,
                         submitted_at=submitted_at if submitted else None,
                         submitted_by=author if submitted else None,
-                        reviewed_at=submitted_at + datetime.timedelta(days=3) if reviewed else None,
+                        reviewed_at=min(submitted_at + datetime.timedelta(days=3), latest) if reviewed else None,
                         reviewed_by=rng.choice([cdo, cto]) if reviewed else None,
                         review_comment="Demo: please say what is being done about the Amber spend."
                         if state == ProgressUpdate.State.RETURNED

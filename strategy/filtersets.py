@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import IDS, YEARS, WholeNumberFilter
 from councils import selectors as councils_selectors
 
 from .models import MaturityAssessment, MaturityLevel, Measure, MeasureReading, Outcome, Theme
@@ -23,7 +24,7 @@ class OutcomeFilterSet(django_filters.FilterSet):
 
 
 class MeasureFilterSet(django_filters.FilterSet):
-    outcome = django_filters.NumberFilter(field_name="outcome__number", label=_("Outcome number"))
+    outcome = WholeNumberFilter(field_name="outcome__number", label=_("Outcome number"), min_value=1, max_value=32767)
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
@@ -32,7 +33,7 @@ class MeasureFilterSet(django_filters.FilterSet):
 
 
 class MeasureReadingFilterSet(django_filters.FilterSet):
-    measure = django_filters.NumberFilter(field_name="measure_id", label=_("Measure"))
+    measure = WholeNumberFilter(field_name="measure_id", label=_("Measure"), **IDS)
     council = django_filters.CharFilter(field_name="council__gss_code", label=_("Council (GSS code)"))
     sector = django_filters.BooleanFilter(
         field_name="council", lookup_expr="isnull", label=_("Sector-wide readings only")
@@ -62,8 +63,8 @@ class MaturityAssessmentFilterSet(django_filters.FilterSet):
     council = django_filters.ModelChoiceFilter(
         label=_("Council"), queryset=_visible_councils, to_field_name="gss_code", empty_label=_("All councils"),
     )
-    year = django_filters.NumberFilter(
-        label=_("Year"), field_name="assessed_on", lookup_expr="year", help_text=_("For example 2020")
+    year = WholeNumberFilter(
+        label=_("Year"), field_name="assessed_on", lookup_expr="year", help_text=_("For example 2020"), **YEARS
     )
     overall_level = django_filters.ModelChoiceFilter(
         label=_("Overall level"), queryset=MaturityLevel.objects.all(), to_field_name="rank",

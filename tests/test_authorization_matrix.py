@@ -51,6 +51,7 @@ VIEWER, LEAD, OBSERVER, UNRELATED, PARTNER = "council viewer", "lead editor", "o
 STAFF, STAFF_NO_2FA, ANONYMOUS = "staff", "staff without 2FA", "anonymous"
 SUPERUSER = "superuser"  # Digital Office staff too; in the admin, every model
 KEYS = tuple(f"key {scope}" for scope in SCOPES)
+READ_KEYS = tuple(key for key in KEYS if key != "key webhooks:manage")
 PEOPLE = (ANONYMOUS, VIEWER, LEAD, OBSERVER, UNRELATED, PARTNER, STAFF, SUPERUSER, STAFF_NO_2FA)
 ROLES = PEOPLE + KEYS
 
@@ -180,8 +181,9 @@ EXPECTED = {
     "initiatives:join": Page(get=only(UNRELATED), post=only(UNRELATED, FORM)),
     "initiatives:join_request_decide": Page(get=None, post=only((LEAD, STAFF), 302)),
     "initiatives:period_reopen": Page(get=None, post=only(STAFF, 302)),
-    # the sample update is submitted: its writers are sent back to the initiative (it is with the reviewers)
-    "initiatives:update": Page(get=only((LEAD, STAFF), 302)),
+    # the sample update is submitted: its writers are sent back to the initiative (it is with the reviewers); what
+    # they post is kept on the page with the reason it was not saved
+    "initiatives:update": Page(get=only((LEAD, STAFF), 302), post=only((LEAD, STAFF), 200)),
     "initiatives:register_new": Page(get=only((LEAD, STAFF)), post=only((LEAD, STAFF), FORM)),
     "initiatives:register_edit": Page(get=only((LEAD, STAFF)), post=only((LEAD, STAFF), FORM)),
     "initiatives:register_delete": Page(get=None, post=only((LEAD, STAFF), 302)),
@@ -302,6 +304,9 @@ API_EXCEPTIONS = {
     ("DELETE", "/api/v1/webhooks/{id}/"): Api(ok=204, people=dict.fromkeys(SIGNED_IN, 403)),
     ("GET", "/api/v1/webhook-deliveries/"): Api(people=dict.fromkeys(SIGNED_IN, 403)),
     ("GET", "/api/v1/webhook-deliveries/{id}/"): Api(people=dict.fromkeys(SIGNED_IN, 403)),
+    # the change feed: every reader, each sees the changes of what their scopes open
+    ("GET", "/api/v1/changes/"): Api(people=dict.fromkeys(SIGNED_IN, 200), keys=dict.fromkeys(READ_KEYS, 200)),
+    ("GET", "/api/v1/changes/latest/"): Api(people=dict.fromkeys(SIGNED_IN, 200), keys=dict.fromkeys(READ_KEYS, 200)),
 }
 
 

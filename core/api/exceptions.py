@@ -24,6 +24,7 @@ MESSAGES = {
     404: gettext_lazy("Not found."),
     405: gettext_lazy("This method is not allowed here."),
     406: gettext_lazy("This format is not available here."),
+    410: gettext_lazy("This is gone."),
     429: gettext_lazy("Too many requests: slow down."),
 }
 

@@ -1,16 +1,15 @@
 """The portal's FilterSets, served as API query parameters, read strictly.
 
-A parameter the API cannot read is a 400 that names it: django-filter's own form errors, plus the cases
-its forms let through quietly (a boolean that is neither true nor false, a fraction for a whole number).
+A parameter the API cannot read is a 400 that names it: django-filter's own form errors (whole numbers and
+their bounds: core.filters.WholeNumberFilter), plus the cases its forms let through quietly (a boolean that
+is neither true nor false, an empty value).
 Sorting is the paginator's `ordering`, so a FilterSet's own OrderingFilter is left out of the API.
 """
 
 import copy
 import datetime
-import re
 
 import django_filters
-from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -18,55 +17,27 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions
 
 _API_FILTERSETS = {}
-INTEGER = re.compile(r"^-?[0-9]+$")
 EARLIEST = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
 LATEST = datetime.datetime(9999, 12, 30, tzinfo=datetime.UTC)
 
 
-def api_filterset(filterset_class, sync_field="updated_at"):
-    """The FilterSet without its OrderingFilter (the API sorts with `ordering`, see pagination), and with
-    `updated_since` reading the view's sync field (e.g. `changed_at`, which counts embedded children too)."""
-    cache_key = (filterset_class, sync_field)
-    if cache_key not in _API_FILTERSETS:
+def api_filterset(filterset_class):
+    """The FilterSet without its OrderingFilter (the API sorts with `ordering`, see pagination)."""
+    if filterset_class not in _API_FILTERSETS:
         api_class = type(filterset_class.__name__, (filterset_class,), {"__module__": filterset_class.__module__})
         filters = {
             name: f for name, f in filterset_class.base_filters.items()
             if not isinstance(f, django_filters.OrderingFilter)
         }
-        if sync_field and sync_field != "updated_at" and "updated_since" in filters:
-            original = filters["updated_since"]
-            filters["updated_since"] = django_filters.IsoDateTimeFilter(
-                field_name=sync_field, lookup_expr="gte", label=original.label,
-            )
         if "updated_since" in filters:
             filters["updated_since"] = f = copy.deepcopy(filters["updated_since"])
             f.extra["help_text"] = _(
                 "Only rows changed at or after this time (ISO 8601). For incremental sync: pass the "
-                "`next_updated_since` of your previous sync."
+                "`next_updated_since` of your previous sync. The change feed (/api/v1/changes/) is the exact way."
             )
         api_class.base_filters = filters
-        _API_FILTERSETS[cache_key] = api_class
-    return _API_FILTERSETS[cache_key]
-
-
-def model_field_of(model, path: str):
-    field = None
-    for part in path.split("__"):
-        try:
-            field = model._meta.get_field(part)
-        except Exception:
-            return None
-        model = field.related_model if field.is_relation else None
-        if model is None:
-            break
-    return field
-
-
-def is_integer_filter(filter_field, model) -> bool:
-    if not isinstance(filter_field, django_filters.NumberFilter) or not filter_field.field_name:
-        return False
-    field = model_field_of(model, filter_field.field_name)
-    return isinstance(field, (models.IntegerField, models.AutoField)) and not field.is_relation
+        _API_FILTERSETS[filterset_class] = api_class
+    return _API_FILTERSETS[filterset_class]
 
 
 def normalised_datetime(value: str) -> str | None:
@@ -93,16 +64,15 @@ def normalised_datetime(value: str) -> str | None:
 class ApiFilterBackend(DjangoFilterBackend):
     def get_filterset_class(self, view, queryset=None):
         filterset_class = super().get_filterset_class(view, queryset)
-        sync_field = getattr(view, "ordering_aliases", {}).get("updated_at", "updated_at")
-        return api_filterset(filterset_class, sync_field) if filterset_class else None
+        return api_filterset(filterset_class) if filterset_class else None
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
         filterset_class = self.get_filterset_class(view, queryset)
-        kwargs["data"] = self.cleaned_data(request.query_params, filterset_class, queryset.model)
+        kwargs["data"] = self.cleaned_data(request.query_params, filterset_class)
         return kwargs
 
-    def cleaned_data(self, params, filterset_class, model):
+    def cleaned_data(self, params, filterset_class):
         data = params.copy()
         errors = {}
         for name in list(data.keys()):
@@ -121,9 +91,6 @@ class ApiFilterBackend(DjangoFilterBackend):
                     errors[name] = [_("Use true or false.")]
                 else:
                     data[name] = value.lower()
-            elif is_integer_filter(filter_field, model):
-                if not INTEGER.match(value.strip()):
-                    errors[name] = [_("Give a whole number.")]
             elif isinstance(filter_field, django_filters.IsoDateTimeFilter):
                 normalised = normalised_datetime(value)
                 if normalised is None:

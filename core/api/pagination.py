@@ -1,19 +1,28 @@
-"""Keyset ("cursor") pagination on (ordering field, id): stable under concurrent changes, no offsets, ties handled.
+"""Keyset ("cursor") pagination on (ordering column, id): no offsets, ties broken by id, and exact while rows change.
 
 A page is asked for with `page_size` (default 100; more than 500 is capped at 500, not refused) and the
-opaque `cursor` from the previous page's `next` link. Rows that change while a client walks the pages
-move to the end of the default ordering (`updated_at` ascending), where the walk still reaches them.
+opaque `cursor` from the previous page's `next` link. The cursor orders and filters on the same column and id.
+
+Lists of records that change (`updated_at`) are walked in two parts, so that a row changed mid-walk is never
+skipped whatever the `ordering`: the first page fixes the walk's start `s` (the time it was read); the
+walk first serves, in the order asked for, the rows last changed at or before `s`, then every row changed after
+`s`, oldest change first. A row that changes during the walk leaves the first part and joins the second, where
+the walk reaches it with its new values; a row that changes again moves to the end of the second part.
+With `ordering=updated_at` the two parts are simply the one order. (A change stamped before `s` but committed
+after the walk passed its place is the one a walk cannot see: the change feed, read from a position taken before
+the walk, delivers it.)
 """
 
 import base64
 import binascii
+import datetime
 import json
-from urllib.parse import urlencode
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.pagination import BasePagination
@@ -21,6 +30,9 @@ from rest_framework.response import Response
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
+# The largest `page_size` read at all (and capped); above it the parameter is refused, as the schema says.
+PAGE_SIZE_LIMIT = 2_147_483_647
+CHANGED = "updated_at"
 
 
 class InvalidCursor(exceptions.NotFound):
@@ -47,6 +59,35 @@ def _as_text(value) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def page_size_of(request, *, name="page_size", default=DEFAULT_PAGE_SIZE, most=MAX_PAGE_SIZE) -> int:
+    """The page size asked for: a whole number from 1 to PAGE_SIZE_LIMIT (400 otherwise), capped at `most`."""
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    text = raw.strip()
+    if not text.isdigit() or len(text) > 10 or not 1 <= int(text) <= PAGE_SIZE_LIMIT:
+        raise exceptions.ValidationError({name: [
+            _("Give a whole number from 1 to %(limit)s.") % {"limit": PAGE_SIZE_LIMIT},
+        ]})
+    return min(int(text), most)
+
+
+def page_size_parameter(*, name="page_size", default=DEFAULT_PAGE_SIZE, most=MAX_PAGE_SIZE, rows="Rows") -> dict:
+    return {
+        "name": name, "required": False, "in": "query",
+        "description": f"{rows} per page: default {default}; more than {most} is capped at {most}.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": PAGE_SIZE_LIMIT, "default": default},
+    }
+
+
+def query_string_with(request, **changes) -> str:
+    """The request's query string with some parameters set: every other parameter kept, with all its values."""
+    params = request.query_params.copy()
+    for name, value in changes.items():
+        params[name] = value
+    return params.urlencode()
+
+
 class KeysetPagination(BasePagination):
     page_size = DEFAULT_PAGE_SIZE
     max_page_size = MAX_PAGE_SIZE
@@ -55,16 +96,7 @@ class KeysetPagination(BasePagination):
     ordering_query_param = "ordering"
 
     def get_page_size(self, request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        try:
-            size = int(raw)
-        except ValueError:
-            size = 0
-        if size < 1 or not raw.strip().isdigit():
-            raise exceptions.ValidationError({self.page_size_query_param: [_("Give a whole number of 1 or more.")]})
-        return min(size, self.max_page_size)
+        return page_size_of(request, name=self.page_size_query_param, default=self.page_size, most=self.max_page_size)
 
     @staticmethod
     def orderings(view) -> list[str]:
@@ -83,51 +115,91 @@ class KeysetPagination(BasePagination):
             ]})
         return raw
 
-    def field_of(self, model):
-        """The model field sorted on, or (for an annotation such as `changed_at`) a date-time field."""
+    @staticmethod
+    def _value(model, field_name, text):
         try:
-            return model._meta.get_field(self.field)
-        except FieldDoesNotExist:
-            return models.DateTimeField()
+            field = model._meta.get_field(field_name)
+        except FieldDoesNotExist as error:
+            raise InvalidCursor from error
+        try:
+            value = field.to_python(text)
+        except (DjangoValidationError, TypeError, ValueError) as error:
+            raise InvalidCursor from error
+        if value is None:
+            raise InvalidCursor
+        return value
+
+    @staticmethod
+    def _after(queryset, field, value, pk, descending=False):
+        after = "lt" if descending else "gt"
+        return queryset.filter(Q(**{f"{field}__{after}": value}) | Q(**{field: value, f"pk__{after}": pk}))
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
-        self.page_size_now = self.get_page_size(request)
+        size = self.page_size_now = self.get_page_size(request)
         self.ordering = self.get_ordering(request, view)
         descending = self.ordering.startswith("-")
-        public = self.ordering.lstrip("-")
-        self.field = getattr(view, "ordering_aliases", {}).get(public, public)
-        queryset = queryset.order_by(self.ordering, "-pk" if descending else "pk")
+        field = self.ordering.lstrip("-")
+        model = queryset.model
+        two_parts = any(f.name == CHANGED for f in model._meta.concrete_fields)
         raw_cursor = request.query_params.get(self.cursor_query_param)
-        if raw_cursor:
-            cursor = _decode(raw_cursor)
-            if cursor["o"] != self.ordering:
-                raise InvalidCursor
-            try:
-                value = self.field_of(queryset.model).to_python(cursor["v"])
-                if value is None:
-                    raise InvalidCursor
-            except (DjangoValidationError, TypeError, ValueError) as error:
-                raise InvalidCursor from error
-            after = "lt" if descending else "gt"
-            queryset = queryset.filter(
-                Q(**{f"{self.field}__{after}": value}) | Q(**{self.field: value, f"pk__{after}": cursor["i"]})
+        cursor = _decode(raw_cursor) if raw_cursor else None
+        if cursor is not None and cursor["o"] != self.ordering:
+            raise InvalidCursor
+
+        if not two_parts:
+            ordered = queryset.order_by(self.ordering, "-pk" if descending else "pk")
+            if cursor is not None:
+                ordered = self._after(ordered, field, self._value(model, field, cursor["v"]), cursor["i"], descending)
+            rows = list(ordered[: size + 1])
+            self.next_cursor = self._cursor_after(rows, size, {"o": self.ordering}, field)
+            return rows[:size]
+
+        start = self._walk_start(cursor)
+        base = {"o": self.ordering, "s": start.isoformat()}
+        changed_during = queryset.filter(**{f"{CHANGED}__gt": start}).order_by(CHANGED, "pk")
+        rows = []
+        if cursor is None or cursor.get("p") != 2:
+            first_part = queryset.filter(**{f"{CHANGED}__lte": start}).order_by(
+                self.ordering, "-pk" if descending else "pk"
             )
-        rows = list(queryset[: self.page_size_now + 1])
-        self.has_next = len(rows) > self.page_size_now
-        rows = rows[: self.page_size_now]
-        self.next_cursor = None
-        if self.has_next:
-            last = rows[-1]
-            self.next_cursor = _encode({"o": self.ordering, "v": _as_text(getattr(last, self.field)), "i": last.pk})
-        return rows
+            if cursor is not None:
+                value = self._value(model, field, cursor["v"])
+                first_part = self._after(first_part, field, value, cursor["i"], descending)
+            rows = list(first_part[: size + 1])
+            if len(rows) > size:
+                self.next_cursor = self._cursor_after(rows, size, base, field)
+                return rows[:size]
+        else:
+            changed_during = self._after(
+                changed_during, CHANGED, self._value(model, CHANGED, cursor["v"]), cursor["i"],
+            )
+        rows += list(changed_during[: size + 1 - len(rows)])
+        self.next_cursor = self._cursor_after(rows, size, {**base, "p": 2}, CHANGED)
+        return rows[:size]
+
+    @staticmethod
+    def _cursor_after(rows, size, payload, field):
+        if len(rows) <= size:
+            return None
+        last = rows[size - 1]
+        return _encode({**payload, "v": _as_text(getattr(last, field)), "i": last.pk})
+
+    @staticmethod
+    def _walk_start(cursor) -> datetime.datetime:
+        if cursor is None:
+            return timezone.now()
+        start = parse_datetime(cursor["s"]) if isinstance(cursor.get("s"), str) else None
+        if start is None or timezone.is_naive(start):
+            raise InvalidCursor
+        return start
 
     def get_next_link(self):
         if not self.next_cursor:
             return None
-        params = self.request.query_params.copy()
-        params[self.cursor_query_param] = self.next_cursor
-        return self.request.build_absolute_uri(self.request.path) + "?" + urlencode(params, doseq=True)
+        return self.request.build_absolute_uri(self.request.path) + "?" + query_string_with(
+            self.request, **{self.cursor_query_param: self.next_cursor}
+        )
 
     def get_paginated_response(self, data, *, next_updated_since=None):
         next_link = self.get_next_link()
@@ -143,13 +215,13 @@ class KeysetPagination(BasePagination):
             "properties": {
                 "next": {
                     "type": "string", "format": "uri", "nullable": True,
-                    "description": "The next page, or null on the last page.",
+                    "description": "The next page (every query parameter kept), or null on the last page.",
                 },
                 "next_updated_since": {
                     "type": "string", "format": "date-time", "nullable": True,
                     "description": (
                         "Pass this as `updated_since` in your next sync (null where the list has no `updated_since`). "
-                        "Server time when this page was read, less a safety margin."
+                        "Server time when this page was read, less a safety margin: see the limits in the guide."
                     ),
                 },
                 "results": schema,
@@ -163,14 +235,7 @@ class KeysetPagination(BasePagination):
                 "description": "Opaque position from the previous page's `next` link.",
                 "schema": {"type": "string"},
             },
-            {
-                "name": self.page_size_query_param, "required": False, "in": "query",
-                "description": (
-                    f"Rows per page: default {DEFAULT_PAGE_SIZE}; "
-                    f"more than {MAX_PAGE_SIZE} is capped at {MAX_PAGE_SIZE}."
-                ),
-                "schema": {"type": "integer", "minimum": 1},
-            },
+            page_size_parameter(name=self.page_size_query_param, default=self.page_size, most=self.max_page_size),
             {
                 "name": self.ordering_query_param, "required": False, "in": "query",
                 "description": f"Sort order (ties broken by id). Default `{self.default_ordering(view)}`.",

@@ -1,4 +1,8 @@
-"""OpenAPI 3 (drf-spectacular): the key scheme, the scope of each operation, the error shape, filter choices."""
+"""OpenAPI 3 (drf-spectacular): the key scheme, the scope of each operation, the error shape, filter choices and
+bounds, response headers, CSV as text, every response field required (each is always sent), and the servers.
+
+The schema describes exactly what is served, so a client generated from it (openapi-python-client: see the tests)
+works for JSON, CSV, files and the change feed."""
 
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +11,9 @@ from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 
+from ..filters import WholeNumberFilter
 from ..scopes import SCOPES
 
 ERROR_RESPONSES = {
@@ -31,19 +37,75 @@ class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
 
 
+def _header(description, *, required=False, schema=None):
+    return {"description": str(description), "required": required, "schema": schema or {"type": "string"}}
+
+
+ETAG = _header(_("A weak tag of the JSON answer: send it back as If-None-Match, and an unchanged answer is a 304."))
+LINK = _header(_('The next page, as <URL>; rel="next" (the same URL as `next`); absent on the last page.'))
+SYNC_TOKEN = _header(
+    _("The same as `next_updated_since`: pass it as `updated_since` next time (see its limits in the guide)."),
+    required=True, schema={"type": "string", "format": "date-time"},
+)
+FEED_TOKEN = _header(_("The same as `next_after`: pass it as `after` in your next read of the feed."), required=True)
+RETRY_AFTER = _header(_("Seconds to wait before the next request."), required=True,
+                      schema={"type": "integer", "minimum": 0})
+CSV_TEXT = {"schema": {"type": "string", "description": str(_(
+    "Every matching row as CSV (UTF-8, a header row of the JSON fields; nested objects as dotted columns), "
+    "streamed, not paginated."
+))}}
+
+
 class PortalAutoSchema(AutoSchema):
     def required_scope(self):
         scope_for = getattr(self.view, "required_scope_for", None)
         request = getattr(self.view, "request", None)
         return scope_for(request) if scope_for else None
 
+    def is_csv_export(self) -> bool:
+        return getattr(self.view, "action", None) == "csv"
+
+    def get_filter_backends(self):
+        if self.is_csv_export():  # the list's filters apply to its CSV
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
+    def _get_pagination_parameters(self):
+        if self.is_csv_export():  # the list's order applies to its CSV; it has no pages
+            paginator = self.view.pagination_class()
+            return [p for p in paginator.get_schema_operation_parameters(self.view) if p["name"] == "ordering"]
+        return super()._get_pagination_parameters()
+
+    def is_public(self) -> bool:
+        return any(permission is AllowAny for permission in getattr(self.view, "permission_classes", []))
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
-        if self.required_scope() is None:
+        if self.is_public():
             return responses
-        if self.method == "GET":
+        ok = responses.get("200", {})
+        content = ok.get("content", {})
+        if "text/csv" in content and "application/json" in content:
+            content["text/csv"] = CSV_TEXT
+        headers = {}
+        if "application/json" in content and self.method == "GET":
+            headers["ETag"] = ETAG
+        if self._is_list_view() and getattr(self.view, "pagination_class", None):
+            headers["Link"] = LINK
+            if getattr(self.view, "sync_field", None):
+                headers["X-Next-Updated-Since"] = SYNC_TOKEN
+        if getattr(self.view, "feed_token_header", None):
+            headers["Link"] = LINK
+            headers[self.view.feed_token_header] = FEED_TOKEN
+        if self.is_csv_export() and getattr(self.view, "sync_field", None):
+            headers["X-Next-Updated-Since"] = SYNC_TOKEN
+        if headers and ok:
+            ok["headers"] = {**ok.get("headers", {}), **headers}
+        if self.method == "GET" and "ETag" in headers:
             not_modified = _("Not modified: the If-None-Match header matched the ETag.")
-            responses.setdefault("304", {"description": str(not_modified)})
+            responses.setdefault("304", {"description": str(not_modified), "headers": {
+                name: header for name, header in headers.items() if name != "Link"
+            }})
         for code, description in ERROR_RESPONSES.items():
             if code in responses:
                 continue
@@ -51,8 +113,17 @@ class PortalAutoSchema(AutoSchema):
                 ErrorSerializer, code, media_types=["application/json"], direction=direction,
             )
             response["description"] = str(description)
+            if code == "429":
+                response["headers"] = {"Retry-After": RETRY_AFTER}
             responses[code] = response
         return responses
+
+    def _map_basic_serializer(self, serializer, direction):
+        component = super()._map_basic_serializer(serializer, direction)
+        if direction == "response" and isinstance(serializer, serializers.ModelSerializer):
+            # A record is always sent with every field (null when it has no value), whatever the model's `blank`.
+            component["required"] = sorted(component.get("properties", {}))
+        return component
 
     def get_description(self):
         description = super().get_description() or ""
@@ -95,6 +166,10 @@ class ApiFilterExtension(DjangoFilterExtension):
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
         parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        if isinstance(filter_field, WholeNumberFilter):
+            low, high = filter_field.bounds
+            for parameter in parameters:
+                parameter["schema"] = {"type": "integer", "minimum": low, "maximum": high}
         to_field = filter_field.extra.get("to_field_name")
         queryset = getattr(filter_field, "queryset", None)
         if isinstance(filter_field, ModelChoiceFilter) and to_field and queryset is not None and not callable(queryset):
@@ -108,3 +183,10 @@ class ApiFilterExtension(DjangoFilterExtension):
                 schema.pop("format", None)
                 schema["enum"] = values
         return parameters
+
+
+def add_servers(result, generator, request, public):
+    """A `servers` entry: the portal that served the schema (paths start with /api/v1/)."""
+    url = request.build_absolute_uri("/").rstrip("/") if request is not None else ""
+    result["servers"] = [{"url": url or "/", "description": str(_("This portal"))}]
+    return result

@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, viewsets
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -32,6 +34,7 @@ from .renderers import CSVRenderer, columns_of, csv_lines
 from .throttling import PartnerKeyThrottle, PortalUserThrottle, UnauthenticatedClientThrottle
 
 SYNC_TOKEN_HEADER = "X-Next-Updated-Since"
+FEED_TOKEN_HEADER = "X-Next-After"  # the change feed's position (core.api.changes)
 CSV_CHUNK = 500
 
 
@@ -119,10 +122,11 @@ class ApiViewMixin:
         return response
 
     def conditional(self, request, response):
-        """A weak ETag of the data (the sync token, which moves with the clock, left out); If-None-Match → 304."""
+        """A weak ETag of the data; If-None-Match → 304. Of a list page: its rows and whether a next page follows
+        (the sync token and the next cursor hold the time of the read, so they are left out)."""
         data = response.data
         if isinstance(data, dict) and "next_updated_since" in data:
-            source = JSONRenderer().render({k: v for k, v in data.items() if k != "next_updated_since"})
+            source = JSONRenderer().render({"results": data["results"], "more": bool(data.get("next"))})
         else:
             response.render()
             source = response.content
@@ -130,8 +134,9 @@ class ApiViewMixin:
         if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
-            if response.has_header(SYNC_TOKEN_HEADER):
-                not_modified[SYNC_TOKEN_HEADER] = response[SYNC_TOKEN_HEADER]
+            for header in (SYNC_TOKEN_HEADER, FEED_TOKEN_HEADER):
+                if response.has_header(header):
+                    not_modified[header] = response[header]
             return not_modified
         response["ETag"] = etag
         return response
@@ -147,10 +152,11 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     renderer_classes = [JSONRenderer, CSVRenderer]
     pagination_class = KeysetPagination
     filter_backends = [ApiFilterBackend]
-    ordering_fields = ["updated_at"]
+    ordering_fields = ["updated_at", "id"]
     sync_field = "updated_at"
     lookup_value_regex = "[0-9]+"
     csv_name = "export"
+    in_change_feed = True  # the change feed serves this list's records (core.api.changes)
 
     def sync_token(self, started):
         return as_token(started - sync_margin()) if self.sync_field else None
@@ -167,6 +173,22 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         if token:
             response[SYNC_TOKEN_HEADER] = token
         return response
+
+    @extend_schema(
+        summary="The whole list as CSV",
+        description=(
+            "The same rows as the list (its filters and `ordering` apply), as one streamed CSV: the JSON fields as "
+            "columns, nested objects as dotted columns, lists as JSON text. The same as the list with `format=csv`."
+        ),
+        responses={(200, "text/csv"): OpenApiResponse(
+            {"type": "string"}, description="UTF-8 CSV with a header row.",
+        )},
+    )
+    @action(detail=False, methods=["get"], url_path="csv", url_name="csv", renderer_classes=[CSVRenderer])
+    def csv(self, request, *args, **kwargs):
+        started = timezone.now()
+        queryset = self.filter_queryset(self.get_queryset())
+        return self.csv_response(request, queryset, self.sync_token(started))
 
     def csv_response(self, request, queryset, token):
         """Every matching row, in the list's order, streamed in chunks: the JSON list's fields as columns."""
@@ -255,6 +277,7 @@ class ApiRootView(ApiViewMixin, APIView):
     def get(self, request):
         return Response({
             "lists": {name: reverse(f"api:{name}-list", request=request) for name in self.lists},
+            "changes": reverse("api:changes", request=request),
             "schema": reverse("api:schema", request=request),
             "docs": reverse("api:docs", request=request),
         })

@@ -2,10 +2,12 @@
 
 from rest_framework import serializers
 
+from core.api.serializers import ApiModelSerializer, UTCDateTimeField
+
 from ..models import Contribution, Council, PartnerOrganisation, Payment
 
 
-class CouncilSerializer(serializers.ModelSerializer):
+class CouncilSerializer(ApiModelSerializer):
     old_codes = serializers.SerializerMethodField()
 
     class Meta:
@@ -16,19 +18,19 @@ class CouncilSerializer(serializers.ModelSerializer):
         return sorted(alias.old_code for alias in council.code_aliases.all())
 
 
-class PartnerOrganisationSerializer(serializers.ModelSerializer):
+class PartnerOrganisationSerializer(ApiModelSerializer):
     class Meta:
         model = PartnerOrganisation
         fields = ["id", "slug", "name", "kind"]
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ApiModelSerializer):
     class Meta:
         model = Payment
         fields = ["amount", "paid_on", "reference"]
 
 
-class ContributionSerializer(serializers.ModelSerializer):
+class ContributionSerializer(ApiModelSerializer):
     """Figures are derived (councils.selectors.contributions_with_figures): paid so far, outstanding and status."""
 
     agreement_title = serializers.CharField(source="agreement.title")
@@ -39,8 +41,8 @@ class ContributionSerializer(serializers.ModelSerializer):
     outstanding = serializers.DecimalField(max_digits=14, decimal_places=2)
     status = serializers.ChoiceField(choices=Contribution.Status.choices)
     payments = PaymentSerializer(many=True)
-    updated_at = serializers.DateTimeField(
-        source="changed_at", help_text="When the contribution or one of its payments last changed.",
+    updated_at = UTCDateTimeField(
+        help_text="When the contribution, one of its payments or a figure derived from today's date last changed.",
     )
 
     class Meta:

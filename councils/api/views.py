@@ -55,7 +55,6 @@ class ContributionViewSet(ApiReadOnlyViewSet):
     serializer_class = ContributionSerializer
     filterset_class = ContributionFilterSet
     ordering_fields = ["updated_at", "id"]
-    ordering_aliases = {"updated_at": "changed_at"}
     csv_name = "contributions"
 
     def get_queryset(self):

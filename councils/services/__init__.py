@@ -1,5 +1,7 @@
-"""Writes to the funding ledger (`ledger`) and spreadsheet imports (`imports`). Import services from here."""
+"""Writes to the funding ledger (`ledger`), spreadsheet imports (`imports`) and the daily refresh of figures that
+change with the date (`figures`). Import services from here."""
 
+from .figures import contribution_figures_refresh
 from .imports import IMPORT_COLUMNS, ImportKind, contributions_import_apply, contributions_import_check
 from .ledger import (
     CONTRIBUTION_EDITABLE,
@@ -15,6 +17,7 @@ from .ledger import (
 
 __all__ = [
     "CONTRIBUTION_EDITABLE", "IMPORT_COLUMNS", "PAYMENT_EDITABLE", "ImportKind", "agreement_create",
-    "agreement_update", "contribution_create", "contribution_record_payment", "contribution_update",
+    "agreement_update", "contribution_create", "contribution_figures_refresh", "contribution_record_payment",
+    "contribution_update",
     "contributions_import_apply", "contributions_import_check", "payment_delete", "payment_update",
 ]

@@ -7,6 +7,8 @@ from celery.schedules import crontab
 from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
+from core.i18n import offered_languages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -136,8 +138,16 @@ MFA_TOTP_ISSUER = "Digital Office portal"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en-gb", _("English")), ("gd", _("Gaelic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A language is offered (footer switch, language cookie, Accept-Language) only once at least this share of its
+# catalogue is translated and compiled (core/i18n.py): until then every page is English and says so.
+TRANSLATION_MIN_SHARE = env.float("DJANGO_TRANSLATION_MIN_SHARE", default=0.95)
+LANGUAGES = offered_languages(
+    [("en-gb", _("English")), ("gd", _("Gaelic"))],
+    default=LANGUAGE_CODE,
+    locale_dir=LOCALE_PATHS[0],
+    min_share=TRANSLATION_MIN_SHARE,
+)
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -188,6 +198,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partner_api.tasks.prune_request_log",
         "schedule": crontab(hour=2, minute=30),
     },
+    "prune-change-feed": {
+        "task": "core.tasks.prune_change_feed",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "refresh-contribution-figures": {
+        "task": "councils.tasks.refresh_contribution_figures",
+        "schedule": crontab(hour=0, minute=5),
+    },
     "monthly-portfolio-report": {
         "task": "initiatives.tasks.queue_monthly_report",
         "schedule": crontab(hour=6, minute=0, day_of_month="12"),
@@ -229,6 +247,7 @@ SPECTACULAR_SETTINGS = {
         "see the partner guide (docs/api.md)."
     ),
     "VERSION": "1.0.0",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.add_servers"],
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
@@ -294,10 +313,15 @@ API_UNAUTHENTICATED_RATE = env("API_UNAUTHENTICATED_RATE", default="30/min")
 
 # How long the partner API request log is kept.
 PARTNER_API_LOG_RETENTION_DAYS = env.int("PARTNER_API_LOG_RETENTION_DAYS", default=90)
+# How long the change feed (/api/v1/changes/) keeps its entries; a partner further behind takes a full copy again.
+PARTNER_API_FEED_RETENTION_DAYS = env.int("PARTNER_API_FEED_RETENTION_DAYS", default=90)
 # How far back a list's sync token (`next_updated_since`) reaches, to cover transactions that commit late.
 PARTNER_API_SYNC_MARGIN_SECONDS = env.int("PARTNER_API_SYNC_MARGIN_SECONDS", default=5)
 # Lets tests deliver webhooks to http://127.0.0.1; never set it in production.
 WEBHOOK_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOK_ALLOW_INSECURE_LOCALHOST", default=False)
+
+# How many closed reporting periods back My council lists a missing update as overdue (12: a year of months).
+OVERDUE_LOOKBACK_PERIODS = env.int("OVERDUE_LOOKBACK_PERIODS", default=12)
 
 PORTAL_NAME = _("Digital Office portal")
 PORTAL_PHASE = "beta"

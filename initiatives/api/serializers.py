@@ -5,10 +5,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from core.api.serializers import ApiModelSerializer, UTCDateTimeField
+
 from ..models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Report, Risk
 
 
-class ParticipantSerializer(serializers.ModelSerializer):
+class ParticipantSerializer(ApiModelSerializer):
     council = serializers.CharField(source="council.gss_code")
     council_name = serializers.CharField(source="council.name")
 
@@ -17,12 +19,12 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["council", "council_name", "role", "joined_on"]
 
 
-class CurrentStatusSerializer(serializers.ModelSerializer):
+class CurrentStatusSerializer(ApiModelSerializer):
     """The initiative's latest approved progress update."""
 
     update_id = serializers.IntegerField(source="pk")
     period_start = serializers.DateField(source="period.starts_on")
-    approved_at = serializers.DateTimeField(source="reviewed_at")
+    approved_at = UTCDateTimeField(source="reviewed_at")
 
     class Meta:
         model = ProgressUpdate
@@ -32,7 +34,7 @@ class CurrentStatusSerializer(serializers.ModelSerializer):
         ]
 
 
-class InitiativeSerializer(serializers.ModelSerializer):
+class InitiativeSerializer(ApiModelSerializer):
     theme = serializers.CharField(source="theme.slug")
     outcomes = serializers.SerializerMethodField()
     lead_council = serializers.CharField(source="lead_council.gss_code")
@@ -56,7 +58,7 @@ class InitiativeSerializer(serializers.ModelSerializer):
         return sorted(partner.slug for partner in initiative.partners.all())
 
 
-class MilestoneSerializer(serializers.ModelSerializer):
+class MilestoneSerializer(ApiModelSerializer):
     initiative = serializers.CharField(source="initiative.reference")
     slippage_days = serializers.IntegerField(help_text="Forecast date less baseline date, in days.")
 
@@ -68,14 +70,14 @@ class MilestoneSerializer(serializers.ModelSerializer):
         ]
 
 
-class ProgressUpdateSerializer(serializers.ModelSerializer):
+class ProgressUpdateSerializer(ApiModelSerializer):
     """An approved update (the API never serves drafts, submitted or returned ones)."""
 
     initiative = serializers.CharField(source="initiative.reference")
     period_start = serializers.DateField(source="period.starts_on")
     period_end = serializers.DateField(source="period.ends_on")
     council = serializers.CharField(source="council.gss_code")
-    approved_at = serializers.DateTimeField(source="reviewed_at")
+    approved_at = UTCDateTimeField(source="reviewed_at")
 
     class Meta:
         model = ProgressUpdate
@@ -87,7 +89,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         ]
 
 
-class RiskSerializer(serializers.ModelSerializer):
+class RiskSerializer(ApiModelSerializer):
     initiative = serializers.CharField(source="initiative.reference")
     score = serializers.IntegerField(help_text="Likelihood × impact (1–25).")
 
@@ -99,7 +101,7 @@ class RiskSerializer(serializers.ModelSerializer):
         ]
 
 
-class BenefitSerializer(serializers.ModelSerializer):
+class BenefitSerializer(ApiModelSerializer):
     initiative = serializers.CharField(source="initiative.reference")
     council = serializers.CharField(source="council.gss_code", allow_null=True)
 
@@ -111,7 +113,7 @@ class BenefitSerializer(serializers.ModelSerializer):
         ]
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(ApiModelSerializer):
     period_start = serializers.DateField(source="period.starts_on", allow_null=True)
     council = serializers.CharField(source="council.gss_code", allow_null=True)
     file_name = serializers.SerializerMethodField()

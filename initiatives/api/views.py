@@ -31,11 +31,12 @@ from .serializers import (
     RiskSerializer,
 )
 
+# application/octet-stream first: a client generated from the schema reads the file as bytes, whatever it is.
 REPORT_FILE_TYPES = [
+    "application/octet-stream",
     "application/pdf",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "text/csv",
-    "application/octet-stream",
 ]
 
 

@@ -1,14 +1,16 @@
-"""The portfolio itself: periods, the list, an initiative's page, the review queue, My council."""
+"""The portfolio itself: periods, the list, an initiative's page, the review queue."""
 
 import datetime
+import operator
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     DecimalField,
     Exists,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -36,6 +38,7 @@ from ..models import (
     Participation,
     PeriodReopening,
     ProgressUpdate,
+    Rag,
     Report,
     ReportingPeriod,
     Risk,
@@ -76,12 +79,41 @@ def overdue_condition() -> Q:
     return Q(stage__in=LIVE_STAGES, start_date__lte=period.ends_on) & ~Q(Exists(reported))
 
 
+# An initiative's worst current rating on any axis, as a number that sorts Red first; not rated sorts last.
+WORST_RATING = {"red": 0, "amber": 1, "green": 2, "not_rated": 3}
+
+
+def worst_rating():
+    """The worst rating of the current status on any of the four axes (WORST_RATING), for sorting and filtering."""
+
+    def on_any_axis(rag):
+        return reduce(operator.or_, (Q(**{f"current_update__rag_{axis}": rag}) for axis in ProgressUpdate.RAG_AXES))
+
+    return Case(
+        When(on_any_axis(Rag.RED), then=Value(WORST_RATING["red"])),
+        When(on_any_axis(Rag.AMBER), then=Value(WORST_RATING["amber"])),
+        When(current_update__isnull=False, then=Value(WORST_RATING["green"])),
+        default=Value(WORST_RATING["not_rated"]),
+        output_field=IntegerField(),
+    )
+
+
 def with_overdue_flag(queryset):
     """Annotate `update_overdue`: live, and nothing submitted for the last period whose window closed."""
     return queryset.annotate(
         update_overdue=Case(
             When(overdue_condition(), then=Value(True)), default=Value(False), output_field=BooleanField()
         )
+    )
+
+
+def role_order():
+    """Lead first, then adopters, then observers (not the alphabetical order of their codes)."""
+    return Case(
+        When(role=Participation.Role.LEAD, then=Value(0)),
+        When(role=Participation.Role.ADOPTER, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
     )
 
 
@@ -113,7 +145,7 @@ def initiative_detail(*, user, reference: str):
         .prefetch_related(
             Prefetch(
                 "participations",
-                queryset=Participation.objects.select_related("council").order_by("role", "council__name"),
+                queryset=Participation.objects.select_related("council").order_by(role_order(), "council__name"),
             ),
             "outcomes",
             "partners",
@@ -178,6 +210,14 @@ def join_requests_pending(initiative):
     )
 
 
+def spend_share(initiative) -> int | None:
+    """The spend to date of the current status as a whole percentage of the budget (None without both)."""
+    current = initiative.current_update
+    if current is None or not initiative.budget:
+        return None
+    return round(current.spend_to_date * 100 / initiative.budget)
+
+
 def rag_trend(updates, *, periods=TREND_PERIODS):
     """The approved RAG ratings of the last `periods` reporting periods, oldest first (from already-loaded updates)."""
     approved = [u for u in updates if u.state == u.State.APPROVED]
@@ -239,64 +279,6 @@ def review_queue():
     )
 
 
-def my_council(*, user, on: datetime.date | None = None) -> dict:
-    """What a council's staff need this period: updates due and returned, milestones due soon, and
-    how many initiatives their council leads and joins (listed in full on the filtered portfolio)."""
-    on = on or today()
-    council = user.council
-    period = open_period(on=on)
-    live = list(
-        Initiative.objects.filter(participations__council=council, stage__in=LIVE_STAGES)
-        .only("pk", "reference", "title")
-        .distinct()
-        .order_by("reference")
-    )
-    period_updates = {}
-    if period:
-        period_updates = {
-            u.initiative_id: u
-            for u in ProgressUpdate.objects.filter(period=period, initiative__in=[i.pk for i in live]).only(
-                "pk", "initiative_id", "state"
-            )
-        }
-    due = [
-        {"initiative": i, "update": period_updates.get(i.pk)}
-        for i in live
-        if period_updates.get(i.pk) is None or period_updates[i.pk].state == ProgressUpdate.State.DRAFT
-    ]
-    returned = (
-        ProgressUpdate.objects.filter(state=ProgressUpdate.State.RETURNED, initiative__participations__council=council)
-        .select_related("initiative", "period", "reviewed_by")
-        .distinct()
-        .order_by("period__starts_on")
-    )
-    milestones = (
-        Milestone.objects.filter(
-            initiative__participations__council=council,
-            completed_on__isnull=True,
-            forecast_date__gte=on,
-            forecast_date__lte=on + datetime.timedelta(days=30),
-        )
-        .select_related("initiative")
-        .distinct()
-        .order_by("forecast_date")
-    )
-    roles = Participation.objects.filter(council=council).aggregate(
-        leads=Count("pk", filter=Q(role=Participation.Role.LEAD)),
-        adopts=Count("pk", filter=Q(role=Participation.Role.ADOPTER)),
-        observes=Count("pk", filter=Q(role=Participation.Role.OBSERVER)),
-    )
-    return {
-        "council": council,
-        "period": period,
-        "due": due,
-        "returned": returned,
-        "milestones": milestones,
-        "roles": roles,
-        "can_draft": policies.can_draft_for_council(user),
-    }
-
-
 def committed_budgets(agreements) -> dict[int, Decimal]:
     """What the portfolio has committed in each funding agreement's period, in one query.
 
@@ -322,25 +304,6 @@ def committed_budgets(agreements) -> dict[int, Decimal]:
     }
     totals = Initiative.objects.exclude(stage=Stage.PROPOSED).filter(start_date__isnull=False).aggregate(**sums)
     return {agreement.pk: totals[f"a{agreement.pk}"] for agreement in agreements}
-
-
-def home_counts(*, user) -> dict:
-    """What the home page says needs this person: reviews waiting (Digital Office), or their council's part."""
-    counts = {}
-    if policies.can_review_updates(user):
-        counts["awaiting_review_count"] = ProgressUpdate.objects.filter(state=ProgressUpdate.State.SUBMITTED).count()
-    elif user.council_id and policies.can_read_portfolio(user):
-        counts["council_initiative_count"] = (
-            Initiative.objects.filter(participations__council=user.council_id).distinct().count()
-        )
-        counts["returned_count"] = (
-            ProgressUpdate.objects.filter(
-                state=ProgressUpdate.State.RETURNED, initiative__participations__council=user.council_id
-            )
-            .distinct()
-            .count()
-        )
-    return counts
 
 
 # -- single records, for the listeners of initiatives.events -----------------------------------------

@@ -3,6 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.serializers import ApiModelSerializer
+
 from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 # The address a partner may register, exactly as the schema states it (so the two never disagree).
@@ -23,7 +25,7 @@ class NulFreeCharField(serializers.CharField):
         return super().to_internal_value(data.replace("\x00", ""))
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(ApiModelSerializer):
     url = serializers.RegexField(
         URL_PATTERN, max_length=500,
         help_text=_("An https:// address on the public internet."),
@@ -48,7 +50,7 @@ class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
         fields = WebhookEndpointSerializer.Meta.fields + ["secret"]
 
 
-class WebhookDeliverySerializer(serializers.ModelSerializer):
+class WebhookDeliverySerializer(ApiModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [

@@ -20,6 +20,7 @@ class WebhookEndpointViewSet(mixins.CreateModelMixin, mixins.DestroyModelMixin, 
     filterset_class = WebhookEndpointFilterSet
     ordering_fields = ["id"]
     sync_field = None
+    in_change_feed = False
     csv_name = "webhooks"
 
     def get_queryset(self):
@@ -49,6 +50,7 @@ class WebhookDeliveryViewSet(ApiReadOnlyViewSet):
     ordering_fields = ["id"]
     default_ordering = "-id"
     sync_field = None
+    in_change_feed = False
     csv_name = "webhook-deliveries"
 
     def get_queryset(self):

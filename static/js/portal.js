@@ -41,3 +41,15 @@ if (errorSummary) {
         input.focus({ preventScroll: true });
     });
 }
+
+/*
+ * A banner that reports what the person just did (includes/notification_banner.html with focus=True, such as
+ * "Update submitted" on My council) takes focus when the page loads, unless the page has an error summary:
+ * a keyboard or screen reader user starts from it, and the next Tab reaches the link to the next task.
+ */
+if (!errorSummary) {
+    const banner = document.querySelector('[data-portal-focus]');
+    if (banner) {
+        banner.focus();
+    }
+}

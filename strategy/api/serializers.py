@@ -5,22 +5,24 @@ Maturity assessments are confidential to each council and the Digital Office: th
 
 from rest_framework import serializers
 
+from core.api.serializers import ApiModelSerializer, UTCDateTimeField
+
 from ..models import Measure, MeasureReading, Outcome, Theme
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class ThemeSerializer(ApiModelSerializer):
     class Meta:
         model = Theme
         fields = ["id", "slug", "title", "summary", "order"]
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OutcomeSerializer(ApiModelSerializer):
     class Meta:
         model = Outcome
         fields = ["id", "number", "title", "note"]
 
 
-class ReadingSerializer(serializers.ModelSerializer):
+class ReadingSerializer(ApiModelSerializer):
     council = serializers.CharField(source="council.gss_code", allow_null=True, help_text="Null: sector-wide.")
 
     class Meta:
@@ -33,12 +35,10 @@ class MeasureReadingSerializer(ReadingSerializer):
         fields = ["id", "measure", "council", "taken_on", "value", "note", "created_at", "updated_at"]
 
 
-class MeasureSerializer(serializers.ModelSerializer):
+class MeasureSerializer(ApiModelSerializer):
     outcome = serializers.IntegerField(source="outcome.number", help_text="Outcome number.")
     readings = ReadingSerializer(many=True)
-    updated_at = serializers.DateTimeField(
-        source="changed_at", help_text="When the measure or one of its readings last changed.",
-    )
+    updated_at = UTCDateTimeField(help_text="When the measure or one of its readings last changed.")
 
     class Meta:
         model = Measure

@@ -45,7 +45,6 @@ class MeasureViewSet(ApiReadOnlyViewSet):
     serializer_class = MeasureSerializer
     filterset_class = MeasureFilterSet
     ordering_fields = ["updated_at", "id"]
-    ordering_aliases = {"updated_at": "changed_at"}
     csv_name = "measures"
 
     def get_queryset(self):

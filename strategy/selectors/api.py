@@ -2,8 +2,6 @@
 
 from django.db.models import Prefetch
 
-from core.querysets import with_changed_at
-
 from ..models import Measure, MeasureReading, Outcome, Theme
 
 
@@ -16,10 +14,9 @@ def api_outcomes(*, caller):
 
 
 def api_measures(*, caller):
-    """Measures with their readings; `changed_at` counts a change to a reading too."""
+    """Measures with their readings. A measure's `updated_at` moves when a reading changes (strategy.receivers)."""
     readings = MeasureReading.objects.select_related("council").order_by("taken_on", "pk")
-    queryset = Measure.objects.select_related("outcome").prefetch_related(Prefetch("readings", queryset=readings))
-    return with_changed_at(queryset, MeasureReading, "measure")
+    return Measure.objects.select_related("outcome").prefetch_related(Prefetch("readings", queryset=readings))
 
 
 def api_measure_readings(*, caller):

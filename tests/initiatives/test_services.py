@@ -20,6 +20,7 @@ GOOD = {
     "percent_complete": 30,
     "spend_to_date": "1000.00",
 }
+FIRST_SAVE = {"version": services.NOT_YET_SAVED, **GOOD}  # the form was opened before the update existed
 
 
 def person(role, code="S12000049", email=None):
@@ -50,7 +51,7 @@ def period():
 
 def test_the_full_loop_draft_submit_return_resubmit_approve(glasgow_initiative, period):
     editor, cdo = person("editor"), person("do")
-    draft = services.update_save_draft(user=editor, initiative=glasgow_initiative, period=period, **GOOD)
+    draft = services.update_save_draft(user=editor, initiative=glasgow_initiative, period=period, **FIRST_SAVE)
     assert draft.state == "draft"
     submitted = services.update_submit(user=editor, update=draft)
     assert submitted.state == "submitted" and submitted.submitted_by == editor
@@ -72,7 +73,8 @@ def test_the_full_loop_draft_submit_return_resubmit_approve(glasgow_initiative, 
 
 
 def test_a_draft_cannot_be_approved_or_returned(glasgow_initiative, period):
-    draft = services.update_save_draft(user=person("editor"), initiative=glasgow_initiative, period=period, **GOOD)
+    editor = person("editor")
+    draft = services.update_save_draft(user=editor, initiative=glasgow_initiative, period=period, **FIRST_SAVE)
     with pytest.raises(ValidationError, match="Only a submitted update can be approved"):
         services.update_approve(user=person("do"), update=draft)
     with pytest.raises(ValidationError, match="Only a submitted update can be returned"):
@@ -82,8 +84,8 @@ def test_a_draft_cannot_be_approved_or_returned(glasgow_initiative, period):
 
 def test_an_approved_update_is_frozen(glasgow_initiative, period):
     update = ProgressUpdateFactory(initiative=glasgow_initiative, period=period, state="approved")
-    with pytest.raises(ValidationError, match="can no longer be edited"):
-        services.update_save_draft(user=person("editor"), initiative=glasgow_initiative, period=period, **GOOD)
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        services.update_save_draft(user=person("editor"), initiative=glasgow_initiative, period=period, **FIRST_SAVE)
     with pytest.raises(ValidationError):
         services.update_submit(user=person("editor", email="e2@example.org"), update=update)
 
@@ -91,7 +93,11 @@ def test_an_approved_update_is_frozen(glasgow_initiative, period):
 def test_amber_or_red_needs_a_commentary_to_submit(glasgow_initiative, period):
     editor = person("editor")
     draft = services.update_save_draft(
-        user=editor, initiative=glasgow_initiative, period=period, **{**GOOD, "rag_risk": "red"}
+        user=editor,
+        initiative=glasgow_initiative,
+        period=period,
+        version=services.NOT_YET_SAVED,
+        **{**GOOD, "rag_risk": "red"},
     )
     with pytest.raises(ValidationError) as error:
         services.update_submit(user=editor, update=draft)
@@ -118,17 +124,17 @@ def test_returning_needs_a_comment(glasgow_initiative, period):
 def test_who_may_draft_an_update(glasgow_initiative, period, role, code, allowed):
     user = person(role, code or "S12000049")
     if allowed:
-        assert services.update_save_draft(user=user, initiative=glasgow_initiative, period=period, **GOOD).pk
+        assert services.update_save_draft(user=user, initiative=glasgow_initiative, period=period, **FIRST_SAVE).pk
     else:
         with pytest.raises(PermissionDenied):
-            services.update_save_draft(user=user, initiative=glasgow_initiative, period=period, **GOOD)
+            services.update_save_draft(user=user, initiative=glasgow_initiative, period=period, **FIRST_SAVE)
         assert not ProgressUpdate.objects.exists()
 
 
 def test_an_adopter_council_may_report_but_not_edit_the_initiative(glasgow_initiative, period):
     Participation.objects.create(initiative=glasgow_initiative, council=council("S12000047"), role="adopter")
     fife = person("editor", "S12000047")
-    assert services.update_save_draft(user=fife, initiative=glasgow_initiative, period=period, **GOOD).pk
+    assert services.update_save_draft(user=fife, initiative=glasgow_initiative, period=period, **FIRST_SAVE).pk
     with pytest.raises(PermissionDenied):
         services.initiative_update(
             user=fife, initiative=glasgow_initiative, version=glasgow_initiative.version, title="Fife's now"
@@ -196,7 +202,7 @@ def test_joining_as_adopter_is_a_request_the_lead_council_accepts(glasgow_initia
 
 def test_two_editors_saving_the_same_draft_do_not_overwrite_each_other(glasgow_initiative, period):
     first, second = person("editor"), person("editor", email="second@example.org")
-    draft = services.update_save_draft(user=first, initiative=glasgow_initiative, period=period, **GOOD)
+    draft = services.update_save_draft(user=first, initiative=glasgow_initiative, period=period, **FIRST_SAVE)
     opened_at = draft.version
     services.update_save_draft(
         user=first,

@@ -31,6 +31,7 @@ UPDATE_POST = {
     "narrative": "",
     "next_steps": "",
     "action": "save",
+    "version": "0",  # opened before the update existed
 }
 
 
@@ -123,7 +124,8 @@ def test_bad_input_keeps_what_was_typed_and_saves_nothing(client, login_as):
     html = response.content.decode()
     assert response.status_code == 200
     assert "ds_error-summary" in html
-    assert "Ensure this value is less than or equal to 100" in html
+    assert "Enter a percentage from 0 to 100" in html  # written for people, not Django's default wording
+    assert "Ensure this value" not in html
     assert "Explain why spend is Amber or Red" in html
     assert 'value="150"' in html and "Half way there" in html
     assert html.count("<title>Error:") == 1
@@ -215,7 +217,7 @@ def test_my_council_and_the_review_queue(client, login_as):
     assert "Glasgow City" in html
     assert page.context["roles"]["leads"] == Initiative.objects.filter(lead_council__gss_code="S12000049").count()
     assert "?lead_council=S12000049" in html
-    due = [item["initiative"] for item in page.context["due"]]
+    due = [task.initiative for task in page.context["tasks"].due]
     assert due and all(i.participations.filter(council__gss_code="S12000049").exists() for i in due)
     login_as(CDO)
     queue = list(client.get("/initiatives/review/").context["updates"])

@@ -129,6 +129,20 @@ def test_the_page_shows_form_errors(login_as, client):
     assert response.status_code == 400 and "expires_on" in response.context["key_form"].errors
 
 
+def test_an_error_in_the_webhook_form_links_to_the_webhook_form_and_no_id_is_used_twice(login_as, client):
+    import re
+    from collections import Counter
+
+    login_as("cto@demo.digitaloffice.scot")
+    html = client.post("/api-keys/webhooks/new/", {"url": "not an address"}).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [name for name, count in ids.items() if count > 1] == []
+    summary = html.split('id="error-summary"')[1].split("</div>")[0]
+    assert 'href="#webhook-partner"' in summary  # the webhook form's select, not the key form's
+    assert 'id="webhook-partner"' in html and 'id="key-partner"' in html
+    assert "docs/api.md" not in html and 'href="/api/v1/docs/"' in html  # the served docs, not a repository path
+
+
 @pytest.mark.parametrize("email", [
     "editor@glasgow.demo.digitaloffice.scot",
     "viewer@glasgow.demo.digitaloffice.scot",

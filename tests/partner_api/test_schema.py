@@ -79,3 +79,30 @@ def test_schema_names_scopes_filters_and_errors(client, db):
     assert paths["/api/v1/contributions/"]["get"]["x-required-scope"] == "funding:read"
     assert not [path for path in paths if "maturity" in path]
     assert "text/csv" in initiatives["responses"]["200"]["content"]
+
+
+def test_schema_describes_what_is_served(client, db):
+    """CSV as text, files as binary, response headers, servers, every field of a record required (it is always
+    sent): what a generated client needs (see test_generated_client.py)."""
+    document = yaml.safe_load(client.get("/api/v1/schema/").content)
+    assert document["servers"] == [{"url": "http://testserver", "description": "This portal"}]
+    paths = document["paths"]
+    initiatives = paths["/api/v1/initiatives/"]["get"]["responses"]
+    assert initiatives["200"]["content"]["text/csv"]["schema"]["type"] == "string"
+    assert set(initiatives["200"]["headers"]) == {"ETag", "Link", "X-Next-Updated-Since"}
+    assert initiatives["200"]["headers"]["X-Next-Updated-Since"]["required"] is True
+    assert "ETag" in initiatives["304"]["headers"]
+    assert initiatives["429"]["headers"]["Retry-After"]["schema"]["type"] == "integer"
+    csv_list = paths["/api/v1/initiatives/csv/"]["get"]
+    assert csv_list["responses"]["200"]["content"] == {"text/csv": {"schema": {"type": "string"}}}
+    assert {"stage", "theme", "ordering"} <= {p["name"] for p in csv_list["parameters"]}
+    file_types = paths["/api/v1/reports/{id}/file/"]["get"]["responses"]["200"]["content"]
+    assert next(iter(file_types)) == "application/octet-stream"
+    assert all(media["schema"] == {"type": "string", "format": "binary"} for media in file_types.values())
+    feed = paths["/api/v1/changes/"]["get"]
+    assert {"X-Next-After", "Link", "ETag"} <= set(feed["responses"]["200"]["headers"])
+    assert {p["name"] for p in feed["parameters"]} == {"after", "page_size"}
+    assert paths["/api/v1/changes/latest/"]["get"]["responses"]["200"]
+    milestone = document["components"]["schemas"]["Milestone"]
+    assert set(milestone["required"]) == set(milestone["properties"])  # completed_on, null or not, is always sent
+    assert "fields" not in document["components"]["schemas"]["ErrorDetail"]["required"]

@@ -1,0 +1,185 @@
+"""The change feed, `/api/v1/changes/?after=TOKEN`: every create, update and delete of every record a partner may
+see, in the order their transactions finished, each served as the record is when read (docs/api.md).
+
+The entries are written by the apps (core.changes) in the transaction of each change; this view reads them
+(core.selectors.change_page) and serves each through the list it belongs to (the project's urls pass the list
+viewsets as `kinds`), so the feed's scopes, visibility rules and fields are exactly the lists'.
+"""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..models import Change
+from ..policies import can_use_scope, scopes_of
+from ..scopes import READ_SCOPES
+from ..selectors import FEED_START, change_floor, change_head, change_page
+from .pagination import page_size_of, page_size_parameter, query_string_with
+from .schema import ErrorSerializer
+from .views import FEED_TOKEN_HEADER, ApiViewMixin
+
+FEED_PAGE_SIZE = 500
+FEED_MAX_PAGE_SIZE = 1000
+TOKEN_PATTERN = r"^([0-9]{1,18})\.([0-9]{1,18})$"  # below 2**63: what the database stores
+TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def token_of(position: tuple[int, int]) -> str:
+    return f"{position[0]}.{position[1]}"
+
+
+def position_of(text: str | None) -> tuple[int, int]:
+    if text is None:
+        return FEED_START
+    match = TOKEN.match(text.strip())
+    if not match:
+        raise exceptions.ValidationError({"after": [
+            _("Give the next_after token of your last read of the feed (or leave it out to start at the beginning)."),
+        ]})
+    return int(match[1]), int(match[2])
+
+
+class PositionExpired(exceptions.APIException):
+    status_code = 410
+    default_detail = _(
+        "The feed no longer keeps the changes after this position (it keeps them for a limited time): "
+        "take a full copy again, starting from /api/v1/changes/latest/."
+    )
+    default_code = "position_expired"
+
+
+class HasAnyReadScope(BasePermission):
+    """The feed serves each kind of record to whoever may read its list; a caller who may read none is refused."""
+
+    message = _("The change feed needs at least one of the read scopes.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and scopes_of(user) & set(READ_SCOPES))
+
+
+class ChangeEntrySerializer(serializers.Serializer):
+    type = serializers.CharField(help_text=_(
+        "The list the record belongs to: council, partner, contribution, theme, outcome, measure, measure-reading, "
+        "initiative, milestone, update, risk, benefit or report."))
+    id = serializers.IntegerField(help_text=_("The record's id (its `id` field in the list)."))
+    operation = serializers.ChoiceField(choices=Change.Operation.choices, help_text=_(
+        "upsert: store `record` under (type, id), replacing what you had. delete: remove (type, id) if you have "
+        "it; a delete may name a record you never had."))
+    record = serializers.DictField(allow_null=True, help_text=_(
+        "For an upsert, the record exactly as its list serves it now; null for a delete."))
+
+
+class ChangeFeedSerializer(serializers.Serializer):
+    next = serializers.URLField(help_text=_("Read this next: the same parameters, after `next_after`."))
+    next_after = serializers.CharField(help_text=_(
+        "The position after this page: keep it, and pass it as `after` in your next read."))
+    has_more = serializers.BooleanField(help_text=_(
+        "More entries are ready now: read `next` at once. False: you are up to date; read again later."))
+    results = ChangeEntrySerializer(many=True)
+
+
+class ChangeFeedPositionSerializer(serializers.Serializer):
+    next_after = serializers.CharField(help_text=_(
+        "The feed's position now: take it before a full copy, then read the feed from it."))
+
+
+FEED_PAGE_SIZE_PARAMETER = page_size_parameter(default=FEED_PAGE_SIZE, most=FEED_MAX_PAGE_SIZE, rows="Entries")
+
+
+class ChangeFeedView(ApiViewMixin, APIView):
+    """The change feed: every upsert and delete a caller may see, after the position `after`, oldest first.
+
+    Entries of a transaction are served once it has finished, and never before an entry of a transaction that
+    finished earlier could still appear: a change that commits late is delivered by a later read, not lost.
+    Within a page a record appears at most once (its last entry). Read until `has_more` is false, keep
+    `next_after`, and read again from it later.
+    """
+
+    permission_classes = [HasAnyReadScope]
+    feed_token_header = FEED_TOKEN_HEADER
+    kinds: dict = {}  # kind (a list's name) -> its list viewset; set by the project's urls
+
+    @extend_schema(
+        operation_id="changes_list",
+        parameters=[
+            OpenApiParameter("after", {"type": "string", "pattern": TOKEN_PATTERN}, description=_(
+                "The `next_after` of your last read; leave it out to start at the beginning of the feed.")),
+            OpenApiParameter("page_size", type=FEED_PAGE_SIZE_PARAMETER["schema"],
+                             description=FEED_PAGE_SIZE_PARAMETER["description"]),
+        ],
+        responses={
+            200: OpenApiResponse(ChangeFeedSerializer, description=_("Entries after the position.")),
+            410: OpenApiResponse(ErrorSerializer, description=_(
+                "The position is older than the feed keeps: take a full copy again (code `position_expired`).")),
+        },
+        filters=False,
+    )
+    def get(self, request):
+        given = request.query_params.get("after")
+        after, floor = position_of(given), change_floor()
+        if after < floor:
+            if given is not None:
+                raise PositionExpired
+            after = floor  # the beginning of what the feed keeps
+        size = page_size_of(request, default=FEED_PAGE_SIZE, most=FEED_MAX_PAGE_SIZE)
+        readable = {kind: viewset for kind, viewset in self.kinds.items()
+                    if can_use_scope(request.user, viewset.required_scope)}
+        entries, position, more = change_page(after=after, kinds=readable, limit=size)
+        token = token_of(position)
+        latest = {}
+        for entry in entries:  # a record once per page, at its last entry
+            latest.pop((entry.kind, entry.object_id), None)
+            latest[(entry.kind, entry.object_id)] = entry
+        records = self.records(request, readable, latest)
+        results = [
+            {
+                "type": kind, "id": object_id,
+                "operation": Change.Operation.UPSERT if (kind, object_id) in records else Change.Operation.DELETE,
+                "record": records.get((kind, object_id)),
+            }
+            for kind, object_id in latest
+        ]
+        next_link = request.build_absolute_uri(request.path) + "?" + query_string_with(request, after=token)
+        response = Response({"next": next_link, "next_after": token, "has_more": more, "results": results})
+        response[FEED_TOKEN_HEADER] = token
+        if more:
+            response["Link"] = f'<{next_link}>; rel="next"'
+        return response
+
+    @staticmethod
+    def records(request, readable, latest) -> dict:
+        """(kind, id) -> the record as its list serves it to this caller, for those the caller may see now."""
+        ids_of = {}
+        for kind, object_id in latest:
+            ids_of.setdefault(kind, []).append(object_id)
+        records = {}
+        for kind, ids in ids_of.items():
+            view = readable[kind]()
+            view.request, view.format_kwarg, view.action, view.args, view.kwargs = request, None, "list", (), {}
+            rows = list(view.get_queryset().filter(pk__in=ids))
+            for row, data in zip(rows, view.get_serializer(rows, many=True).data, strict=True):
+                records[(kind, row.pk)] = data
+        return records
+
+
+class ChangeFeedHeadView(ApiViewMixin, APIView):
+    """The feed's position now. Take it before a full copy of the lists; then read the feed from it, and every
+    change made during or after the copy comes to you (some that the copy already had may come again)."""
+
+    permission_classes = [HasAnyReadScope]
+    feed_token_header = FEED_TOKEN_HEADER
+
+    @extend_schema(
+        operation_id="changes_latest", responses={200: OpenApiResponse(ChangeFeedPositionSerializer)}, filters=False,
+    )
+    def get(self, request):
+        token = token_of(change_head())
+        response = Response({"next_after": token})
+        response[FEED_TOKEN_HEADER] = token
+        return response

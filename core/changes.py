@@ -1,0 +1,103 @@
+"""How the apps keep the partner API's change feed true (docs/api.md, "The change feed").
+
+Each app connects, in its `receivers.py`, the models whose rows a partner reads: every save is an upsert, every
+delete a delete, recorded by `core.services.change_record` inside the transaction that makes the change (Django
+sends `post_save` and `post_delete` within it). Saves made through the services, the admin site or a shell all
+pass through here. A row that embeds another record's values (a contribution its payments and its council's
+name, an initiative its participants) is re-sent, and its `updated_at` moved, when those values change, so both
+the feed and `updated_since` see it.
+
+Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_and_record` themselves.
+"""
+
+from django.db import models
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
+
+from .models import Change
+from .services import change_record
+
+DELETE = Change.Operation.DELETE
+
+
+def track(model, kind: str):
+    """Record every save of `model` as an upsert of `kind` and every delete as a delete."""
+
+    def saved(sender, instance, **kwargs):
+        change_record(kind=kind, ids=[instance.pk])
+
+    def deleted(sender, instance, **kwargs):
+        change_record(kind=kind, ids=[instance.pk], operation=DELETE)
+
+    label = model._meta.label
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"change-feed-save-{label}")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"change-feed-delete-{label}")
+
+
+def track_embedded(model, parent_field: str, parent_model, parent_kind: str):
+    """`model`'s rows are served inside their parent's (payments inside a contribution): a save or delete of one
+    re-sends the parent and moves its `updated_at`."""
+
+    def changed(sender, instance, **kwargs):
+        touch_and_record(parent_model._default_manager.filter(pk=getattr(instance, parent_field)), parent_kind)
+
+    label = model._meta.label
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"change-feed-parent-save-{label}")
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"change-feed-parent-delete-{label}")
+
+
+def remember_before_save(model, fields):
+    """Keep on each instance of `model` about to be saved the stored values of `fields` (one query), so that
+    `changed_fields` can tell a receiver whether a value that other rows embed (a name, a code) changed."""
+    fields = list(fields)
+
+    def remember(sender, instance, update_fields=None, **kwargs):
+        instance._values_before_save = {}
+        if instance.pk is None or (update_fields is not None and not set(update_fields) & set(fields)):
+            return
+        stored = sender._default_manager.filter(pk=instance.pk).values(*fields).first()
+        instance._values_before_save = stored or {}
+
+    pre_save.connect(remember, sender=model, weak=False, dispatch_uid=f"change-feed-remember-{model._meta.label}")
+
+
+def announce_changes(model, fields, signal, id_argument: str):
+    """When a save of `model` changes one of `fields` (values the layers above embed), send `signal` inside the
+    transaction with the record's id as `id_argument` and the changed `fields`, so their receivers re-send the
+    records that show them."""
+    remember_before_save(model, fields)
+
+    def saved(sender, instance, **kwargs):
+        changed = changed_fields(instance)
+        if changed:
+            signal.send(sender=model, fields=changed, **{id_argument: instance.pk})
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"change-feed-announce-{model._meta.label}")
+
+
+def changed_fields(instance) -> set[str]:
+    """The remembered fields whose value this save changed (none for a new row)."""
+    before = getattr(instance, "_values_before_save", {})
+    return {name for name, value in before.items() if getattr(instance, _attname(instance, name)) != value}
+
+
+def value_before_save(instance, name):
+    """The stored value of a remembered field before this save (None for a new row)."""
+    return getattr(instance, "_values_before_save", {}).get(name)
+
+
+def _attname(instance, name):
+    field = instance._meta.get_field(name)
+    return field.attname if isinstance(field, models.ForeignKey) else name
+
+
+def touch_and_record(queryset, kind: str):
+    """These rows' served content changed (something they embed did): move their `updated_at` to now, where they
+    have one, and re-send them in the feed."""
+    ids = list(queryset.order_by().values_list("pk", flat=True).distinct())
+    if not ids:
+        return
+    model = queryset.model
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        model._default_manager.filter(pk__in=ids).update(updated_at=timezone.now())
+    change_record(kind=kind, ids=ids)

@@ -1,0 +1,200 @@
+"""My council as a task list: what a council owes, from every period, in the order it should do it."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from core.models import User
+from initiatives import selectors, services
+from initiatives.models import Participation
+from tests.councils.factories import council
+from tests.initiatives.factories import InitiativeFactory, ProgressUpdateFactory, ReportingPeriodFactory
+
+pytestmark = pytest.mark.django_db
+
+GLASGOW, FIFE = "S12000049", "S12000047"
+ON = datetime.date(2026, 11, 29)  # November's window is open; August to October have closed
+# The pages ask for "today": they are read on ON.
+on_the_day = time_machine.travel(datetime.datetime(2026, 11, 29, 12, tzinfo=datetime.UTC), tick=False)
+
+
+def month(year, number):
+    start = datetime.date(year, number, 1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    return ReportingPeriodFactory(
+        starts_on=start,
+        ends_on=end,
+        submission_opens_on=end - datetime.timedelta(days=6),
+        submission_due_on=end + datetime.timedelta(days=10),
+    )
+
+
+def staff(role, code=GLASGOW, email=None):
+    return User.objects.create_user(
+        email=email or f"{role}-{code}@example.org", full_name=f"{role.title()} of {code}", council=council(code),
+        council_role=role,
+    )
+
+
+def takes_part(initiative, code, role, joined_on=None):
+    Participation.objects.create(initiative=initiative, council=council(code), role=role, joined_on=joined_on)
+
+
+@pytest.fixture
+def month_of_work():
+    """Glasgow's portfolio over four months, each initiative in a different state."""
+    aug, sep, oct_, nov = month(2026, 8), month(2026, 9), month(2026, 10), month(2026, 11)
+    start = datetime.date(2026, 8, 1)
+    glasgow = council(GLASGOW)
+    led = InitiativeFactory(reference="DO-T001", lead_council=glasgow, start_date=start)
+    for period in (aug, sep):
+        ProgressUpdateFactory(initiative=led, period=period, state="approved")
+    # October missing: overdue. November not begun.
+
+    adopted = InitiativeFactory(reference="DO-T002", lead_council=council("S12000017"), start_date=start)
+    takes_part(adopted, GLASGOW, "adopter")
+    takes_part(adopted, FIFE, "adopter")
+    ProgressUpdateFactory(initiative=adopted, period=aug, state="approved")
+    # September missing: overdue from an earlier period, not just the last one.
+    ProgressUpdateFactory(initiative=adopted, period=oct_, state="submitted")
+    fife = staff("editor", FIFE)
+    services.update_save_draft(
+        user=fife, initiative=adopted, period=nov, version=services.NOT_YET_SAVED,
+        rag_delivery="green", rag_spend="green", rag_benefits="green", rag_risk="green",
+        percent_complete=20, spend_to_date="100",
+    )
+
+    returned = InitiativeFactory(reference="DO-T003", lead_council=glasgow, start_date=start)
+    for period in (aug, sep):
+        ProgressUpdateFactory(initiative=returned, period=period, state="approved")
+    ProgressUpdateFactory(initiative=returned, period=oct_, state="returned", review_comment="Add the go-live date.")
+    ProgressUpdateFactory(initiative=returned, period=nov, state="submitted")
+
+    observed = InitiativeFactory(reference="DO-T004", lead_council=council(FIFE), start_date=start)
+    takes_part(observed, GLASGOW, "observer")
+
+    InitiativeFactory(reference="DO-T005", lead_council=glasgow, start_date=start, stage="closed")
+
+    late_start = InitiativeFactory(reference="DO-T006", lead_council=glasgow, start_date=datetime.date(2026, 10, 15))
+    ProgressUpdateFactory(initiative=late_start, period=nov, state="approved")
+
+    late_joiner = InitiativeFactory(reference="DO-T007", lead_council=council("S12000017"), start_date=start)
+    takes_part(late_joiner, GLASGOW, "adopter", joined_on=datetime.date(2026, 10, 1))
+    for period in (aug, sep):
+        ProgressUpdateFactory(initiative=late_joiner, period=period, state="approved")
+    return {"periods": (aug, sep, oct_, nov)}
+
+
+def listed(tasks):
+    return [(t.initiative.reference, t.period.starts_on.month, t.state) for t in tasks]
+
+
+def test_the_task_list_shows_every_state_returned_first_then_overdue_from_any_period_then_due(month_of_work):
+    tasks = selectors.council_tasks(user=staff("editor"), on=ON)
+    assert listed(tasks.returned) == [("DO-T003", 10, "returned")]
+    assert listed(tasks.overdue) == [  # the latest period first
+        ("DO-T001", 10, "not_started"),
+        ("DO-T006", 10, "not_started"),  # started in October: owes October, not August or September
+        ("DO-T007", 10, "not_started"),  # joined in October: owes nothing before
+        ("DO-T002", 9, "not_started"),  # an earlier period than the last closed one
+    ]
+    assert listed(tasks.due) == [
+        ("DO-T001", 11, "not_started"),
+        ("DO-T002", 11, "draft"),
+        ("DO-T003", 11, "submitted"),
+        ("DO-T006", 11, "approved"),
+        ("DO-T007", 11, "not_started"),
+    ]
+    assert (tasks.done_count, tasks.total_count) == (2, 10)
+    assert [f.initiative.reference for f in tasks.following] == ["DO-T004"]  # observers follow, owe nothing
+    assert tasks.next_task.initiative.reference == "DO-T003"  # the returned update comes first
+
+
+def test_a_draft_saved_by_another_council_says_who_saved_it(month_of_work):
+    tasks = selectors.council_tasks(user=staff("editor"), on=ON)
+    draft = next(t for t in tasks.due if t.initiative.reference == "DO-T002")
+    who, when = draft.touched
+    assert str(who) == "Editor of S12000047"
+    assert draft.update.council.gss_code == FIFE
+    assert when is not None
+
+
+def test_editors_may_act_on_what_is_still_open_and_viewers_on_nothing(month_of_work):
+    editor_tasks = selectors.council_tasks(user=staff("editor"), on=ON)
+    editable = {(t.initiative.reference, t.period.starts_on.month) for t in editor_tasks.tasks if t.is_editable}
+    assert ("DO-T003", 10) in editable and ("DO-T001", 11) in editable
+    assert ("DO-T003", 11) not in editable  # submitted: frozen
+    viewer_tasks = selectors.council_tasks(user=staff("viewer"), on=ON)
+    assert listed(viewer_tasks.tasks) == listed(editor_tasks.tasks)  # the same list
+    assert not any(t.is_editable for t in viewer_tasks.tasks)  # without actions
+
+
+def test_submitting_the_overdue_update_takes_it_off_the_overdue_list(month_of_work):
+    editor = staff("editor")
+    aug, sep, oct_, nov = month_of_work["periods"]
+    task = next(t for t in selectors.council_tasks(user=editor, on=ON).overdue if t.initiative.reference == "DO-T001")
+    services.update_save_and_submit(
+        user=editor, initiative=task.initiative, period=oct_, version=services.NOT_YET_SAVED,
+        rag_delivery="green", rag_spend="green", rag_benefits="green", rag_risk="green",
+        percent_complete=30, spend_to_date="100",
+    )
+    assert "DO-T001" not in [t.initiative.reference for t in selectors.council_tasks(user=editor, on=ON).overdue]
+
+
+@on_the_day
+def test_my_council_page_as_editor_and_viewer(client, month_of_work):
+    editor = staff("editor")
+    client.force_login(editor)
+    html = client.get("/initiatives/my-council/").content.decode()
+    # The banner about returned updates, then the returned task before the overdue ones and the due ones.
+    assert "ds_notification" in html and "returned 1 update" in html
+    assert html.index('id="returned"') < html.index('id="overdue"') < html.index('id="due"')
+    assert "2 of 10 done." in html
+    assert "Draft saved by Editor of S12000047 (Fife)" in html
+    assert 'href="/initiatives/DO-T001/updates/2026-10-01/"' in html
+    assert 'id="following"' in html and "DO-T004" in html.split('id="following"')[1]
+    assert html.count('id="task-do-t001-2026-10"') == 1
+
+    client.force_login(staff("viewer"))
+    html = client.get("/initiatives/my-council/").content.decode()
+    assert "2 of 10 done." in html
+    assert "/updates/" not in html  # no actions
+    assert "Submit by" not in html and "Your council’s editors submit this period’s updates by" in html
+
+
+@on_the_day
+def test_home_for_council_staff_leads_with_the_same_summary(client, month_of_work):
+    client.force_login(staff("editor"))
+    html = client.get("/").content.decode()
+    assert "2 of 10 done." in html
+    assert html.index("2 of 10 done.") < html.index("Portfolio")
+    assert 'href="/initiatives/my-council/"' in html
+
+
+def test_overdue_reaches_back_as_far_as_the_setting_says(month_of_work, settings):
+    settings.OVERDUE_LOOKBACK_PERIODS = 1  # October only
+    tasks = selectors.council_tasks(user=staff("editor"), on=ON)
+    assert {t.period.starts_on.month for t in tasks.overdue} == {10}
+
+
+def _queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/initiatives/my-council/").status_code == 200
+    return len(captured)
+
+
+@on_the_day
+def test_the_task_list_costs_the_same_queries_however_many_tasks(client, month_of_work):
+    client.force_login(staff("editor"))
+    few = _queries(client)
+    aug, sep, oct_, nov = month_of_work["periods"]
+    for number in range(20):  # twenty more initiatives, each owing three periods, some observed
+        initiative = InitiativeFactory(lead_council=council("S12000017"), start_date=datetime.date(2026, 8, 1))
+        takes_part(initiative, GLASGOW, "observer" if number % 4 == 0 else "adopter")
+        ProgressUpdateFactory(initiative=initiative, period=sep, state="draft")
+        ProgressUpdateFactory(initiative=initiative, period=nov, state="submitted")
+    assert _queries(client) == few
