@@ -236,8 +236,11 @@ def update_validate_for_submission(update):
         raise ValidationError(errors)
 
 
-def _check_period_open(initiative, period):
-    """Updates are written for the open period only, or for a period the Digital Office reopened for this one."""
+def _check_period_open(initiative, period, update=None):
+    """Updates are written for the open period only, or for a period the Digital Office reopened for this one; an
+    update the Digital Office returned may always be revised and submitted again (they asked for it)."""
+    if update is not None and update.state == ProgressUpdate.State.RETURNED:
+        return
     if period.pk not in {p.pk for p in selectors.writable_periods(initiative)}:
         raise ValidationError(
             _("Updates for %(period)s are closed: write the update for the open period, or ask the Digital Office "
@@ -256,10 +259,10 @@ def update_save_draft(*, user, initiative, period, version, **fields) -> Progres
     if not policies.can_draft_update(user, initiative):
         raise PermissionDenied(_("Only editors of the lead or an adopting council may write this initiative's "
                                  "updates."))
-    _check_period_open(initiative, period)
     # First saves of one update queue here, behind a lock on the initiative: the second finds the first's update.
     _lock(Initiative, initiative.pk)
     update = ProgressUpdate.objects.select_for_update().filter(initiative=initiative, period=period).first()
+    _check_period_open(initiative, period, update)
     started_from = NOT_YET_SAVED if version in (None, "") else int(version)
     if update is None:
         council = user.council if user.council_id else initiative.lead_council
@@ -316,7 +319,7 @@ def update_submit(*, user, update, version=None) -> ProgressUpdate:
     if not policies.can_draft_update(user, update.initiative):
         raise PermissionDenied(_("Only editors of the lead or an adopting council may submit this initiative's "
                                  "updates."))
-    _check_period_open(update.initiative, update.period)
+    _check_period_open(update.initiative, update.period, update)
     if not policies.update_is_editable(update):
         raise update_moved_on(update)
     _check_version(update, version)

@@ -268,14 +268,15 @@ def update_edit(request, reference, period_start):
     period = get_object_or_404(ReportingPeriod, starts_on=period_start)
     if not policies.can_draft_update(request.user, initiative):
         raise PermissionDenied
-    if period not in selectors.writable_periods(initiative):
-        messages.info(request, _("Updates for %(period)s are closed.") % {"period": period.label})
-        return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
     update = (
         ProgressUpdate.objects.select_related("submitted_by", "council", "author")
         .filter(initiative=initiative, period=period)
         .first()
     )
+    returned = update is not None and update.state == ProgressUpdate.State.RETURNED
+    if not returned and period not in selectors.writable_periods(initiative):
+        messages.info(request, _("Updates for %(period)s are closed.") % {"period": period.label})
+        return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
     editable = policies.update_is_editable(update)
     if request.method == "GET" and not editable:
         messages.info(

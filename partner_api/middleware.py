@@ -1,5 +1,6 @@
-"""The partner API request log: one row per request made with a valid key; requests without one (a bad key, or
-none where one is needed) are counted per client address and hour instead, so they cannot fill the log.
+"""The partner API request log: one row per request made with a real key (a valid one, or one that was revoked or
+has expired: its partner is known); requests without one (a made-up key, or none where one is needed) are counted
+per client address and hour instead, so they cannot fill the log.
 
 core.api.authentication leaves the key's prefix (and the key, when it is valid) on the request; this
 middleware times the request and writes the row once the response is made.
@@ -22,7 +23,7 @@ class ApiRequestLogMiddleware:
         started = time.monotonic()
         response = self.get_response(request)
         prefix = getattr(request, "api_key_prefix", None)
-        key = getattr(request, "api_key", None)
+        key = getattr(request, "api_key", None) or getattr(request, "api_key_known", None)
         if key is not None:
             services.api_request_log(
                 key=key, key_prefix=prefix, method=request.method, path=request.path,

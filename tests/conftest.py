@@ -117,3 +117,12 @@ def make_key_text(db):
         return services.key_create(user=SYSTEM, partner=partner, name="Test key", scopes=list(scopes))[1]
 
     return _make
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in as a superuser whose session used the second factor (the admin
+    is closed to a superuser without it)."""
+    client.force_login(admin_user)
+    mark_second_factor_used(client, admin_user)
+    return client

@@ -52,6 +52,9 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
         text = text.strip()
         request._request.api_key_prefix = key_prefix_in(text) or "?"
         key = key_for_text(text)
+        if key is not None and (key.revoked or key.has_expired):
+            # A real key that no longer works: its partner is known, so its requests stay in the request log.
+            request._request.api_key_known = key
         if key is None or key.revoked or key.has_expired:
             reason = "not valid" if key is None else "revoked" if key.revoked else "expired"
             security_log.event("api_key_invalid", request._request, key_prefix=request._request.api_key_prefix,

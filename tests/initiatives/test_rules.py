@@ -20,6 +20,7 @@ FIFE_CODE, HIGHLAND_CODE = "S12000047", "S12000017"
 UPDATE_POST = {
     "rag_delivery": "green", "rag_spend": "green", "rag_benefits": "green", "rag_risk": "green",
     "percent_complete": "50", "spend_to_date": "1000", "narrative": "", "next_steps": "", "action": "submit",
+    "version": "0",  # a new update (services.NOT_YET_SAVED)
 }
 BENEFIT_POST = {
     "title": "Staff time saved", "is_cashable": "on", "unit": "£", "baseline_value": "0", "target_value": "5000",
