@@ -15,6 +15,8 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 TEST_SETTINGS := digital_office.settings.test
 CHROMIUM := /usr/bin/chromium
+# The project's packages (bandit looks for high-severity security findings in them).
+APPS := core councils strategy initiatives partner_api seeding digital_office
 
 RUN_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
@@ -29,9 +31,9 @@ SMOKE ?= 1
 
 help:
 	@echo "make run        serve the portal with demo data at http://127.0.0.1:8000 (runserver, Celery worker and beat)"
-	@echo "make test       ruff, the import layers, migration check and pytest (installs what the tests need first)"
+	@echo "make test       ruff, the import layers, bandit, migration check and pytest (installs what the tests need first)"
 	@echo "make smoke      bin/smoke-production: gunicorn, worker and beat with production settings on PostgreSQL and Redis"
-	@echo "make lint       ruff check . and lint-imports (the one-way layers)"
+	@echo "make lint       ruff check ., lint-imports (the one-way layers) and bandit (no high-severity finding)"
 	@echo "make messages   update the Gaelic (gd) message catalogue in locale/ and compile it"
 	@echo "make clean      remove caches and collected static files"
 	@echo "make distclean  clean, and remove .venv, node_modules, db.sqlite3 and var/"
@@ -83,6 +85,7 @@ run: install
 test: install-dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit --quiet --recursive $(APPS) --severity-level high
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ "$(SMOKE)" = 1 ]; then $(MAKE) --no-print-directory smoke; fi
@@ -95,6 +98,7 @@ smoke: install-dev
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit --quiet --recursive $(APPS) --severity-level high
 
 # Gaelic is offered on the site only once its catalogue is translated and compiled (core/i18n.py).
 messages: $(RUN_STAMP)

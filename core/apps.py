@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Portal")
 
+    def ready(self):
+        from . import receivers  # noqa: F401, PLC0415 - signal receivers connect once the apps are loaded
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     default = False

@@ -9,6 +9,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from .spreadsheets import neutralise_formulas
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -24,10 +26,8 @@ class _Echo:
 
 
 def _cell(value):
-    """Spreadsheet-safe text: a leading =, +, - or @ would run as a formula in Excel (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return "" if value is None else value
+    """Spreadsheet-safe: no formula can start anywhere in the text (core.spreadsheets)."""
+    return "" if value is None else neutralise_formulas(value)
 
 
 def csv_response(rows: Iterable, columns: list[Column], filename: str) -> StreamingHttpResponse:

@@ -33,6 +33,11 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 
 MAX_UPLOAD_BYTES = 1024 * 1024
+# An XLSX file is a zip archive: a small upload can inflate a thousandfold. Its parts are checked, by the sizes the
+# archive declares (Python's zipfile never inflates a part beyond its declared size), before anything is read.
+MAX_XLSX_MEMBER_BYTES = 16 * 1024 * 1024
+MAX_XLSX_TOTAL_BYTES = 32 * 1024 * 1024
+MAX_XLSX_MEMBERS = 200
 MAX_ROWS = 5000
 PENNY = Decimal("0.01")
 LARGEST_AMOUNT = Decimal("10000000000")
@@ -80,7 +85,26 @@ def _xlsx_cell(value):
     return value
 
 
+def _check_xlsx_size(content: bytes):
+    too_large = UnreadableFile(_(
+        "The workbook unpacks to more than %(total)s MB (an Excel file is compressed): save only the rows you "
+        "need, or save it as CSV."
+    ) % {"total": MAX_XLSX_TOTAL_BYTES // (1024 * 1024)})
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise UnreadableFile(_("The file could not be read as an Excel workbook (.xlsx).")) from error
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise too_large
+    if any(member.file_size > MAX_XLSX_MEMBER_BYTES for member in members):
+        raise too_large
+    if sum(member.file_size for member in members) > MAX_XLSX_TOTAL_BYTES:
+        raise too_large
+
+
 def _read_xlsx(content: bytes):
+    _check_xlsx_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:

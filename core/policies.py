@@ -4,9 +4,7 @@ A caller is a signed-in person (their role decides) or a partner key (its scopes
 policies build on these. Services check them before writing; templates ask them through context flags.
 """
 
-from allauth.mfa.models import Authenticator
-
-from .roles import Role, is_digital_office, role_of
+from .roles import Role, is_digital_office, role_of, second_factor_verified
 from .scopes import FUNDING_READ, READ_SCOPES, WEBHOOKS_MANAGE
 
 
@@ -23,15 +21,11 @@ class SystemActor:
 SYSTEM = SystemActor()
 
 
-def has_totp(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
 def can_use_admin(user) -> bool:
-    """The admin site: superusers, and Digital Office staff once they have set up two-factor authentication."""
-    if not (user.is_authenticated and user.is_active and user.is_staff):
+    """The admin site: superusers and Digital Office staff marked as staff, once this session used two-factor."""
+    if not (user.is_authenticated and user.is_active and user.is_staff and second_factor_verified(user)):
         return False
-    return user.is_superuser or (is_digital_office(user) and has_totp(user))
+    return user.is_superuser or is_digital_office(user)
 
 
 def can_manage_partner_access(user) -> bool:
@@ -49,6 +43,8 @@ def scopes_of(caller) -> set[str]:
     if key is not None:
         return set(key.scopes)
     role = role_of(caller)
+    if role == Role.DIGITAL_OFFICE and not is_digital_office(caller):
+        return set()  # staff who have not used their second factor in this session
     if role in (Role.DIGITAL_OFFICE, Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
         # Council staff read funding too, but only their own council's (councils.selectors.visible_contributions).
         return set(READ_SCOPES)

@@ -61,8 +61,16 @@ def identity_of(user) -> Identity:
     return Identity(role=role, organisation=organisation)
 
 
+def second_factor_verified(user) -> bool:
+    """This session used a second factor: set on request.user by core.middleware.SecondFactorMiddleware."""
+    return getattr(user, "second_factor_verified", False) is True
+
+
 def is_digital_office(user) -> bool:
-    return role_of(user) == Role.DIGITAL_OFFICE
+    """Digital Office staff acting as such: their session used two-factor authentication (core.second_factor).
+
+    Staff who have not are still Digital Office staff (role_of), but may do nothing that needs the role."""
+    return role_of(user) == Role.DIGITAL_OFFICE and second_factor_verified(user)
 
 
 def is_council_editor_of(user, council_id) -> bool:

@@ -27,5 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "digital_office.views.permission_denied"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

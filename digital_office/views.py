@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django.views.defaults import permission_denied as django_permission_denied
 
+from core import security_log
 from core.roles import Role, identity_of
 from initiatives import selectors as portfolio
 
@@ -34,3 +36,9 @@ def accessibility_statement(request):
 def healthz(request):
     health = service_health()
     return JsonResponse(health, status=200 if health["status"] == "ok" else 503)
+
+
+def permission_denied(request, exception=None):
+    """The 403 page, and a line in the security log saying who was refused what."""
+    security_log.event("permission_denied", request, path=request.path, method=request.method)
+    return django_permission_denied(request, exception)

@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from core.filters import WholeNumberFilter
 from councils import selectors as councils_selectors
@@ -122,6 +124,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
             return queryset
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Q(summary__icontains=value))
 
+    @extend_schema_field(OpenApiTypes.STR)  # a GSS code (core.api.schema lists them)
     def filter_participating(self, queryset, name, value):
         return queryset.filter(participations__council=value) if value else queryset
 

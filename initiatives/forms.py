@@ -84,6 +84,16 @@ class JoinForm(forms.Form):
     )
 
 
+class JoinDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("refuse", _("Refuse"))])
+
+
+class ReopenPeriodForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen it?"), max_length=300, help_text=_("Kept in the initiative's change history."),
+    )
+
+
 RATING_FIELDS = [name for axis in ProgressUpdate.RAG_AXES for name in (f"rag_{axis}", f"{axis}_commentary")]
 
 
@@ -240,6 +250,16 @@ class BenefitForm(forms.ModelForm):
             "realised_value",
             "confirmed_by_council",
         ]
+
+    def __init__(self, *args, councils=None, can_confirm=False, **kwargs):
+        """`councils`: those this person may record benefits for (None: any); `can_confirm`: they are an editor of
+        the benefit's council (the service checks both again)."""
+        super().__init__(*args, **kwargs)
+        if councils is not None:
+            self.fields["council"].queryset = councils
+        if not can_confirm:
+            self.fields["confirmed_by_council"].disabled = True
+            self.fields["confirmed_by_council"].help_text = _("Only the council's own editors confirm a benefit.")
 
 
 class ReportRequestForm(forms.Form):

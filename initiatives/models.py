@@ -122,6 +122,38 @@ class Participation(TrackedModel):
         return f"{self.council} ({self.get_role_display()})"
 
 
+class JoinRequest(TrackedModel):
+    """A council asks to take part in an initiative; an editor of the lead council or Digital Office staff decide."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="join_requests")
+    council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="join_requests")
+    role = models.CharField(_("role asked for"), max_length=10, choices=Participation.Role.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "created_at"]
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "council"], condition=Q(state="pending"), name="one_pending_join_request",
+                violation_error_message=_("Your council has already asked to join this initiative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.council} → {self.initiative.reference} ({self.get_role_display()})"
+
+
 class ReportingPeriod(TrackedModel):
     """A month (or quarter) of reporting, with the window in which updates are submitted."""
 
@@ -208,6 +240,28 @@ class ProgressUpdate(TrackedModel):
             ),
         ]
         indexes = [models.Index(fields=["initiative", "state", "period"], name="update_current_status")]
+
+    def __str__(self):
+        return f"{self.initiative.reference} {self.period}"
+
+
+class PeriodReopening(TrackedModel):
+    """Digital Office staff reopened a closed reporting period for one initiative, so its update can still be
+    written and submitted. Kept in the initiative's change history."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="reopened_periods")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reopenings")
+    reason = models.CharField(_("reason"), max_length=300)
+    reopened_by = models.ForeignKey("core.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative", "-period__starts_on"]
+        verbose_name = _("reopened period")
+        verbose_name_plural = _("reopened periods")
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "period"], name="one_reopening_per_initiative_period"),
+        ]
 
     def __str__(self):
         return f"{self.initiative.reference} {self.period}"

@@ -8,9 +8,26 @@ from core.roles import Role, is_council_editor_of, is_digital_office, role_of
 
 from .models import Participation, ProgressUpdate
 
+# Who keeps what: the lead keeps the initiative, adopters keep the registers (and their own council's benefits)
+# and write updates with the lead; observers read and follow, never write.
+WRITING_ROLES = (Participation.Role.LEAD, Participation.Role.ADOPTER)
+
 
 def participating_council_ids(initiative) -> set[int]:
     return {p.council_id for p in initiative.participations.all()}
+
+
+def council_role_in(initiative, council_id) -> str | None:
+    """The part a council plays in an initiative (lead, adopter, observer), or None."""
+    if council_id is None:
+        return None
+    return next((p.role for p in initiative.participations.all() if p.council_id == council_id), None)
+
+
+def _editor_role_in(user, initiative) -> str | None:
+    if role_of(user) != Role.COUNCIL_EDITOR:
+        return None
+    return council_role_in(initiative, user.council_id)
 
 
 def can_read_portfolio(user) -> bool:
@@ -31,22 +48,62 @@ def can_edit_initiative(user, initiative) -> bool:
 
 
 def can_keep_registers(user, initiative) -> bool:
-    """Milestones, risks and benefits: editors of any participating council."""
-    return is_digital_office(user) or (
-        role_of(user) == Role.COUNCIL_EDITOR and user.council_id in participating_council_ids(initiative)
-    )
+    """Milestones, risks and benefits: Digital Office staff and editors of the lead and adopting councils."""
+    return is_digital_office(user) or _editor_role_in(user, initiative) in WRITING_ROLES
+
+
+def can_record_benefit_for(user, initiative, council_id) -> bool:
+    """A council records benefits only for itself; the lead also records the initiative's own (no council);
+    Digital Office staff record them for any council taking part."""
+    if is_digital_office(user):
+        return council_id is None or council_id in participating_council_ids(initiative)
+    role = _editor_role_in(user, initiative)
+    if role == Participation.Role.LEAD:
+        return council_id in (None, user.council_id)
+    return role == Participation.Role.ADOPTER and council_id == user.council_id
+
+
+def can_confirm_benefit(user, council_id) -> bool:
+    """“Confirmed by the council”: only that council's own editors say so."""
+    return council_id is not None and is_council_editor_of(user, council_id)
 
 
 def can_join_initiative(user, initiative) -> bool:
+    """Ask to join: editors of a council not yet taking part (the lead council or the Digital Office decide)."""
     return role_of(user) == Role.COUNCIL_EDITOR and user.council_id not in participating_council_ids(initiative)
 
 
+def can_decide_join_requests(user, initiative) -> bool:
+    return is_digital_office(user) or is_council_editor_of(user, initiative.lead_council_id)
+
+
 def can_draft_update(user, initiative) -> bool:
-    return can_keep_registers(user, initiative)
+    """Write and submit the initiative's updates: Digital Office staff and editors of the lead and adopters."""
+    return is_digital_office(user) or _editor_role_in(user, initiative) in WRITING_ROLES
 
 
 def can_review_updates(user) -> bool:
     return is_digital_office(user)
+
+
+def can_review_update(user, *, drafted_by: set) -> bool:
+    """Four eyes: nobody approves or returns an update they drafted, revised or submitted."""
+    return can_review_updates(user) and user.pk not in drafted_by
+
+
+def can_reopen_period(user) -> bool:
+    """Reopen the last closed reporting period for one initiative, so its update can still be written."""
+    return is_digital_office(user)
+
+
+def can_see_unapproved_updates(user, initiative) -> bool:
+    """Drafts, submitted and returned updates and the reviewers' comments: the initiative's own councils (any
+    role) and Digital Office staff. Everyone else sees approved updates only."""
+    if is_digital_office(user):
+        return True
+    return role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER) and user.council_id in (
+        participating_council_ids(initiative)
+    )
 
 
 def can_draft_for_council(user) -> bool:
@@ -85,4 +142,4 @@ def can_see_my_council(user) -> bool:
 
 def council_reports_progress(role) -> bool:
     """Leads and adopters report an initiative's progress each period; observers follow it and owe nothing."""
-    return role in (Participation.Role.LEAD, Participation.Role.ADOPTER)
+    return role in WRITING_ROLES

@@ -11,8 +11,18 @@ from django.utils.translation import gettext as _
 from core.changes import touch_and_record
 from core.services import change_record
 
-from . import events, policies, receivers
-from .models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Rag, Risk
+from . import events, policies, receivers, selectors
+from .models import (
+    Benefit,
+    Initiative,
+    JoinRequest,
+    Milestone,
+    Participation,
+    PeriodReopening,
+    ProgressUpdate,
+    Rag,
+    Risk,
+)
 
 
 @dataclass
@@ -156,17 +166,44 @@ def initiative_update(*, user, initiative, version, outcomes=None, partners=None
 
 
 @transaction.atomic
-def participation_join(*, user, initiative, role) -> Participation:
+def join_request_create(*, user, initiative, role) -> JoinRequest:
+    """Ask for the user's council to take part; nothing changes until the lead council or the Digital Office accept."""
     if role not in (Participation.Role.ADOPTER, Participation.Role.OBSERVER):
         raise ValidationError({"role": _("Choose adopter or observer.")})
     if not policies.can_join_initiative(user, initiative):
-        raise PermissionDenied(_("Only an editor of a council not yet taking part may join this initiative."))
-    participation = Participation(
-        initiative=initiative, council=user.council, role=role, joined_on=timezone.localdate()
-    )
-    participation.full_clean()
-    participation.save()  # moves the initiative's updated_at and re-sends it (receivers: it serves its participants)
-    return participation
+        raise PermissionDenied(_("Only an editor of a council not yet taking part may ask to join this initiative."))
+    if JoinRequest.objects.filter(
+        initiative=initiative, council=user.council_id, state=JoinRequest.State.PENDING
+    ).exists():
+        raise ValidationError(_("Your council has already asked to join this initiative."))
+    join_request = JoinRequest(initiative=initiative, council=user.council, role=role, requested_by=user)
+    join_request.full_clean()
+    join_request.save()
+    return join_request
+
+
+@transaction.atomic
+def join_request_decide(*, user, join_request, accept: bool) -> JoinRequest:
+    """Accept (the council takes part in the role it asked for) or refuse a request to join."""
+    join_request = JoinRequest.objects.select_for_update().select_related("initiative").get(pk=join_request.pk)
+    initiative = join_request.initiative
+    if not policies.can_decide_join_requests(user, initiative):
+        raise PermissionDenied(_("Only the lead council's editors and the Digital Office decide who joins."))
+    if join_request.state != JoinRequest.State.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    join_request.state = JoinRequest.State.ACCEPTED if accept else JoinRequest.State.REFUSED
+    join_request.decided_by = user
+    join_request.decided_at = timezone.now()
+    join_request.full_clean(validate_constraints=False)
+    join_request.save()
+    if accept:
+        participation = Participation(
+            initiative=initiative, council_id=join_request.council_id, role=join_request.role,
+            joined_on=timezone.localdate(),
+        )
+        participation.full_clean()
+        participation.save()  # moves the initiative's updated_at and re-sends it (receivers)
+    return join_request
 
 
 # -- progress updates -------------------------------------------------------------------------
@@ -199,6 +236,18 @@ def update_validate_for_submission(update):
         raise ValidationError(errors)
 
 
+def _check_period_open(initiative, period, update=None):
+    """Updates are written for the open period only, or for a period the Digital Office reopened for this one; an
+    update the Digital Office returned may always be revised and submitted again (they asked for it)."""
+    if update is not None and update.state == ProgressUpdate.State.RETURNED:
+        return
+    if period.pk not in {p.pk for p in selectors.writable_periods(initiative)}:
+        raise ValidationError(
+            _("Updates for %(period)s are closed: write the update for the open period, or ask the Digital Office "
+              "to reopen this one.") % {"period": period.label}
+        )
+
+
 @transaction.atomic
 def update_save_draft(*, user, initiative, period, version, **fields) -> ProgressUpdate:
     """Create or revise the update of `initiative` for `period`, as a draft (or keep it returned).
@@ -208,10 +257,12 @@ def update_save_draft(*, user, initiative, period, version, **fields) -> Progres
     save included: of two people who both began the update, the second to save is shown the first one's text.
     """
     if not policies.can_draft_update(user, initiative):
-        raise PermissionDenied(_("Only editors of a council taking part may write this initiative's updates."))
+        raise PermissionDenied(_("Only editors of the lead or an adopting council may write this initiative's "
+                                 "updates."))
     # First saves of one update queue here, behind a lock on the initiative: the second finds the first's update.
     _lock(Initiative, initiative.pk)
     update = ProgressUpdate.objects.select_for_update().filter(initiative=initiative, period=period).first()
+    _check_period_open(initiative, period, update)
     started_from = NOT_YET_SAVED if version in (None, "") else int(version)
     if update is None:
         council = user.council if user.council_id else initiative.lead_council
@@ -266,7 +317,9 @@ def update_save_and_submit(*, user, initiative, period, version, **fields) -> Pr
 def update_submit(*, user, update, version=None) -> ProgressUpdate:
     update = _lock(ProgressUpdate, update.pk)
     if not policies.can_draft_update(user, update.initiative):
-        raise PermissionDenied(_("Only editors of a council taking part may submit this initiative's updates."))
+        raise PermissionDenied(_("Only editors of the lead or an adopting council may submit this initiative's "
+                                 "updates."))
+    _check_period_open(update.initiative, update.period, update)
     if not policies.update_is_editable(update):
         raise update_moved_on(update)
     _check_version(update, version)
@@ -285,6 +338,8 @@ def update_approve(*, user, update, version=None) -> ProgressUpdate:
     update = _lock(ProgressUpdate, update.pk)
     if not policies.can_review_updates(user):
         raise PermissionDenied(_("Only Digital Office staff approve updates."))
+    if not policies.can_review_update(user, drafted_by=selectors.update_drafters(update)):
+        raise PermissionDenied(_("You drafted or submitted this update: another member of staff must review it."))
     if update.state != ProgressUpdate.State.SUBMITTED:
         raise ValidationError(
             _("Only a submitted update can be approved; this one is %(state)s.")
@@ -306,6 +361,8 @@ def update_return(*, user, update, comment, version=None) -> ProgressUpdate:
     update = _lock(ProgressUpdate, update.pk)
     if not policies.can_review_updates(user):
         raise PermissionDenied(_("Only Digital Office staff return updates."))
+    if not policies.can_review_update(user, drafted_by=selectors.update_drafters(update)):
+        raise PermissionDenied(_("You drafted or submitted this update: another member of staff must review it."))
     if update.state != ProgressUpdate.State.SUBMITTED:
         raise ValidationError(
             _("Only a submitted update can be returned; this one is %(state)s.")
@@ -335,22 +392,64 @@ def _refresh_current_status(initiative_id):
     change_record(kind=receivers.INITIATIVE, ids=[initiative_id])
 
 
+@transaction.atomic
+def period_reopen(*, user, initiative, reason) -> PeriodReopening:
+    """Reopen the last closed reporting period for one initiative (kept in its change history)."""
+    if not policies.can_reopen_period(user):
+        raise PermissionDenied(_("Only Digital Office staff reopen a reporting period."))
+    period = selectors.last_closed_period()
+    if period is None:
+        raise ValidationError(_("No reporting period has closed yet."))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the period is reopened.")})
+    if PeriodReopening.objects.filter(initiative=initiative, period=period).exists():
+        raise ValidationError(_("%(period)s is already reopened for this initiative.") % {"period": period.label})
+    reopening = PeriodReopening(initiative=initiative, period=period, reason=reason.strip(), reopened_by=user)
+    reopening.full_clean()
+    reopening.save()
+    return reopening
+
+
 # -- milestones, risks, benefits --------------------------------------------------------------
 
 REGISTER_MODELS = {"milestone": Milestone, "risk": Risk, "benefit": Benefit}
+
+
+BENEFIT_VALUES = ("is_cashable", "unit", "baseline_value", "target_value", "realised_value")
+
+
+def _check_benefit(user, initiative, item, before):
+    """A council records benefits only for itself, and only its own editors confirm them. A change to the figures
+    of a confirmed benefit by anyone else takes the confirmation away."""
+    if before is not None and not policies.can_record_benefit_for(user, initiative, before["council_id"]):
+        raise PermissionDenied(_("Only the council a benefit belongs to may change it."))
+    if not policies.can_record_benefit_for(user, initiative, item.council_id):
+        raise PermissionDenied(_("Your council may record benefits for itself only."))
+    if not policies.can_confirm_benefit(user, item.council_id):
+        was_confirmed = bool(before and before["confirmed_by_council"] and before["council_id"] == item.council_id)
+        if item.confirmed_by_council and not was_confirmed:
+            raise PermissionDenied(_("Only the council's own editors confirm its benefits."))
+        if item.confirmed_by_council and any(before[name] != getattr(item, name) for name in BENEFIT_VALUES):
+            item.confirmed_by_council = False  # the council confirmed other figures
 
 
 @transaction.atomic
 def register_item_save(*, user, initiative, kind, instance=None, **fields):
     """Create or edit a milestone, risk or benefit of an initiative."""
     if not policies.can_keep_registers(user, initiative):
-        raise PermissionDenied(_("Only editors of a council taking part may change this initiative's registers."))
+        raise PermissionDenied(_("Only editors of the lead or an adopting council may change this initiative's "
+                                 "registers."))
     model = REGISTER_MODELS[kind]
     item = instance or model(initiative=initiative)
     if item.initiative_id != initiative.pk:
         raise PermissionDenied
+    before = None
+    if kind == "benefit" and item.pk:
+        before = model.objects.filter(pk=item.pk).values("council_id", "confirmed_by_council", *BENEFIT_VALUES).get()
     for name, value in fields.items():
         setattr(item, name, value)
+    if kind == "benefit":
+        _check_benefit(user, initiative, item, before)
     item.full_clean()
     item.save()
     touch_and_record(Initiative.objects.filter(pk=initiative.pk), receivers.INITIATIVE)
@@ -360,5 +459,8 @@ def register_item_save(*, user, initiative, kind, instance=None, **fields):
 @transaction.atomic
 def register_item_delete(*, user, item):
     if not policies.can_keep_registers(user, item.initiative):
-        raise PermissionDenied(_("Only editors of a council taking part may change this initiative's registers."))
+        raise PermissionDenied(_("Only editors of the lead or an adopting council may change this initiative's "
+                                 "registers."))
+    if isinstance(item, Benefit) and not policies.can_record_benefit_for(user, item.initiative, item.council_id):
+        raise PermissionDenied(_("Only the council a benefit belongs to may delete it."))
     item.delete()

@@ -22,16 +22,18 @@ from .filtersets import InitiativeFilterSet, ReminderFilterSet
 from .forms import (
     BenefitForm,
     InitiativeForm,
+    JoinDecisionForm,
     JoinForm,
     MilestoneForm,
     OfficeSettingsForm,
     ProgressUpdateForm,
+    ReopenPeriodForm,
     ReportRequestForm,
     ReviewForm,
     RiskForm,
     SubscriberForm,
 )
-from .models import Benefit, Initiative, Milestone, ProgressUpdate, ReportingPeriod, Risk
+from .models import Benefit, Initiative, JoinRequest, Milestone, ProgressUpdate, ReportingPeriod, Risk
 
 PAGE_SIZE = 25
 
@@ -86,11 +88,17 @@ def initiative_detail(request, reference):
     initiative, updates = selectors.initiative_detail(user=request.user, reference=reference)
     user = request.user
     period = selectors.open_period()
+    can_decide = policies.can_decide_join_requests(user, initiative)
+    can_reopen = policies.can_reopen_period(user)
     return render(
         request,
         "initiatives/detail.html",
         {
             "initiative": initiative,
+            "join_requests": selectors.join_requests_pending(initiative) if can_decide else [],
+            "reopen_period": selectors.last_closed_period() if can_reopen else None,
+            "reopen_form": ReopenPeriodForm() if can_reopen else None,
+            "writable_periods": selectors.writable_periods(initiative, current=period),
             "current": initiative.current_update,
             "pending": selectors.pending_update(updates, initiative.current_update),
             "spend_share": selectors.spend_share(initiative),
@@ -172,12 +180,60 @@ def initiative_join(request, reference):
         raise PermissionDenied
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.participation_join(user=request.user, initiative=initiative, role=form.cleaned_data["role"])
-        messages.success(
-            request, _("%(council)s now takes part in %(ref)s.") % {"council": request.user.council, "ref": reference}
-        )
-        return redirect("initiatives:detail", reference=reference)
+        try:
+            services.join_request_create(user=request.user, initiative=initiative, role=form.cleaned_data["role"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(council)s has asked to join %(ref)s. The lead council or the Digital Office will decide.")
+                % {"council": request.user.council, "ref": reference},
+            )
+            return redirect("initiatives:detail", reference=reference)
     return render(request, "initiatives/join.html", {"form": form, "initiative": initiative})
+
+
+@require_POST
+def join_request_decide(request, reference, pk):
+    join_request = get_object_or_404(JoinRequest.objects.select_related("initiative"), pk=pk,
+                                     initiative__reference=reference)
+    if not policies.can_decide_join_requests(request.user, join_request.initiative):
+        raise PermissionDenied
+    form = JoinDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to accept or refuse the request."))
+        return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#councils")
+    accept = form.cleaned_data["decision"] == "accept"
+    try:
+        services.join_request_decide(user=request.user, join_request=join_request, accept=accept)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = _("%(council)s now takes part.") if accept else _("The request from %(council)s is refused.")
+        messages.success(request, text % {"council": join_request.council})
+    return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#councils")
+
+
+@require_POST
+def period_reopen(request, reference):
+    initiative = get_object_or_404(Initiative, reference=reference)
+    if not policies.can_reopen_period(request.user):
+        raise PermissionDenied
+    form = ReopenPeriodForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        reopening = services.period_reopen(user=request.user, initiative=initiative, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(period)s is reopened for %(ref)s: its update can be written and submitted.")
+            % {"period": reopening.period.label, "ref": reference},
+        )
+    return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
 
 
 def _update_stale(form, stale: services.StaleEdit) -> dict:
@@ -220,6 +276,10 @@ def update_edit(request, reference, period_start):
         .filter(initiative=initiative, period=period)
         .first()
     )
+    returned = update is not None and update.state == ProgressUpdate.State.RETURNED
+    if not returned and period not in selectors.writable_periods(initiative):
+        messages.info(request, _("Updates for %(period)s are closed.") % {"period": period.label})
+        return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
     editable = policies.update_is_editable(update)
     if request.method == "GET" and not editable:
         messages.info(
@@ -234,7 +294,8 @@ def update_edit(request, reference, period_start):
     else:
         # A new update starts from the last approved one, commentary included, so a quiet month is quick to report.
         initial = {**context["carried_forward"], "version": services.NOT_YET_SAVED}
-    form = ProgressUpdateForm(request.POST or None, initial=initial)
+    # Bound on every POST, an empty one too (an empty POST to a submitted update was a 500: the matrix found it).
+    form = ProgressUpdateForm(request.POST if request.method == "POST" else None, initial=initial)
     conflict = {}
     if request.method == "POST" and not editable:
         # It moved on (submitted or approved) since this person opened it: keep their text on the page, say why.
@@ -323,6 +384,9 @@ def update_review(request, pk):
     )
     form = ReviewForm(request.POST or None, initial={"version": update.version})
     changes = []
+    can_review = policies.can_review_update(request.user, drafted_by=selectors.update_drafters(update))
+    if request.method == "POST" and not can_review:
+        raise PermissionDenied(_("You drafted or submitted this update: another member of staff must review it."))
     if request.method == "POST" and form.is_valid():
         decision, version = form.cleaned_data["decision"], form.cleaned_data["version"]
         try:
@@ -354,6 +418,7 @@ def update_review(request, pk):
             "previous": previous,
             "comparison": selectors.update_comparison(update, previous),
             "changes": changes,
+            "can_review": can_review,
         },
     )
 
@@ -388,7 +453,13 @@ def register_item_edit(request, reference, kind, pk=None):
     if not policies.can_keep_registers(request.user, initiative):
         raise PermissionDenied
     item = get_object_or_404(model, pk=pk, initiative=initiative) if pk else None
-    form = form_class(request.POST or None, instance=item)
+    extra = {}
+    if kind == "benefit":
+        extra = {
+            "councils": selectors.benefit_councils(user=request.user, initiative=initiative),
+            "can_confirm": policies.can_confirm_benefit(request.user, request.user.council_id),
+        }
+    form = form_class(request.POST or None, instance=item, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             services.register_item_save(
@@ -411,7 +482,7 @@ def register_item_delete(request, reference, kind, pk):
     if kind not in REGISTERS:
         raise Http404
     model, _form, noun = REGISTERS[kind]
-    item = get_object_or_404(model, pk=pk, initiative__reference=reference)
+    item = get_object_or_404(model.objects.select_related("initiative"), pk=pk, initiative__reference=reference)
     services.register_item_delete(user=request.user, item=item)
     messages.success(request, _("The %(noun)s is deleted.") % {"noun": noun})
     return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + f"#{kind}s")

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class APIRequestLog(models.Model):
-    """One row per API request that carried a key (good or bad): kept cheap, a single INSERT."""
+    """One row per API request made with a valid key: kept cheap, a single INSERT. (Requests without a valid key
+    are counted in APIUnauthenticatedRequests.)"""
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     key = models.ForeignKey(
@@ -33,6 +34,30 @@ class APIRequestLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.key_prefix} {self.method} {self.path} {self.status}"
+
+
+class APIUnauthenticatedRequests(models.Model):
+    """Requests to the API without a valid key, counted per client address and hour: one row, however many."""
+
+    hour = models.DateTimeField(_("hour"), db_index=True)
+    client_address = models.CharField(_("client address"), max_length=64)
+    requests = models.PositiveIntegerField(_("requests"), default=0)
+    throttled = models.PositiveIntegerField(_("refused for too many requests"), default=0)
+    bad_keys = models.PositiveIntegerField(_("with a key that is not valid"), default=0)
+    last_key_prefix = models.CharField(_("last key prefix tried"), max_length=16, blank=True)
+    last_path = models.CharField(_("last path"), max_length=500, blank=True)
+    last_at = models.DateTimeField(_("last request"))
+
+    class Meta:
+        ordering = ["-hour", "-requests"]
+        verbose_name = _("API requests without a valid key (per hour)")
+        verbose_name_plural = _("API requests without a valid key (per hour)")
+        constraints = [
+            models.UniqueConstraint(fields=["hour", "client_address"], name="one_row_per_client_per_hour"),
+        ]
+
+    def __str__(self):
+        return f"{self.hour:%Y-%m-%d %H:00} {self.client_address}: {self.requests}"
 
 
 class WebhookEvent(models.TextChoices):

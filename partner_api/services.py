@@ -1,24 +1,21 @@
 """Writes for partner access: the request log, webhooks and their deliveries. (Keys are core.services.)"""
 
 import datetime
-import ipaddress
 import secrets
-import socket
 import time
-from urllib.parse import urlsplit
 
-import requests
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import policies as core_policies
 from core.jobs import enqueue_after_commit
 
-from . import policies, signing
-from .models import APIRequestLog, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from . import policies, signing, webhook_addresses
+from .models import APIRequestLog, APIUnauthenticatedRequests, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_MAX_ATTEMPTS = 6
@@ -32,51 +29,51 @@ def api_request_log(*, key, key_prefix, method, path, query, status, duration_ms
     )
 
 
+def api_unauthenticated_record(*, client_address, key_prefix, path, status, at=None):
+    """Count a request that came without a valid key in its client's row for the hour (one UPDATE, or one INSERT
+    for the first request of the hour)."""
+    at = at or timezone.now()
+    hour = at.replace(minute=0, second=0, microsecond=0)
+    bad_key = 1 if key_prefix else 0
+    throttled = 1 if status == 429 else 0
+    fields = {"last_path": path[:500], "last_at": at}
+    if key_prefix:
+        fields["last_key_prefix"] = key_prefix[:16]
+    counts = {
+        "requests": F("requests") + 1, "throttled": F("throttled") + throttled, "bad_keys": F("bad_keys") + bad_key,
+    }
+    rows = APIUnauthenticatedRequests.objects.filter(hour=hour, client_address=client_address[:64])
+    if rows.update(**counts, **fields):
+        return
+    try:
+        with transaction.atomic():
+            APIUnauthenticatedRequests.objects.create(
+                hour=hour, client_address=client_address[:64], requests=1, throttled=throttled, bad_keys=bad_key,
+                **fields,
+            )
+    except IntegrityError:  # another process made the hour's row meanwhile
+        rows.update(**counts, **fields)
+
+
 def api_request_log_prune(*, days: int | None = None, now=None) -> int:
     """Delete request-log rows older than the retention period (PARTNER_API_LOG_RETENTION_DAYS, 90)."""
     days = days if days is not None else settings.PARTNER_API_LOG_RETENTION_DAYS
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     deleted, _by_model = APIRequestLog.objects.filter(at__lt=cutoff).delete()
-    return deleted
+    aggregated, _by_model = APIUnauthenticatedRequests.objects.filter(hour__lt=cutoff).delete()
+    return deleted + aggregated
 
 
 # -- webhooks ---------------------------------------------------------------------------------
 
 
-def _insecure_localhost_allowed():
-    return settings.WEBHOOK_ALLOW_INSECURE_LOCALHOST
-
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
-
-
 def validate_webhook_url(url: str):
-    """https:// only (400 otherwise); an address that is not on the public internet is refused (403)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme == "http" and host in LOCAL_HOSTS and _insecure_localhost_allowed():
-        return
-    if parts.scheme != "https" or not host:
-        raise ValidationError({"url": _("A webhook address must start with https://.")})
-    if host in LOCAL_HOSTS or host.endswith(".localhost"):
-        raise PermissionDenied(_("Webhooks are sent to the public internet only."))
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return
-    if not address.is_global:
-        raise PermissionDenied(_("Webhooks are sent to the public internet only."))
+    """The address rule of webhook_addresses (https, public internet only): a ValidationError on `url` otherwise."""
+    webhook_addresses.check_webhook_url(url)
 
 
-def _refuse_private_destination(url: str):
-    """Deliveries go to the public internet only: a name that resolves to a private address is refused."""
-    host = urlsplit(url).hostname or ""
-    if host.lower() in LOCAL_HOSTS and _insecure_localhost_allowed():
-        return
-    for info in socket.getaddrinfo(host, None):
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            raise ValueError(f"{host} resolves to a non-public address ({address})")
+def webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
 
 
 @transaction.atomic
@@ -85,7 +82,7 @@ def webhook_endpoint_create(*, user, partner, url, events, description="") -> tu
     if not policies.can_register_webhook(user, partner):
         raise PermissionDenied(_("You may not register webhooks for this partner."))
     validate_webhook_url(url)
-    secret = "whsec_" + secrets.token_urlsafe(32)
+    secret = webhook_secret()
     endpoint = WebhookEndpoint(
         partner=partner, url=url, events=sorted(set(events)), description=description or "", secret=secret,
         created_by=user if getattr(user, "_meta", None) is not None else None,
@@ -182,16 +179,15 @@ def webhook_delivery_attempt(*, delivery_id: int) -> WebhookDelivery | None:
     code, error = None, ""
     try:
         if not endpoint.is_active:
-            raise ValueError("endpoint is no longer active")
-        _refuse_private_destination(endpoint.url)
-        response = requests.post(
-            endpoint.url, data=body, headers=headers, timeout=WEBHOOK_TIMEOUT_SECONDS, allow_redirects=False,
+            raise webhook_addresses.DeliveryFailed(_("The endpoint is no longer active."))
+        code, content = webhook_addresses.post(
+            endpoint.url, body=body, headers=headers, timeout=WEBHOOK_TIMEOUT_SECONDS,
         )
-        code = response.status_code
         if not 200 <= code < 300:
-            error = f"HTTP {code}: {response.text[:500]}"
-    except (requests.RequestException, OSError, ValueError) as exc:
-        error = f"{exc.__class__.__name__}: {exc}"[:1000]
+            error = f"HTTP {code}: {content[:500].decode('utf-8', 'replace')}"
+    except webhook_addresses.DeliveryFailed as failed:
+        # Plain words only: the partner reads this, and it must never name an address inside our network.
+        error = str(failed)
     now = timezone.now()
     update = {"response_code": code, "last_error": error}
     if not error:

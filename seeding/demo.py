@@ -9,15 +9,21 @@ demo values, not facts.
 import calendar
 import datetime
 import random
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from allauth.mfa import app_settings as allauth_mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.db import transaction
 from django.test.utils import override_settings
 from simple_history.utils import bulk_create_with_history
 
 from core.models import User
+from core.second_factor import needs_second_factor
 from councils.models import (
     Contribution,
     Council,
@@ -53,8 +59,19 @@ from strategy.models import (
 )
 
 DEMO_PASSWORD = "scotland-digital-2020"
+# The demo Digital Office accounts must sign in with two-factor authentication like real staff. Their authenticator
+# shares this published secret, so a tester can add it to an authenticator app (or run `manage.py demo_code`).
+# Never a real account's: seed_demo refuses production settings.
+DEMO_TOTP_SECRET = "DEMOTOTPDIGITALOFFICESCOTLANDTWO"
 OFFICE_STARTED = datetime.date(2016, 10, 1)
 BATCH = 2000
+
+
+def demo_totp_code(at: float | None = None) -> str:
+    """The code the demo Digital Office accounts' authenticator shows now (or at the Unix time `at`), computed as
+    allauth checks it."""
+    counter = int(time.time() if at is None else at) // allauth_mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRET, counter))
 
 
 class DemoRefused(Exception):
@@ -277,6 +294,10 @@ class DemoBuilder:
             if not user.pk or not user.check_password(DEMO_PASSWORD):
                 user.set_password(DEMO_PASSWORD)
             user.save()
+            if needs_second_factor(user):
+                Authenticator.objects.filter(user=user).delete()
+                TOTP.activate(user, DEMO_TOTP_SECRET)
+                RecoveryCodes.activate(user)
             users[email] = user
         self.counts["demo accounts"] = len(users)
         return users

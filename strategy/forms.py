@@ -1,5 +1,4 @@
 from django import forms
-from django.utils.html import conditional_escape
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, SpreadsheetField
@@ -73,7 +72,7 @@ class AssessmentForm(forms.Form):
         self.dimensions = list(dimensions)
         level_queryset = MaturityLevel.objects.order_by("rank")
         for dimension in self.dimensions:
-            hint = conditional_escape(dimension.description)  # field.html shows hints as HTML
+            hint = dimension.description  # field.html escapes hints
             if dimension.is_placeholder:
                 hint = _("Placeholder name: the Digital Office can rename it.")
             self.fields[self.dimension_field(dimension)] = forms.ModelChoiceField(

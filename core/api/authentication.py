@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from .. import security_log
 from ..selectors import key_for_text
 from ..services import key_touch
 
@@ -51,6 +52,13 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
         text = text.strip()
         request._request.api_key_prefix = key_prefix_in(text) or "?"
         key = key_for_text(text)
+        if key is not None and (key.revoked or key.has_expired):
+            # A real key that no longer works: its partner is known, so its requests stay in the request log.
+            request._request.api_key_known = key
+        if key is None or key.revoked or key.has_expired:
+            reason = "not valid" if key is None else "revoked" if key.revoked else "expired"
+            security_log.event("api_key_invalid", request._request, key_prefix=request._request.api_key_prefix,
+                               reason=reason, path=request.path)
         if key is None:
             raise exceptions.AuthenticationFailed(_("The API key is not valid."), code="invalid_key")
         if key.revoked:
@@ -58,6 +66,7 @@ class PartnerKeyAuthentication(authentication.BaseAuthentication):
         if key.has_expired:
             raise exceptions.AuthenticationFailed(_("The API key has expired."), code="expired_key")
         request._request.api_key = key
+        security_log.event("api_key_used", request._request, key=key, method=request.method, path=request.path)
         key_touch(key)
         return KeyPrincipal(key), key
 

@@ -18,6 +18,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from .. import security_log
+
 MESSAGES = {
     400: gettext_lazy("The request is not valid."),
     401: gettext_lazy("Authentication is needed: send Authorization: Api-Key PREFIX.SECRET."),
@@ -83,6 +85,10 @@ def api_exception_handler(exc, context):
     if response is None:
         return None
     status = response.status_code
+    if status == 403 and context.get("request") is not None:
+        request = context["request"]
+        key = getattr(request._request, "api_key", None)
+        security_log.event("permission_denied", request._request, key=key, path=request.path, method=request.method)
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten_fields(exc.detail)
         message = _("Check these parameters: %(names)s.") % {"names": ", ".join(fields)}

@@ -6,9 +6,10 @@ in one cell. Lists are streamed (see views.ApiReadOnlyViewSet.csv_response), so 
 
 import csv
 import json
-from decimal import Decimal, InvalidOperation
 
 from rest_framework import renderers, serializers
+
+from ..spreadsheets import neutralise_formulas
 
 
 def flatten(row: dict, prefix: str = "") -> dict:
@@ -35,26 +36,16 @@ def columns_of(serializer) -> list[str]:
     return names
 
 
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True
-
-
 def cell(value):
-    """JSON's value as text; null is empty. Text that a spreadsheet would run as a formula (=, +, -, @ first)
-    gets a leading apostrophe, unless it is a number such as "-12.50"."""
+    """JSON's value as text; null is empty. No formula can start anywhere in the text (core.spreadsheets): an
+    apostrophe goes where one could, except before a number such as "-12.50"."""
     if value is None:
         return ""
     if value is True:
         return "true"
     if value is False:
         return "false"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
-    return value
+    return neutralise_formulas(value)
 
 
 class _Echo:

@@ -5,9 +5,14 @@ process's memory. Over the rate, the API answers 429 with Retry-After; while Red
 (core.api.exceptions), rather than serving partners without a limit.
 """
 
+import ipaddress
+
+from django.conf import settings
 from django.core.cache import caches
 from django.utils.connection import ConnectionProxy
 from rest_framework.throttling import SimpleRateThrottle
+
+from ..client_address import client_address
 
 API_CACHE = ConnectionProxy(caches, "api")
 
@@ -36,3 +41,29 @@ class PortalUserThrottle(SimpleRateThrottle):
         if getattr(request._request, "api_key", None) is not None or not request.user.is_authenticated:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+
+
+def client_bucket(request) -> str:
+    """The client address a throttle counts: an IPv6 client is its /64 network (one home or office)."""
+    address = client_address(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address or "unknown"
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+class UnauthenticatedClientThrottle(SimpleRateThrottle):
+    """Requests without a valid key (a bad key, or none where one is needed), per client address: over
+    API_UNAUTHENTICATED_RATE they are refused with 429 (core.api.views.ApiViewMixin counts them)."""
+
+    scope = "api_unauthenticated"
+    cache = API_CACHE
+
+    def get_rate(self):
+        return settings.API_UNAUTHENTICATED_RATE
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_bucket(request)}

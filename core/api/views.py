@@ -14,7 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
@@ -24,13 +24,14 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from .. import security_log
 from .authentication import PartnerKeyAuthentication
 from .exceptions import not_found_response
 from .filters import ApiFilterBackend
 from .pagination import KeysetPagination
 from .permissions import HasScope
 from .renderers import CSVRenderer, columns_of, csv_lines
-from .throttling import PartnerKeyThrottle, PortalUserThrottle
+from .throttling import PartnerKeyThrottle, PortalUserThrottle, UnauthenticatedClientThrottle
 
 SYNC_TOKEN_HEADER = "X-Next-Updated-Since"
 FEED_TOKEN_HEADER = "X-Next-After"  # the change feed's position (core.api.changes)
@@ -74,6 +75,25 @@ class ApiViewMixin:
 
     def required_scope_for(self, request):
         return self.required_scope
+
+    def throttle_unauthenticated(self, request):
+        """A request without a valid key counts against its client address; over the rate it is a 429."""
+        throttle = UnauthenticatedClientThrottle()
+        if not throttle.allow_request(request, self):
+            security_log.event("api_unauthenticated_throttled", request._request, path=request.path)
+            self.throttled(request, throttle.wait())
+
+    def perform_authentication(self, request):
+        try:
+            super().perform_authentication(request)
+        except exceptions.AuthenticationFailed:
+            self.throttle_unauthenticated(request)
+            raise
+
+    def permission_denied(self, request, message=None, code=None):
+        if request.authenticators and not request.successful_authenticator:
+            self.throttle_unauthenticated(request)
+        super().permission_denied(request, message=message, code=code)
 
     def perform_content_negotiation(self, request, force=False):
         wanted = request.query_params.get("format")
@@ -233,11 +253,13 @@ class SchemaView(ApiViewMixin, SpectacularAPIView):
         return response
 
 
-class DocsView(ApiViewMixin, SpectacularSwaggerView):
+class DocsView(ApiViewMixin, SpectacularSwaggerSplitView):
+    """Swagger UI, its start-up script served as a file of its own (`?script`), so no inline script is needed."""
+
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
-    renderer_classes = SpectacularSwaggerView.renderer_classes
+    renderer_classes = SpectacularSwaggerSplitView.renderer_classes
 
     def conditional(self, request, response):
         return response

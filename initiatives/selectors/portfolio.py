@@ -28,12 +28,15 @@ from core.history import change_history as history_of
 from councils import selectors as councils_selectors
 from strategy import selectors as strategy_selectors
 
+from .. import policies
 from ..models import (
     LIVE_STAGES,
     Benefit,
     Initiative,
+    JoinRequest,
     Milestone,
     Participation,
+    PeriodReopening,
     ProgressUpdate,
     Rag,
     Report,
@@ -165,12 +168,59 @@ def initiative_detail(*, user, reference: str):
         ),
         reference=reference,
     )
+    updates = ProgressUpdate.objects.filter(initiative=initiative)
+    if not policies.can_see_unapproved_updates(user, initiative):
+        # Drafts, submitted and returned updates, and reviewers' comments, stay with the initiative's councils.
+        updates = updates.filter(state=ProgressUpdate.State.APPROVED)
     updates = list(
-        ProgressUpdate.objects.filter(initiative=initiative)
-        .select_related("period", "council", "author", "submitted_by", "reviewed_by")
-        .order_by("-period__starts_on")
+        updates.select_related("period", "council", "author", "submitted_by", "reviewed_by").order_by(
+            "-period__starts_on"
+        )
     )
     return initiative, updates
+
+
+def writable_periods(initiative, *, on: datetime.date | None = None, current=None) -> list:
+    """The periods whose update may be written now for this initiative: the open period (`current`, when the
+    caller has it already), and any period the Digital Office reopened for it."""
+    current = current if current is not None else open_period(on=on)
+    periods = [period for period in [current] if period is not None]
+    reopened = ReportingPeriod.objects.filter(reopenings__initiative=initiative).exclude(
+        pk__in=[period.pk for period in periods]
+    )
+    return periods + list(reopened.order_by("-starts_on"))
+
+
+def update_drafters(update) -> set:
+    """Everyone who wrote, revised or submitted an update: its author, its submitter and every save in its history
+    except the reviews themselves (a submitted update being returned or approved)."""
+    people = {update.author_id, update.submitted_by_id}
+    saves = ProgressUpdate.history.filter(id=update.pk).order_by("history_date", "history_id")
+    previous = None
+    for person, state in saves.values_list("history_user_id", "state"):
+        review = previous == ProgressUpdate.State.SUBMITTED and state in (
+            ProgressUpdate.State.RETURNED, ProgressUpdate.State.APPROVED)
+        if not review:
+            people.add(person)
+        previous = state
+    return {person for person in people if person is not None}
+
+
+def benefit_councils(*, user, initiative):
+    """The councils this person may record a benefit for (policies.can_record_benefit_for)."""
+    allowed = [
+        council_id for council_id in policies.participating_council_ids(initiative)
+        if policies.can_record_benefit_for(user, initiative, council_id)
+    ]
+    return councils_selectors.council_list().filter(pk__in=allowed)
+
+
+def join_requests_pending(initiative):
+    return (
+        JoinRequest.objects.filter(initiative=initiative, state=JoinRequest.State.PENDING)
+        .select_related("council", "requested_by")
+        .order_by("created_at")
+    )
 
 
 def spend_share(initiative) -> int | None:
@@ -218,6 +268,15 @@ def change_history(initiative, *, limit=50):
             HistorySource("milestone", Milestone.history.filter(initiative_id=initiative.pk), titled(_("milestone"))),
             HistorySource("risk", Risk.history.filter(initiative_id=initiative.pk), titled(_("risk"))),
             HistorySource("benefit", Benefit.history.filter(initiative_id=initiative.pk), titled(_("benefit"))),
+            HistorySource(
+                "join request", JoinRequest.history.filter(initiative_id=initiative.pk),
+                lambda record: _("the request to join from %(council)s") % {
+                    "council": council_names.get(record.council_id, "?")},
+            ),
+            HistorySource(
+                "reopened period", PeriodReopening.history.filter(initiative_id=initiative.pk),
+                lambda record: _("the reopening of a reporting period (%(reason)s)") % {"reason": record.reason},
+            ),
         ],
         display=display,
         limit=limit,

@@ -77,7 +77,8 @@ class Task:
 
     @property
     def is_editable(self) -> bool:
-        return self.can_write and policies.update_is_editable(self.update)
+        """An overdue update of a closed period is written only once the Digital Office reopens it (issue 10)."""
+        return self.can_write and policies.update_is_editable(self.update) and self.group != "overdue"
 
     @cached_property
     def slug(self) -> str:
@@ -136,8 +137,9 @@ class CouncilTasks:
 
     @property
     def next_task(self) -> Task | None:
-        """The first task still to do, in the order the list shows them."""
-        return next(iter(self.to_do), None)
+        """The first task still to do, in the order the list shows them: the first one this person can act on
+        (an overdue update of a closed period waits for the Digital Office to reopen it)."""
+        return next((task for task in self.to_do if task.is_editable), None) or next(iter(self.to_do), None)
 
 
 def _set_last_editors(updates):

@@ -10,6 +10,7 @@ from django.http import Http404
 from core.models import User
 from councils import commitments, selectors
 from councils.models import Contribution
+from tests.conftest import signed_in_with_two_factor
 from tests.councils.factories import ContributionFactory, FundingAgreementFactory, PaymentFactory, council
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +124,9 @@ ON = datetime.date(2017, 7, 1)
 
 
 def cdo():
-    return User.objects.create_user("cdo-test@example.org", "x" * 16, is_digital_office_staff=True)
+    return signed_in_with_two_factor(
+        User.objects.create_user("cdo-test@example.org", "x" * 16, is_digital_office_staff=True)
+    )
 
 
 def test_year_figures_match_the_hand_computed_ones(ledger_fixture):

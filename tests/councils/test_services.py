@@ -13,6 +13,7 @@ from core.imports import ImportChanged, ImportRejected
 from core.models import User
 from councils import selectors, services
 from councils.models import Contribution, FundingAgreement, Payment
+from tests.conftest import signed_in_with_two_factor
 from tests.councils.factories import ContributionFactory, FundingAgreementFactory, PaymentFactory, council
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,9 @@ TODAY = datetime.date(2019, 1, 15)
 
 @pytest.fixture
 def cdo():
-    return User.objects.create_user("cdo-test@example.org", "x" * 16, is_digital_office_staff=True)
+    return signed_in_with_two_factor(
+        User.objects.create_user("cdo-test@example.org", "x" * 16, is_digital_office_staff=True)
+    )
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.models import User
 from initiatives import services
 from initiatives.models import Initiative, Participation, ProgressUpdate
+from tests.conftest import signed_in_with_two_factor
 from tests.councils.factories import council
 from tests.initiatives.factories import InitiativeFactory, ProgressUpdateFactory, ReportingPeriodFactory
 
@@ -24,7 +25,9 @@ FIRST_SAVE = {"version": services.NOT_YET_SAVED, **GOOD}  # the form was opened 
 
 def person(role, code="S12000049", email=None):
     if role == "do":
-        return User.objects.create_user(email=email or "do@example.org", is_digital_office_staff=True)
+        return signed_in_with_two_factor(
+            User.objects.create_user(email=email or "do@example.org", is_digital_office_staff=True)
+        )
     if role == "partner":
         from councils.models import PartnerOrganisation
 
@@ -185,12 +188,16 @@ def test_a_second_save_from_an_older_version_is_refused_and_says_what_changed(gl
     assert Initiative.objects.get(pk=glasgow_initiative.pk).title == "Renamed by the CDO"
 
 
-def test_joining_as_adopter(glasgow_initiative):
-    fife = person("editor", "S12000047")
-    services.participation_join(user=fife, initiative=glasgow_initiative, role="adopter")
+def test_joining_as_adopter_is_a_request_the_lead_council_accepts(glasgow_initiative):
+    fife, glasgow = person("editor", "S12000047"), person("editor")
+    request = services.join_request_create(user=fife, initiative=glasgow_initiative, role="adopter")
+    assert not glasgow_initiative.participations.filter(council__gss_code="S12000047").exists()
+    with pytest.raises(PermissionDenied):  # only the lead council (or the Digital Office) decides
+        services.join_request_decide(user=fife, join_request=request, accept=True)
+    services.join_request_decide(user=glasgow, join_request=request, accept=True)
     assert glasgow_initiative.participations.filter(council__gss_code="S12000047", role="adopter").exists()
     with pytest.raises(PermissionDenied):  # already taking part
-        services.participation_join(user=fife, initiative=glasgow_initiative, role="observer")
+        services.join_request_create(user=fife, initiative=glasgow_initiative, role="observer")
 
 
 def test_two_editors_saving_the_same_draft_do_not_overwrite_each_other(glasgow_initiative, period):

@@ -17,6 +17,7 @@ from initiatives import services as portfolio
 from initiatives.models import Initiative, Milestone, ProgressUpdate, ReportingPeriod
 from strategy import services as strategy_services
 from strategy.models import MaturityDimension, MaturityLevel, Outcome, Theme
+from tests.conftest import signed_in_with_two_factor
 
 from .conftest import body_of
 
@@ -54,7 +55,7 @@ def last_of(results):
 
 @pytest.fixture
 def cdo(demo_data):
-    return User.objects.get(email=CDO)
+    return signed_in_with_two_factor(User.objects.get(email=CDO))
 
 
 @pytest.fixture

@@ -179,3 +179,39 @@ def test_the_request_log_is_pruned_after_its_retention_period(db):
         )
     assert prune_request_log.delay().get() == 2
     assert sorted((now - at).days for at in APIRequestLog.objects.values_list("at", flat=True)) == [1, 89]
+
+
+def test_requests_with_bad_keys_are_throttled_per_client_and_logged_in_aggregate(client, db, settings):
+    """Fault: unauthenticated requests with bad keys wrote to the API request log without limit."""
+    from partner_api.models import APIRequestLog, APIUnauthenticatedRequests
+
+    settings.API_UNAUTHENTICATED_RATE = "30/min"
+    statuses = [
+        client.get("/api/v1/initiatives/", HTTP_AUTHORIZATION=f"Api-Key guess{n}.secret{n}").status_code
+        for n in range(100)
+    ]
+    assert statuses[:30] == [401] * 30 and set(statuses[30:]) == {429}
+    assert client.get("/api/v1/initiatives/").status_code == 429  # no key at all: the same client, the same count
+    assert APIRequestLog.objects.count() == 0
+    row = APIUnauthenticatedRequests.objects.get()
+    assert (row.client_address, row.requests, row.throttled, row.bad_keys) == ("127.0.0.1", 101, 71, 100)
+    assert row.last_key_prefix == "guess99"
+    other = client.get("/api/v1/initiatives/", REMOTE_ADDR="203.0.113.9", HTTP_AUTHORIZATION="Api-Key a.b")
+    assert other.status_code == 401  # another client has its own allowance
+    assert APIUnauthenticatedRequests.objects.count() == 2
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_allowance(client, db, settings):
+    """Fault: the client address was the connecting one, so behind the TLS proxy everyone shared one bucket;
+    X-Forwarded-For counts only from a trusted proxy."""
+    settings.API_UNAUTHENTICATED_RATE = "3/min"
+    settings.TRUSTED_PROXIES = ["10.0.0.2/32"]
+
+    def call(remote, forwarded):
+        return client.get("/api/v1/initiatives/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [call("10.0.0.2", "198.51.100.1") for _ in range(4)] == [401, 401, 401, 429]
+    assert call("10.0.0.2", "198.51.100.2") == 401  # another client behind the same proxy
+    assert call("10.0.0.2", "203.0.113.5, 198.51.100.2") == 401  # the proxy's own entry is the one believed
+    # not from the proxy: X-Forwarded-For is ignored, the connecting address counts
+    assert [call("192.0.2.7", f"198.51.100.{n}") for n in range(10, 14)] == [401, 401, 401, 429]

@@ -9,6 +9,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.pytest import from_fixture
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from core.scopes import SCOPES
 from initiatives.models import Report
@@ -25,7 +26,9 @@ def wsgi_app():
 
 
 @pytest.fixture
-def api_key(demo_data, make_key):
+def api_key(demo_data, make_key, settings):
+    # schemathesis also calls every operation without the key, many times: not a client to throttle here
+    settings.API_UNAUTHENTICATED_RATE = "100000/min"
     _key, text = make_key(SCOPES, rate_limit="100000/min")
     report = Report.objects.create(kind=Report.Kind.PORTFOLIO, status=Report.Status.READY)
     report.file.save("portfolio.pdf", ContentFile(b"%PDF-1.4\n% test\n"), save=True)
@@ -43,7 +46,12 @@ schema = from_fixture("api_schema")
 @schema.parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case, api_key):
-    case.call_and_validate(headers={"Authorization": f"Api-Key {api_key}"})
+    excluded = []
+    if case.method == "POST" and case.path == "/api/v1/webhooks/":
+        # A webhook address must also resolve to the public internet (partner_api.webhook_addresses), which no
+        # schema can say: a random host that matches the pattern is refused with a 400 naming `url`.
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(headers={"Authorization": f"Api-Key {api_key}"}, excluded_checks=excluded)
 
 
 def test_schema_and_docs_need_no_login(client, db):

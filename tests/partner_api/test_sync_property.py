@@ -21,6 +21,7 @@ from initiatives import services as portfolio
 from initiatives.models import Benefit, Initiative, Milestone, ProgressUpdate, Risk
 from strategy import services as strategy_services
 from strategy.models import Measure, MeasureReading
+from tests.conftest import signed_in_with_two_factor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
@@ -154,7 +155,7 @@ def test_a_copy_kept_by_the_feed_equals_what_the_partner_may_see(data, demo_data
 
 
 def a_sync_keeps_the_copy_true(data, make_key, key_client):
-    cdo = User.objects.get(email="cdo@demo.digitaloffice.scot")
+    cdo = signed_in_with_two_factor(User.objects.get(email="cdo@demo.digitaloffice.scot"))
     _key, text = make_key(SCOPES, rate_limit="1000000/min")
     partner = Partner(key_client(text))
     # A full copy, list by list at random page sizes, while things change.

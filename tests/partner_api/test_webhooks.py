@@ -19,6 +19,7 @@ from initiatives.models import Initiative, ProgressUpdate, Report
 from partner_api import services
 from partner_api.models import WebhookDelivery, WebhookEndpoint
 from partner_api.tasks import deliver_webhook
+from tests.conftest import signed_in_with_two_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def register(url, events=("update.approved",), partner="scottish-government"):
 
 
 def approve_a_submitted_update(django_capture_on_commit_callbacks):
-    cdo = User.objects.get(email="cdo@demo.digitaloffice.scot")
+    cdo = signed_in_with_two_factor(User.objects.get(email="cdo@demo.digitaloffice.scot"))
     update = ProgressUpdate.objects.filter(state="submitted").first()
     with django_capture_on_commit_callbacks(execute=True):
         portfolio.update_approve(user=cdo, update=update)
@@ -160,7 +161,8 @@ def test_an_unreachable_receiver_is_logged_as_an_error(
     endpoint, _secret = register(url)  # the server is gone
     approve_a_submitted_update(django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get(endpoint=endpoint)
-    assert delivery.status == "failed" and delivery.response_code is None and "ConnectionError" in delivery.last_error
+    assert delivery.status == "failed" and delivery.response_code is None
+    assert delivery.last_error == "Could not connect to the receiver."  # plain words, no address
 
 
 def test_delivery_is_idempotent(demo_data, local_webhooks, django_capture_on_commit_callbacks):
@@ -199,7 +201,7 @@ def test_each_event_goes_only_to_endpoints_that_asked_for_it(
         register(reports.url, events=["report.ready"], partner="cosla")
         paused = register("https://hooks.example.org/x", events=["initiative.stage_changed"])[0]
         services.webhook_endpoint_set_active(user=SYSTEM, endpoint=paused, active=False)
-        cdo = User.objects.get(email="cdo@demo.digitaloffice.scot")
+        cdo = signed_in_with_two_factor(User.objects.get(email="cdo@demo.digitaloffice.scot"))
         initiative = Initiative.objects.exclude(stage="paused").first()
         with django_capture_on_commit_callbacks(execute=True):
             portfolio.initiative_update(user=cdo, initiative=initiative, version=initiative.version, stage="paused")
@@ -243,9 +245,9 @@ def test_a_partner_registers_its_own_webhook_through_the_api(make_key, key_clien
 @pytest.mark.parametrize(("url", "status"), [
     ("http://hooks.example.org/x", 400),
     ("ftp://hooks.example.org/x", 400),
-    ("https://10.0.0.5/x", 403),
-    ("https://127.0.0.1/x", 403),
-    ("https://localhost/x", 403),
+    ("https://10.0.0.5/x", 400),
+    ("https://127.0.0.1/x", 400),
+    ("https://localhost/x", 400),
 ])
 def test_webhooks_go_to_https_on_the_public_internet_only(url, status, make_key, key_client):
     _key, text = make_key(["webhooks:manage"])
@@ -269,3 +271,93 @@ def test_staff_register_a_webhook_for_a_partner_on_the_page(login_as, client):
         "partner": partner.pk, "url": "https://192.168.1.1/x", "events": ["report.ready"],
     })
     assert response.status_code == 400 and "url" in response.context["webhook_form"].errors
+
+
+@pytest.mark.parametrize("url", [
+    "https://2130706433/x",  # 127.0.0.1 as one number
+    "https://127.1/x",  # 127.0.0.1, short form
+    "https://0x7f.0.0.1/x",
+    "https://localhost./x",
+    "https://metadata.google.internal/computeMetadata/v1/",
+    "https://metadata.example.org/x",  # a public-looking name that resolves to the metadata address
+    "https://rebinding.example.org/x",  # one of its addresses is private
+    "https://[::ffff:127.0.0.1]/x",
+    "https://unknown.example.org/x",  # not found
+    "https://user:pass@hooks.example.org/x",
+])
+def test_registration_refuses_addresses_that_are_not_public_with_a_plain_400(url, make_key, key_client):
+    """Fault: registration accepted https://2130706433/, 127.1, localhost. and metadata.google.internal."""
+    _key, text = make_key(["webhooks:manage"])
+    response = key_client(text).post(
+        "/api/v1/webhooks/", {"url": url, "events": ["update.approved"]}, content_type="application/json",
+    )
+    assert response.status_code == 400
+    message = response.json()["error"]["fields"]["url"][0]
+    assert "10.0.0.7" not in message and "169.254" not in message and "127.0.0.1" not in message
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_public_name_registers(make_key, key_client):
+    _key, text = make_key(["webhooks:manage"])
+    for url in ("https://hooks.example.org/x", "https://partner.example.com:8443/hook?a=1", "https://93.184.215.14/"):
+        response = key_client(text).post(
+            "/api/v1/webhooks/", {"url": url, "events": ["update.approved"]}, content_type="application/json",
+        )
+        assert response.status_code == 201, (url, response.json())
+
+
+def test_a_delivery_connects_to_the_address_it_checked_without_a_second_look_up(
+    demo_data, local_webhooks, monkeypatch, fake_dns, django_capture_on_commit_callbacks,
+):
+    """Fault: the check resolved the name, then the connection looked it up again (DNS rebinding)."""
+    import ipaddress
+    import socket
+
+    getaddrinfo = socket.getaddrinfo
+
+    def no_more_lookups(host, *args, **kwargs):
+        ipaddress.ip_address(host)  # a name here would be a second look-up: only the checked address may come
+        return getaddrinfo(host, *args, **kwargs)
+
+    with Receiver() as receiver:
+        endpoint, _secret = register(receiver.url.replace("127.0.0.1", "localhost"))
+        fake_dns.clear()
+        monkeypatch.setattr(socket, "getaddrinfo", no_more_lookups)
+        approve_a_submitted_update(django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.status == "delivered", delivery.last_error
+    assert fake_dns == ["localhost"]  # one look-up, checked, and the connection went to its answer
+    headers, _body = receiver.received[0]
+    assert headers["Host"].startswith("localhost:")
+
+
+def test_a_name_that_now_resolves_inside_the_network_is_not_delivered_and_the_error_names_no_address(
+    demo_data, no_backoff, monkeypatch, django_capture_on_commit_callbacks,
+):
+    """Fault: delivery errors told the partner the internal address."""
+    from tests.conftest import TEST_DNS
+
+    endpoint, _secret = register("https://hooks.example.org/x")
+    monkeypatch.setitem(TEST_DNS, "hooks.example.org", ["10.0.0.7"])  # the partner's DNS now points inside
+    approve_a_submitted_update(django_capture_on_commit_callbacks)
+    delivery = WebhookDelivery.objects.get(endpoint=endpoint)
+    assert delivery.status == "failed"
+    assert delivery.last_error == "Webhooks are sent to addresses on the public internet only."
+    assert "10.0.0.7" not in delivery.last_error
+
+
+def test_the_admin_uses_the_same_rule_and_always_makes_a_secret(client, db):
+    """Fault: the admin accepted http://127.0.0.1:6379/ with an empty secret."""
+    from tests.conftest import mark_second_factor_used
+
+    admin = User.objects.create_superuser(email="root@example.org", password="x" * 20)
+    client.force_login(admin)
+    mark_second_factor_used(client, admin)
+    partner = PartnerOrganisation.objects.get(slug="cosla")
+    form = {"partner": partner.pk, "events": '["report.ready"]', "description": "", "is_active": "on"}
+    response = client.post("/admin/partner_api/webhookendpoint/add/", {**form, "url": "http://127.0.0.1:6379/"})
+    assert response.status_code == 200 and "must start with https://" in response.content.decode()
+    assert not WebhookEndpoint.objects.exists()
+    client.post("/admin/partner_api/webhookendpoint/add/", {**form, "url": "https://hooks.example.org/cosla"})
+    endpoint = WebhookEndpoint.objects.get()
+    assert endpoint.secret.startswith("whsec_") and len(endpoint.secret) > 30

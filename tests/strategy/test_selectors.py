@@ -7,6 +7,7 @@ import pytest
 
 from strategy import selectors
 from strategy.models import Strategy
+from tests.conftest import signed_in_with_two_factor
 from tests.councils.factories import council
 from tests.strategy.factories import MaturityAssessmentFactory, MeasureFactory, MeasureReadingFactory, level
 
@@ -82,7 +83,9 @@ def test_threshold_count_follows_the_threshold(assessments):
 
 
 def test_sector_distribution_per_year(assessments, django_user_model):
-    cdo = django_user_model.objects.create_user("do@example.org", is_digital_office_staff=True)
+    cdo = signed_in_with_two_factor(
+        django_user_model.objects.create_user("do@example.org", is_digital_office_staff=True)
+    )
     sector = selectors.maturity_sector(user=cdo)
     table = {row["year"]: [cell["count"] for cell in row["cells"]] for row in sector["distribution"]}
     assert table == {2019: [0, 1, 1, 0, 0], 2020: [1, 0, 1, 1, 0]}
@@ -100,7 +103,9 @@ def test_sector_view_for_council_staff_has_counts_and_their_own_level_only(asses
 
 
 def test_visible_assessments_follow_the_role(assessments, django_user_model):
-    cdo = django_user_model.objects.create_user("do@example.org", is_digital_office_staff=True)
+    cdo = signed_in_with_two_factor(
+        django_user_model.objects.create_user("do@example.org", is_digital_office_staff=True)
+    )
     fife = django_user_model.objects.create_user("e@fife.example.org", council=council(FIFE), council_role="editor")
     partner = django_user_model.objects.create_user("p@example.org", partner_id=1)
     nobody = django_user_model.objects.create_user("n@example.org")

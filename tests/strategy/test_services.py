@@ -18,6 +18,7 @@ from strategy.models import (
     MeasureReading,
     Strategy,
 )
+from tests.conftest import signed_in_with_two_factor
 from tests.councils.factories import council
 from tests.strategy.factories import MaturityAssessmentFactory, MeasureFactory, MeasureReadingFactory, level, outcome
 
@@ -28,7 +29,9 @@ GLASGOW, FIFE = "S12000049", "S12000047"
 
 @pytest.fixture
 def cdo(django_user_model):
-    return django_user_model.objects.create_user("cdo@example.org", is_digital_office_staff=True)
+    return signed_in_with_two_factor(
+        django_user_model.objects.create_user("cdo@example.org", is_digital_office_staff=True)
+    )
 
 
 @pytest.fixture
