@@ -2,6 +2,7 @@
 visibility timeout longer than any wait, schedules that live in the database, and mail from the environment."""
 
 import json
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from digital_office.celery import app
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "digital_office.settings.production",
-    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
     "DATABASE_URL": "sqlite:////tmp/unused.sqlite3",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "PATH": "/usr/bin:/bin",
