@@ -186,6 +186,8 @@ class Stack:
             "DJANGO_SETTINGS_MODULE": PRODUCTION,
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # the tests play the TLS-terminating proxy, on loopback: production believes its forwarded headers
+            "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
             "DATABASE_URL": database.url,
             "REDIS_URL": redis_url,
             "MEDIA_ROOT": str(self.media),
@@ -360,7 +362,7 @@ class Browser:
                 "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()), **(headers or {})}
         if method == "POST":
             sent["Origin"] = f"https://{self.host}"
-            data = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **(data or {})}
+            data = {"csrfmiddlewaretoken": self.csrf_token(), **(data or {})}
         response = requests.request(method, url, data=data, headers=sent, timeout=timeout, allow_redirects=False)
         for cookie in response.cookies:
             self.cookies[cookie.name] = cookie.value
@@ -370,11 +372,15 @@ class Browser:
             return self.request("GET", target.path + (f"?{target.query}" if target.query else ""), follow=True)
         return response
 
+    def csrf_token(self):
+        """Production names its cookies with the __Host- prefix (__Host-csrftoken)."""
+        return next((value for name, value in self.cookies.items() if name.endswith("csrftoken")), "")
+
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
 
     def post(self, path, data=None, **kwargs):
-        if "csrftoken" not in self.cookies:
+        if not self.csrf_token():
             self.get(path)
         return self.request("POST", path, data=data, **kwargs)
 
@@ -384,8 +390,12 @@ class Browser:
         if response.status_code == 302 and "/2fa/authenticate" in response.headers.get("Location", ""):
             if totp_secret is None:
                 raise RuntimeError(f"{email} needs a two-factor code")
-            self.get(response.headers["Location"])
-            response = self.post(urlsplit(response.headers["Location"]).path, {"code": totp_now(totp_secret)})
+            step = urlsplit(response.headers["Location"]).path
+            self.get(step)
+            response = self.post(step, {"code": totp_now(totp_secret)})
+            if response.status_code != 302:  # a code is good once: an earlier sign-in used this one, wait for the next
+                time.sleep(30 - time.time() % 30 + 1)
+                response = self.post(step, {"code": totp_now(totp_secret)})
         if response.status_code != 302:
             raise RuntimeError(f"sign-in of {email} failed: {response.status_code}\n{response.text[:2000]}")
         return response

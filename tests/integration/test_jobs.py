@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from seeding.demo import DEMO_PASSWORD
+from seeding.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tests.stack import Browser, Database, RedisServer, Stack, wait_until
 
 pytestmark = pytest.mark.slow
@@ -100,7 +100,7 @@ def test_a_report_survives_its_worker_being_killed_mid_report(stack):
     stack.start("web")
     stack.start("worker")
     cdo = Browser(stack.base_url)
-    cdo.login(CDO, DEMO_PASSWORD)
+    cdo.login(CDO, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
     added = cdo.post("/initiatives/reports/settings/", {"form": "subscriber", "email": VIEWER})
     assert added.status_code == 302
     asked = cdo.post("/initiatives/reports/", {"kind": "portfolio"}, follow=True)
@@ -152,7 +152,7 @@ def test_a_report_whose_pool_process_is_killed_is_made_by_the_redelivered_job(st
     stack.start("web")
     stack.start("worker")
     cdo = Browser(stack.base_url)
-    cdo.login(CDO, DEMO_PASSWORD)
+    cdo.login(CDO, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
     cdo.post("/initiatives/reports/", {"kind": "board_pack"})
     wait_for_status(stack, "board_pack", "running", timeout=60)
     children = stack.children("worker")
@@ -175,7 +175,7 @@ def test_with_redis_stopped_pages_and_sign_in_work_the_api_says_503_and_reports_
     for service in ("web", "worker", "beat"):
         stack.start(service)
     cdo = Browser(stack.base_url)
-    cdo.login(CDO, DEMO_PASSWORD)
+    cdo.login(CDO, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
     healthy = wait_until(lambda: cdo.get("/healthz").status_code == 200, timeout=60, what="/healthz ok")
     assert healthy
     api = {"Authorization": f"Api-Key {key}", "Accept": "application/json"}
