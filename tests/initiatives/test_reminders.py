@@ -11,6 +11,7 @@ from django.core import mail
 from core.models import User
 from initiatives import reminders
 from initiatives.models import Participation, Reminder
+from tests.conftest import mark_second_factor_used
 from tests.councils.factories import council
 from tests.initiatives.factories import InitiativeFactory, ProgressUpdateFactory, ReportingPeriodFactory
 
@@ -112,6 +113,7 @@ def test_nothing_after_submission_and_each_kind_once(october):
 
 def test_the_delays_come_from_the_settings_page(october, client):
     client.force_login(october["people"]["cdo"])
+    mark_second_factor_used(client, october["people"]["cdo"])
     response = client.post("/initiatives/reports/settings/", {
         "form": "settings", "reminder_days_before_close": "5", "escalation_days_after_due": "2",
         "last_board_on": "2026-09-15",
@@ -128,6 +130,7 @@ def test_the_delays_come_from_the_settings_page(october, client):
 
 def test_settings_errors_are_written_for_people(october, client):
     client.force_login(october["people"]["cdo"])
+    mark_second_factor_used(client, october["people"]["cdo"])
     html = client.post("/initiatives/reports/settings/", {
         "form": "settings", "reminder_days_before_close": "40", "escalation_days_after_due": "",
     }).content.decode()
@@ -150,6 +153,7 @@ def test_the_reminder_log_is_for_digital_office_staff(october, client):
     with time_machine.travel(datetime.datetime(2026, 11, 11, 9), tick=False):
         reminders.reminders_send()
     client.force_login(october["people"]["cdo"])
+    mark_second_factor_used(client, october["people"]["cdo"])
     html = client.get("/initiatives/reports/reminders/?kind=overdue").content.decode()
     assert "DO-R002" in html and "editor@glasgow.example" in html and "Overdue" in html
     client.force_login(october["people"]["glasgow"])

@@ -20,6 +20,7 @@ from initiatives import events, reports
 from initiatives.models import Initiative, Report, ReportEmail, ReportSubscription, Risk
 from initiatives.reports.render import PARTIAL_FOLDER
 from initiatives.selectors import last_closed_period
+from tests.conftest import mark_second_factor_used
 from tests.councils.factories import council
 from tests.initiatives.factories import InitiativeFactory, ProgressUpdateFactory, ReportingPeriodFactory
 
@@ -327,7 +328,9 @@ def test_a_report_asked_for_while_the_queue_is_down_is_made_when_it_is_back(comm
     def unreachable(*args, **kwargs):
         raise kombu.exceptions.OperationalError("Error 111 connecting to 127.0.0.1:6399. Connection refused.")
 
-    client.force_login(User.objects.get(email=CDO))
+    cdo = User.objects.get(email=CDO)
+    client.force_login(cdo)
+    mark_second_factor_used(client, cdo)
     with monkeypatch.context() as patch:
         patch.setattr(tasks.generate_report, "apply_async", unreachable)
         response = client.post("/initiatives/reports/", {"kind": "portfolio"}, follow=True)
