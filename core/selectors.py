@@ -169,9 +169,11 @@ def invitations(*, council_id=None, partner_id=None, office=None, open_only=True
     return found.order_by("-created_at")
 
 
-def access_events(*, council_id=None, partner_id=None, limit=200):
-    """The access record, newest first: all of it, or one council's or partner's part."""
+def access_events(*, council_id=None, partner_id=None, person=None, limit=200):
+    """The access record, newest first: all of it, or one council's, partner's or person's part."""
     found = AccessEvent.objects.select_related("actor", "person", "council", "partner")
+    if person is not None:
+        found = found.filter(person=person)
     if council_id is not None:
         found = found.filter(council_id=council_id)
     elif partner_id is not None:

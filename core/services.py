@@ -247,7 +247,7 @@ def invitation_resend(*, user, invitation) -> str:
     """Send the invitation again with a new link (the old one stops working) that expires from now."""
     if not _may_handle_invitation(user, invitation):
         raise PermissionDenied(_("You may not resend this invitation."))
-    invitation = Invitation.objects.select_for_update().select_related("council", "partner").get(pk=invitation.pk)
+    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=invitation.pk)
     if not invitation.is_open:
         raise ValidationError(_("This invitation was %(state)s: it cannot be sent again.") % {
             "state": invitation.state_label.lower()})
@@ -383,7 +383,7 @@ def person_set_role(*, user, person, council_role: str, is_lead: bool) -> User:
     """Change a person's role within their organisation: editor or viewer of their council, lead or not."""
     if not policies.can_set_role(user, person, council_role=council_role, is_lead=is_lead):
         raise PermissionDenied(_("You may not give this person that role."))
-    person = User.objects.select_for_update().select_related("council", "partner").get(pk=person.pk)
+    person = User.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=person.pk)
     before = _role_now(person)
     person.council_role = council_role if person.council_id else ""
     person.is_lead = is_lead

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, SpreadsheetField
+from core.models import Invitation
 from core.policies import invitable_roles
 from core.roles import Role
 
@@ -105,27 +106,28 @@ class InvitationForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
+        """Every role, council and partner is accepted as posted, so that the service's policy decides (a lead who
+        posts another council gets 403); the choices shown are only those this person may use."""
         super().__init__(*args, **kwargs)
         roles = invitable_roles(user)
-        self.fields["role"].choices = [(role, Role.LABELS[role]) for role in roles]
+        self.fields["role"].choices = list(Invitation.Role.choices)
+        self.fields["role"].widget.choices = [(role, Role.LABELS[role]) for role in roles]
         if len(roles) == 1:
             self.fields["role"].initial = roles[0]
-        office = Role.DIGITAL_OFFICE in roles
-        if office:
-            self.fields["council"].queryset = Council.objects.order_by("name")
-            self.fields["partner"].queryset = PartnerOrganisation.objects.order_by("name")
-        elif user.council_id and Role.COUNCIL_EDITOR in roles:
-            self.fields["council"].queryset = Council.objects.filter(pk=user.council_id)
+        self.fields["council"].queryset = Council.objects.order_by("name")
+        self.fields["partner"].queryset = PartnerOrganisation.objects.order_by("name")
+        self.show_lead = Role.DIGITAL_OFFICE in roles
+        if self.show_lead:
+            return
+        self.fields["is_lead"].widget = forms.HiddenInput()
+        if user.council_id and Role.COUNCIL_EDITOR in roles:
+            self.fields["council"].widget.choices = [(user.council_id, str(user.council))]
             self.fields["council"].initial = user.council_id
-            self.fields["council"].empty_label = None
-            del self.fields["partner"]
-        elif user.partner_id:
-            self.fields["partner"].queryset = PartnerOrganisation.objects.filter(pk=user.partner_id)
+            self.fields["partner"].widget = forms.HiddenInput()
+        elif user.partner_id and Role.PARTNER in roles:
+            self.fields["partner"].widget.choices = [(user.partner_id, str(user.partner))]
             self.fields["partner"].initial = user.partner_id
-            self.fields["partner"].empty_label = None
-            del self.fields["council"]
-        if not office:
-            del self.fields["is_lead"]
+            self.fields["council"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()

@@ -166,7 +166,7 @@ def person(request, pk):
     return render(request, "people/person.html", {
         "person": someone, "form": form if may_manage and someone.is_active and len(form.fields) else None,
         "may_manage": may_manage, "team_url": _team_url(council=someone.council, partner=someone.partner),
-        "events": core_selectors.access_events(limit=50).filter(person=someone) if may_manage else [],
+        "events": core_selectors.access_events(person=someone, limit=50) if may_manage else [],
     })
 
 

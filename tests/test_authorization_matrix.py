@@ -261,8 +261,11 @@ EXPECTED = {
     # -- single sign-on (allauth's OpenID Connect provider; no provider is configured in tests, so its pages 404)
     "openid_connect_login": Page(get={"signed out": 404, SIGNED_IN: 404, STAFF_NO_2FA: 404}, account=True),
     "openid_connect_callback": Page(get={"signed out": 404, SIGNED_IN: 404, STAFF_NO_2FA: 404}, account=True),
-    "socialaccount_login_cancelled": Page(get={"signed out": 200, SIGNED_IN: 200, STAFF_NO_2FA: 200}, account=True),
-    "socialaccount_login_error": Page(get={"signed out": 200, SIGNED_IN: 200, STAFF_NO_2FA: 200}, account=True),
+    "socialaccount_login_cancelled": Page(get={"signed out": 200, SIGNED_IN: 200, STAFF_NO_2FA: 200}, post=None,
+                                          account=True),
+    # allauth's error page (the callback shows it itself, with 401): signed-out visitors are sent to sign in
+    "socialaccount_login_error": Page(get={SIGNED_IN: 401, STAFF_NO_2FA: 401}, post={SIGNED_IN: 405, STAFF_NO_2FA: 405},
+                                      account=True),
     "socialaccount_signup": Page(get={"signed out": 302, SIGNED_IN: 302, STAFF_NO_2FA: 302}, account=True),
     "socialaccount_connections": Page(get={SIGNED_IN: 200, STAFF_NO_2FA: 200}, account=True),
     # -- signing in and the account (allauth)
