@@ -247,7 +247,9 @@ def invitation_resend(*, user, invitation) -> str:
     """Send the invitation again with a new link (the old one stops working) that expires from now."""
     if not _may_handle_invitation(user, invitation):
         raise PermissionDenied(_("You may not resend this invitation."))
-    invitation = Invitation.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=invitation.pk)
+    )
     if not invitation.is_open:
         raise ValidationError(_("This invitation was %(state)s: it cannot be sent again.") % {
             "state": invitation.state_label.lower()})

@@ -161,18 +161,24 @@ SSO_OIDC_CLIENT_ID = env("SSO_OIDC_CLIENT_ID", default="")
 SSO_OIDC_CLIENT_SECRET = env("SSO_OIDC_CLIENT_SECRET", default="")
 SSO_OIDC_PROVIDER_ID = env("SSO_OIDC_PROVIDER_ID", default="entra")
 SSO_OIDC_NAME = env("SSO_OIDC_NAME", default="Microsoft 365")
+# A multi-tenant Entra ID app (server URL .../organizations/v2.0) publishes the issuer as a template: list each
+# council tenant's issuer here (https://login.microsoftonline.com/<tenant id>/v2.0), comma-separated.
+SSO_OIDC_ISSUERS = env.list("SSO_OIDC_ISSUERS", default=[])
 
 
-def oidc_providers(*, server_url, client_id, secret, provider_id, name):
+def oidc_providers(*, server_url, client_id, secret, provider_id, name, issuers=()):
     """allauth's SOCIALACCOUNT_PROVIDERS for one OpenID Connect app (none when it is not configured)."""
     if not (server_url and client_id and secret):
         return {}
+    app_settings = {"server_url": server_url, "token_auth_method": "client_secret_post"}
+    if issuers:
+        app_settings["openid_configuration_overrides"] = {"issuer": list(issuers)}
     return {
         "openid_connect": {
             "OAUTH_PKCE_ENABLED": True,
             "APPS": [{
                 "provider_id": provider_id, "name": name, "client_id": client_id, "secret": secret,
-                "settings": {"server_url": server_url, "token_auth_method": "client_secret_post"},
+                "settings": app_settings,
             }],
         }
     }
@@ -180,7 +186,7 @@ def oidc_providers(*, server_url, client_id, secret, provider_id, name):
 
 SOCIALACCOUNT_PROVIDERS = oidc_providers(
     server_url=SSO_OIDC_SERVER_URL, client_id=SSO_OIDC_CLIENT_ID, secret=SSO_OIDC_CLIENT_SECRET,
-    provider_id=SSO_OIDC_PROVIDER_ID, name=SSO_OIDC_NAME,
+    provider_id=SSO_OIDC_PROVIDER_ID, name=SSO_OIDC_NAME, issuers=SSO_OIDC_ISSUERS,
 )
 
 # Signing in again for a sensitive account change (allauth's reauthentication) stays valid this long.

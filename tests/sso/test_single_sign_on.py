@@ -69,7 +69,7 @@ def identity_provider(tmp_path_factory):
 def sso(identity_provider, settings):
     settings.SOCIALACCOUNT_PROVIDERS = oidc_providers(
         server_url=identity_provider, client_id=CLIENT_ID, secret=CLIENT_SECRET, provider_id=PROVIDER_ID,
-        name="Council Microsoft 365",
+        name="Council Microsoft 365", issuers=["https://login.example.org/another-tenant/v2.0", identity_provider],
     )
     return identity_provider
 
