@@ -65,3 +65,105 @@ def key_has_scope(caller, scope: str) -> bool:
     """True for a partner key that carries `scope`; False for everyone else (people are judged by role)."""
     key = api_key_of(caller)
     return key is not None and scope in key.scopes
+
+
+# -- people: invitations, teams, deactivation, the access record (README "People and access") ------------------
+
+
+def is_lead(user) -> bool:
+    """A council's digital lead (an editor) or a partner's lead, active."""
+    return bool(
+        getattr(user, "is_lead", False) and user.is_active and role_of(user) in (Role.COUNCIL_EDITOR, Role.PARTNER)
+    )
+
+
+def is_lead_of(user, *, council_id=None, partner_id=None) -> bool:
+    if not is_lead(user):
+        return False
+    if council_id is not None:
+        return role_of(user) == Role.COUNCIL_EDITOR and user.council_id == council_id
+    return partner_id is not None and role_of(user) == Role.PARTNER and user.partner_id == partner_id
+
+
+def can_manage_people(user) -> bool:
+    """Any people page at all (the navigation's "People"): Digital Office staff and leads."""
+    return is_digital_office(user) or is_lead(user)
+
+
+def can_invite(user, *, role, council_id=None, partner_id=None, is_lead=False) -> bool:
+    """Digital Office staff invite anyone, in any role, lead or not. A council's digital lead invites editors and
+    viewers of their own council; a partner's lead, users of their own partner; neither makes leads."""
+    if is_digital_office(user):
+        return True
+    if is_lead:
+        return False
+    if role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
+        return council_id is not None and is_lead_of(user, council_id=council_id)
+    if role == Role.PARTNER:
+        return partner_id is not None and is_lead_of(user, partner_id=partner_id)
+    return False
+
+
+def invitable_roles(user) -> list[str]:
+    """The roles this person may invite people in (the invitation form offers these)."""
+    if is_digital_office(user):
+        return [Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER, Role.PARTNER, Role.DIGITAL_OFFICE]
+    if is_lead(user) and role_of(user) == Role.COUNCIL_EDITOR:
+        return [Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER]
+    if is_lead(user) and role_of(user) == Role.PARTNER:
+        return [Role.PARTNER]
+    return []
+
+
+def can_see_team(user, *, council_id=None, partner_id=None) -> bool:
+    """A council's (or partner's) people, their roles, last sign-in and two-factor state: Digital Office staff and
+    the organisation's leads."""
+    return is_digital_office(user) or is_lead_of(user, council_id=council_id, partner_id=partner_id)
+
+
+def can_see_office_team(user) -> bool:
+    """The Digital Office's own people: its staff."""
+    return is_digital_office(user)
+
+
+def belongs_to(user, *, council_id=None, partner_id=None) -> bool:
+    """Staff of this organisation (a refusal there is 403; elsewhere the team is not found, 404)."""
+    if council_id is not None:
+        return role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER) and user.council_id == council_id
+    return partner_id is not None and role_of(user) == Role.PARTNER and user.partner_id == partner_id
+
+
+def can_manage_person(user, person) -> bool:
+    """Change the role of, or deactivate, `person`: Digital Office staff anyone but themselves; a lead the people of
+    their own organisation who are neither leads nor Digital Office staff."""
+    if person.pk == getattr(user, "pk", None):
+        return False
+    if is_digital_office(user):
+        return True
+    if person.is_lead or person.is_digital_office_staff:
+        return False
+    if person.council_id:
+        return is_lead_of(user, council_id=person.council_id)
+    if person.partner_id:
+        return is_lead_of(user, partner_id=person.partner_id)
+    return False
+
+
+def can_set_role(user, person, *, council_role, is_lead) -> bool:
+    """The new role stays within the person's organisation; only Digital Office staff make or unmake leads."""
+    if not can_manage_person(user, person):
+        return False
+    if not is_digital_office(user) and is_lead:
+        return False
+    if person.council_id:
+        return council_role in ("editor", "viewer") and (council_role == "editor" or not is_lead)
+    return person.partner_id is not None and council_role == ""
+
+
+def can_read_access_record(user, *, council_id=None, partner_id=None) -> bool:
+    """The whole record: Digital Office staff (no organisation named). An organisation's part: also its leads."""
+    if is_digital_office(user):
+        return True
+    if council_id is None and partner_id is None:
+        return False
+    return is_lead_of(user, council_id=council_id, partner_id=partner_id)

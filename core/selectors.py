@@ -1,12 +1,22 @@
-"""Reads of the kernel: partner API keys, and the change feed."""
+"""Reads of the kernel: partner API keys, the change feed, and people (teams, invitations, the access record)."""
 
 import datetime
 
+from allauth.mfa.models import Authenticator
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from .models import Change, ChangeFeedFloor, PartnerAPIKey, User, WorkerHeartbeat
+from .models import (
+    AccessEvent,
+    Change,
+    ChangeFeedFloor,
+    Invitation,
+    PartnerAPIKey,
+    User,
+    WorkerHeartbeat,
+    invitation_token_hash,
+)
 
 FEED_START = (0, 0)
 
@@ -117,3 +127,70 @@ def live_heartbeats(*, role: str, within_seconds: float):
     """Worker (or beat) processes that said they were alive in the last `within_seconds`."""
     since = timezone.now() - datetime.timedelta(seconds=within_seconds)
     return WorkerHeartbeat.objects.filter(role=role, seen_at__gte=since)
+
+
+# -- people ------------------------------------------------------------------------------------------------------
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link's token belongs to (whatever its state), or None."""
+    return (
+        Invitation.objects.select_related("council", "partner", "created_by")
+        .filter(token_hash=invitation_token_hash(token or "")).first()
+    )
+
+
+def people(*, council_id=None, partner_id=None, office=False):
+    """A council's, a partner's or the Digital Office's people, active first, each with `has_totp` (two-factor)."""
+    if office:
+        found = User.objects.filter(is_digital_office_staff=True)
+    elif council_id is not None:
+        found = User.objects.filter(council_id=council_id, is_digital_office_staff=False)
+    else:
+        found = User.objects.filter(partner_id=partner_id, is_digital_office_staff=False)
+    totp = Authenticator.objects.filter(user_id=OuterRef("pk"), type=Authenticator.Type.TOTP)
+    return found.annotate(has_totp=Exists(totp)).select_related("council", "partner").order_by(
+        "-is_active", "full_name", "email"
+    )
+
+
+def invitations(*, council_id=None, partner_id=None, office=None, open_only=True):
+    """Invitations, newest first: of one council or partner, of Digital Office staff (office=True), or all (none
+    named). Open ones only unless asked (an expired one is open: it may be resent)."""
+    found = Invitation.objects.select_related("council", "partner", "created_by")
+    if open_only:
+        found = found.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+    if council_id is not None:
+        found = found.filter(council_id=council_id)
+    elif partner_id is not None:
+        found = found.filter(partner_id=partner_id)
+    elif office:
+        found = found.filter(role=Invitation.Role.DIGITAL_OFFICE)
+    return found.order_by("-created_at")
+
+
+def access_events(*, council_id=None, partner_id=None, person=None, limit=200):
+    """The access record, newest first: all of it, or one council's, partner's or person's part."""
+    found = AccessEvent.objects.select_related("actor", "person", "council", "partner")
+    if person is not None:
+        found = found.filter(person=person)
+    if council_id is not None:
+        found = found.filter(council_id=council_id)
+    elif partner_id is not None:
+        found = found.filter(partner_id=partner_id)
+    return found[:limit]
+
+
+def person_by_pk(pk: int) -> User | None:
+    return User.objects.select_related("council", "partner").filter(pk=pk).first()
+
+
+def person_by_email(email: str) -> User | None:
+    """The account with this address, active or not."""
+    return User.objects.filter(email__iexact=(email or "").strip()).first()
+
+
+def leads_of(*, council_id=None, partner_id=None):
+    """The active leads of a council or partner (whom to ask for an invitation)."""
+    found = User.objects.filter(is_lead=True, is_active=True)
+    return found.filter(council_id=council_id) if council_id is not None else found.filter(partner_id=partner_id)

@@ -1,17 +1,34 @@
-"""Writes of the kernel: partner API keys (each checks the actor's rights in core.policies and runs in a transaction),
-and the change feed's entries (written by the apps' receivers inside the transaction of the change they record)."""
+"""Writes of the kernel: partner API keys and people (invitations, roles, deactivation; each checks the actor's
+rights in core.policies and runs in a transaction), and the change feed's entries (written by the apps' receivers
+inside the transaction of the change they record)."""
 
 import datetime
+import secrets
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import policies
-from .models import Change, ChangeFeedFloor, PartnerAPIKey, WorkerHeartbeat
+from . import policies, security_log
+from .models import (
+    AccessEvent,
+    Change,
+    ChangeFeedFloor,
+    Invitation,
+    PartnerAPIKey,
+    User,
+    WorkerHeartbeat,
+    invitation_token_hash,
+)
+from .roles import Role
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -103,3 +120,302 @@ def worker_heartbeat(*, name: str, role: str, started_at) -> None:
 def worker_heartbeat_end(*, name: str) -> None:
     """A worker that stops cleanly says so, so it is not counted as alive until its heartbeat ages."""
     WorkerHeartbeat.objects.filter(name=name[:255]).delete()
+
+
+# -- people: invitations, roles, deactivation and the access record ------------------------------------------------
+
+
+class InvitationRefused(Exception):
+    """An invitation link that cannot be used: `reason` is unknown, accepted, withdrawn, expired or account_exists."""
+
+    def __init__(self, reason: str, invitation: Invitation | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.invitation = invitation
+
+
+def access_record(kind, *, actor=None, person=None, email="", council_id=None, partner_id=None, summary="",
+                  is_demo=False) -> AccessEvent:
+    """One entry of the access record (who, when, what); written in the transaction of the change it records."""
+    return AccessEvent.objects.create(
+        kind=kind, actor=actor if getattr(actor, "pk", None) else None, person=person,
+        email=email or getattr(person, "email", ""), council_id=council_id, partner_id=partner_id,
+        summary=summary[:300], is_demo=is_demo,
+    )
+
+
+def role_description(*, role, council=None, partner=None, is_lead=False) -> str:
+    """ "Council editor, Glasgow City Council (digital lead)": a role in words, for e-mails and the record."""
+    text = str(Role.LABELS[role])
+    organisation = council or partner
+    if organisation is not None:
+        text = f"{text}, {organisation}"
+    if is_lead:
+        text = f"{text} ({_('digital lead') if council else _('lead')})"
+    return text
+
+
+def _clean_organisation(role, council, partner):
+    if role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
+        return council, None
+    if role == Role.PARTNER:
+        return None, partner
+    return None, None
+
+
+def _refuse_existing_account(email):
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        return
+    if not existing.is_active:
+        raise ValidationError({"email": _(
+            "%(email)s has an account that was deactivated. Ask the Digital Office if it should be used again."
+        ) % {"email": email}})
+    raise ValidationError({"email": _(
+        "%(email)s already has an account: change its role on the team page instead of inviting it."
+    ) % {"email": email}})
+
+
+def _send_invitation(invitation: Invitation, token: str, *, sender):
+    link = settings.PORTAL_URL.rstrip("/") + reverse("people:accept", kwargs={"token": token})
+    context = {
+        "invitation": invitation, "link": link, "sender": sender,
+        "role": role_description(role=invitation.role, council=invitation.council, partner=invitation.partner,
+                                 is_lead=invitation.is_lead),
+        "expires_at": invitation.expires_at, "portal_name": settings.PORTAL_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=_("You are invited to the Digital Office portal"),
+        body=render_to_string("people/email/invitation.txt", context),
+        to=[invitation.email],
+        reply_to=[sender.email] if getattr(sender, "email", "") else None,
+    )
+    message.send()
+    invitation.sent_at = timezone.now()
+    invitation.send_count += 1
+
+
+def _issue_token(invitation: Invitation) -> str:
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = invitation_token_hash(token)
+    invitation.expires_at = timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS)
+    return token
+
+
+def _may_handle_invitation(user, invitation) -> bool:
+    return policies.can_invite(
+        user, role=invitation.role, council_id=invitation.council_id, partner_id=invitation.partner_id,
+        is_lead=invitation.is_lead,
+    )
+
+
+@transaction.atomic
+def invitation_create(*, user, email, role, council=None, partner=None, full_name="", is_lead=False,
+                      is_demo=False, send=True) -> tuple[Invitation, str]:
+    """Invite a person by e-mail; returns the invitation and its link's token (sent in the e-mail, never stored).
+
+    If the e-mail cannot be sent nothing is kept (the error reaches the caller), so the inviter can try again."""
+    council, partner = _clean_organisation(role, council, partner)
+    if not policies.can_invite(user, role=role, council_id=getattr(council, "pk", None),
+                               partner_id=getattr(partner, "pk", None), is_lead=is_lead):
+        raise PermissionDenied(_("You may not invite people in this role."))
+    email = (email or "").strip().lower()
+    invitation = Invitation(
+        email=email, full_name=full_name.strip(), role=role, council=council, partner=partner, is_lead=is_lead,
+        created_by=user if getattr(user, "pk", None) else None, is_demo=is_demo,
+    )
+    token = _issue_token(invitation)
+    _refuse_existing_account(email)
+    if Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, withdrawn_at__isnull=True).exists():
+        raise ValidationError({"email": _(
+            "%(email)s has already been invited: resend or withdraw that invitation from the list."
+        ) % {"email": email}})
+    invitation.full_clean(exclude=["token_hash"])
+    if send:
+        _send_invitation(invitation, token, sender=user)
+    invitation.save()
+    access_record(
+        AccessEvent.Kind.INVITED, actor=user, email=email, council_id=invitation.council_id,
+        partner_id=invitation.partner_id, is_demo=is_demo,
+        summary=role_description(role=role, council=council, partner=partner, is_lead=is_lead),
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_resend(*, user, invitation) -> str:
+    """Send the invitation again with a new link (the old one stops working) that expires from now."""
+    if not _may_handle_invitation(user, invitation):
+        raise PermissionDenied(_("You may not resend this invitation."))
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=invitation.pk)
+    )
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation was %(state)s: it cannot be sent again.") % {
+            "state": invitation.state_label.lower()})
+    _refuse_existing_account(invitation.email)
+    token = _issue_token(invitation)
+    _send_invitation(invitation, token, sender=user)
+    invitation.save()
+    access_record(AccessEvent.Kind.INVITATION_RESENT, actor=user, email=invitation.email,
+                  council_id=invitation.council_id, partner_id=invitation.partner_id)
+    return token
+
+
+@transaction.atomic
+def invitation_withdraw(*, user, invitation) -> Invitation:
+    if not _may_handle_invitation(user, invitation):
+        raise PermissionDenied(_("You may not withdraw this invitation."))
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(_("This invitation was %(state)s already.") % {"state": invitation.state_label.lower()})
+    invitation.withdrawn_at = timezone.now()
+    invitation.withdrawn_by = user
+    invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    access_record(AccessEvent.Kind.INVITATION_WITHDRAWN, actor=user, email=invitation.email,
+                  council_id=invitation.council_id, partner_id=invitation.partner_id)
+    return invitation
+
+
+def _usable_invitation(token: str) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update().filter(token_hash=invitation_token_hash(token or "")).first()
+    )
+    if invitation is None:
+        raise InvitationRefused("unknown")
+    if invitation.state != Invitation.State.PENDING:
+        raise InvitationRefused(invitation.state, invitation)
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise InvitationRefused("account_exists", invitation)
+    return invitation
+
+
+def _person_from_invitation(invitation: Invitation, *, full_name: str) -> User:
+    role = invitation.role
+    return User(
+        email=invitation.email.lower(), full_name=(full_name or invitation.full_name).strip(),
+        is_digital_office_staff=role == Role.DIGITAL_OFFICE,
+        council_id=invitation.council_id,
+        council_role={Role.COUNCIL_EDITOR: "editor", Role.COUNCIL_VIEWER: "viewer"}.get(role, ""),
+        partner_id=invitation.partner_id, is_lead=invitation.is_lead,
+    )
+
+
+def _join(person: User, invitation: Invitation | None):
+    person.save()
+    # The person proved the address is theirs (they followed the e-mailed link, or their organisation's sign-in
+    # vouched for it).
+    EmailAddress.objects.create(user=person, email=person.email, primary=True, verified=True)
+    if invitation is not None:
+        invitation.accepted_at = timezone.now()
+        invitation.user = person
+        invitation.save(update_fields=["accepted_at", "user"])
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str, full_name: str = "") -> User:
+    """Make the account an invitation is for, with the password the person chose. Raises InvitationRefused for a
+    link that is unknown, used, withdrawn or expired, and ValidationError for a password the rules refuse."""
+    invitation = _usable_invitation(token)
+    person = _person_from_invitation(invitation, full_name=full_name)
+    try:
+        validate_password(password, person)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from error
+    person.set_password(password)
+    person.full_clean(exclude=["password"])
+    _join(person, invitation)
+    access_record(AccessEvent.Kind.INVITATION_ACCEPTED, actor=person, person=person,
+                  council_id=person.council_id, partner_id=person.partner_id,
+                  summary=role_description(role=invitation.role, council=invitation.council,
+                                           partner=invitation.partner, is_lead=invitation.is_lead))
+    return person
+
+
+def open_invitation_for(email: str) -> Invitation | None:
+    """The pending invitation for this address (single sign-on matches it), locked; None if none is pending."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(email__iexact=email, accepted_at__isnull=True, withdrawn_at__isnull=True).first()
+    )
+    if invitation is None or invitation.state != Invitation.State.PENDING:
+        return None
+    return invitation
+
+
+@transaction.atomic
+def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | None = None, council=None,
+                       provider: str = "") -> User:
+    """Make the account of a person whose organisation's single sign-on vouched for them: as their pending
+    invitation says, or (no invitation: the caller, councils.sso, decided the council allows it) as a viewer of
+    `council`. They have no password; they sign in through their organisation."""
+    if invitation is not None:
+        person = _person_from_invitation(invitation, full_name=full_name)
+        person.email = email.lower()
+        kind = AccessEvent.Kind.SSO_MATCHED
+        summary = role_description(role=invitation.role, council=invitation.council, partner=invitation.partner,
+                                   is_lead=invitation.is_lead)
+    else:
+        person = User(email=email.lower(), full_name=full_name.strip(), council=council, council_role="viewer")
+        kind = AccessEvent.Kind.SSO_CREATED
+        summary = role_description(role=Role.COUNCIL_VIEWER, council=council)
+    person.set_unusable_password()
+    person.full_clean(exclude=["password"])
+    _join(person, invitation)
+    access_record(kind, actor=person, person=person, council_id=person.council_id, partner_id=person.partner_id,
+                  summary=f"{summary} ({provider})" if provider else summary)
+    return person
+
+
+def person_link_sso(*, person: User, provider: str = "") -> None:
+    """An existing account signed in with single sign-on for the first time (its address matched)."""
+    access_record(AccessEvent.Kind.SSO_LINKED, actor=person, person=person, council_id=person.council_id,
+                  partner_id=person.partner_id, summary=provider)
+
+
+def _role_now(person) -> str:
+    role = "digital_office" if person.is_digital_office_staff else (
+        {"editor": Role.COUNCIL_EDITOR, "viewer": Role.COUNCIL_VIEWER}.get(person.council_role, Role.PARTNER
+                                                                           if person.partner_id else Role.NONE))
+    return role_description(role=role, council=person.council, partner=person.partner, is_lead=person.is_lead)
+
+
+@transaction.atomic
+def person_set_role(*, user, person, council_role: str, is_lead: bool) -> User:
+    """Change a person's role within their organisation: editor or viewer of their council, lead or not."""
+    if not policies.can_set_role(user, person, council_role=council_role, is_lead=is_lead):
+        raise PermissionDenied(_("You may not give this person that role."))
+    person = User.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=person.pk)
+    before = _role_now(person)
+    person.council_role = council_role if person.council_id else ""
+    person.is_lead = is_lead
+    person.full_clean(exclude=["password"])
+    after = _role_now(person)
+    if before != after:
+        person.save(update_fields=["council_role", "is_lead"])
+        access_record(AccessEvent.Kind.ROLE_CHANGED, actor=user, person=person, council_id=person.council_id,
+                      partner_id=person.partner_id, summary=f"{before} → {after}")
+    return person
+
+
+@transaction.atomic
+def person_deactivate(*, user, person, request=None) -> int:
+    """Stop a person using the portal: their account is kept (their history stays theirs) but inactive, so every
+    open session of theirs is signed out at its next request (the authentication backend refuses inactive
+    accounts) and they cannot sign in again, by password or single sign-on; the partner API keys they made are
+    revoked. Returns how many keys were revoked."""
+    if not policies.can_manage_person(user, person):
+        raise PermissionDenied(_("You may not deactivate this person."))
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if not person.is_active:
+        return 0
+    now = timezone.now()
+    person.is_active = False
+    person.deactivated_at = now
+    person.save(update_fields=["is_active", "deactivated_at"])
+    revoked = PartnerAPIKey.objects.filter(created_by=person, revoked=False).update(revoked=True, revoked_at=now)
+    summary = _("%(count)s partner API key(s) revoked") % {"count": revoked} if revoked else ""
+    access_record(AccessEvent.Kind.DEACTIVATED, actor=user, person=person, council_id=person.council_id,
+                  partner_id=person.partner_id, summary=summary)
+    security_log.event("person_deactivated", request, user=user, person=person.email, keys_revoked=revoked)
+    return revoked

@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +39,14 @@ class Council(models.Model):
     population_year = models.PositiveSmallIntegerField(_("population year"))
     hex_col = models.SmallIntegerField(_("hex column"))
     hex_row = models.SmallIntegerField(_("hex row"))
+    sso_creates_viewers = models.BooleanField(
+        _("single sign-on makes viewers"),
+        default=False,
+        help_text=_(
+            "A person who signs in with single sign-on from one of the council's e-mail domains, without an "
+            "invitation, joins as a viewer of the council."
+        ),
+    )
 
     objects = CouncilQuerySet.as_manager()
     history = HistoricalRecords()
@@ -50,6 +58,36 @@ class Council(models.Model):
 
     def __str__(self):
         return self.name
+
+
+DOMAIN_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+
+class EmailDomain(models.Model):
+    """An e-mail domain whose people belong to a council: single sign-on matches them to it (councils.sso).
+
+    Kept by Digital Office staff. With a tenant id, a sign-in counts only when the identity provider says it came
+    from that tenant (Microsoft Entra ID's `tid` claim), so another directory cannot claim the domain's addresses."""
+
+    domain = models.CharField(
+        _("e-mail domain"), max_length=253, unique=True,
+        validators=[RegexValidator(DOMAIN_PATTERN, _("Write a domain such as glasgow.gov.uk, without the @."))],
+    )
+    council = models.ForeignKey(Council, verbose_name=_("council"), on_delete=models.CASCADE,
+                                related_name="email_domains")
+    tenant_id = models.CharField(
+        _("directory (tenant) id"), max_length=64, blank=True,
+        help_text=_("Microsoft Entra ID: the council's tenant id. Sign-ins from any other tenant are refused."),
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+
+    def __str__(self):
+        return self.domain
 
 
 class CouncilCodeAlias(models.Model):

@@ -20,6 +20,7 @@ def navigation(request):
             "funding": funding_policies.can_read_some_funding(user),
             "reports": portfolio_policies.can_read_portfolio(user),
             "api_keys": core_policies.can_manage_partner_access(user),
+            "people": core_policies.can_manage_people(user),
             "admin": core_policies.can_use_admin(user),
         }
     }

@@ -19,10 +19,14 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.test.utils import override_settings
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.models import User
+from core import services as core_services
+from core.models import AccessEvent, Invitation, User, invitation_token_hash
+from core.roles import Role
 from core.second_factor import needs_second_factor
 from councils.models import (
     Contribution,
@@ -59,6 +63,10 @@ from strategy.models import (
 )
 
 DEMO_PASSWORD = "scotland-digital-2020"
+# The demo's pending invitation (Glasgow's digital lead invites a viewer): its link's token is published, as the demo
+# password is.
+DEMO_INVITATION_EMAIL = "newcomer@glasgow.demo.digitaloffice.scot"
+DEMO_INVITATION_TOKEN = "demo-invitation-glasgow"
 # The demo Digital Office accounts must sign in with two-factor authentication like real staff. Their authenticator
 # shares this published secret, so a tester can add it to an authenticator app (or run `manage.py demo_code`).
 # Never a real account's: seed_demo refuses production settings.
@@ -111,7 +119,7 @@ DEMO_ACCOUNTS = [
         "editor@glasgow.demo.digitaloffice.scot",
         "Demo Glasgow Editor",
         "Digital lead",
-        {"council": "S12000049", "council_role": "editor"},
+        {"council": "S12000049", "council_role": "editor", "is_lead": True},
     ),
     (
         "viewer@glasgow.demo.digitaloffice.scot",
@@ -287,6 +295,9 @@ class DemoBuilder:
                 "council": by_code.get(role.get("council")),
                 "council_role": role.get("council_role", ""),
                 "partner": by_slug.get(role.get("partner")),
+                "is_lead": role.get("is_lead", False),
+                "is_active": True,
+                "deactivated_at": None,
             }
             user = User.objects.filter(email=email).first() or User(email=email)
             for name, value in fields.items():
@@ -300,7 +311,24 @@ class DemoBuilder:
                 RecoveryCodes.activate(user)
             users[email] = user
         self.counts["demo accounts"] = len(users)
+        self.invitation(users)
         return users
+
+    def invitation(self, users):
+        """One pending invitation, sent by Glasgow's digital lead. Its link is /accounts/invitations/<token>/ with
+        the published DEMO_INVITATION_TOKEN (demo data only)."""
+        lead = users["editor@glasgow.demo.digitaloffice.scot"]
+        invitation, _token = core_services.invitation_create(
+            user=lead, email=DEMO_INVITATION_EMAIL, full_name="Demo Glasgow Newcomer",
+            role=Role.COUNCIL_VIEWER, council=lead.council, is_demo=True, send=False,
+        )
+        sent = timezone.make_aware(datetime.datetime.combine(self.today, datetime.time(9)))
+        Invitation.objects.filter(pk=invitation.pk).update(
+            token_hash=invitation_token_hash(DEMO_INVITATION_TOKEN), created_at=sent, sent_at=sent, send_count=1,
+            expires_at=sent + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        AccessEvent.objects.filter(is_demo=True).update(at=sent)
+        self.counts["invitations"] = 1
 
     # -- councils and money ---------------------------------------------------------------
     def memberships(self):
@@ -773,6 +801,9 @@ def demo_clear():
 
 
 def _demo_clear():
+    AccessEvent.objects.filter(Q(is_demo=True) | Q(email=DEMO_INVITATION_EMAIL)).delete()
+    Invitation.objects.filter(Q(is_demo=True) | Q(email=DEMO_INVITATION_EMAIL)).delete()
+    User.objects.filter(email=DEMO_INVITATION_EMAIL, is_demo=False).delete()
     Initiative.objects.filter(is_demo=True).update(current_update=None)
     Reminder.objects.filter(is_demo=True).delete()
     Report.objects.filter(is_demo=True).delete()

@@ -23,10 +23,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import User
+from core.models import Invitation, User
 from core.policies import SYSTEM
 from core.scopes import SCOPES
-from councils.models import Contribution, Council, FundingAgreement, PartnerOrganisation, Payment
+from councils.models import Contribution, Council, EmailDomain, FundingAgreement, PartnerOrganisation, Payment
 from initiatives.models import (
     Initiative,
     JoinRequest,
@@ -39,7 +39,7 @@ from initiatives.models import (
 )
 from initiatives.selectors import last_closed_period, open_period
 from partner_api.models import WebhookDelivery, WebhookEndpoint
-from seeding.demo import DEMO_TOTP_SECRET
+from seeding.demo import DEMO_INVITATION_EMAIL, DEMO_TOTP_SECRET
 from strategy.models import MaturityAssessment, MaturityDimension, MaturityLevel, Measure, MeasureReading
 from tests.conftest import mark_second_factor_used
 
@@ -241,6 +241,33 @@ EXPECTED = {
     "partner_webhook_create": Page(get=None, post=only(STAFF, 400)),
     "partner_webhook_toggle": Page(get=None, post=only(STAFF, 302)),
     "partner_delivery_redeliver": Page(get=None, post=only(STAFF, 302)),
+    # -- people and access (issue 15): Digital Office staff everywhere; a council's digital lead (LEAD is Glasgow's)
+    # in their own council; the organisation's other staff are refused (403), everyone else finds nothing (404)
+    "people:index": Page(get={STAFF: 200, LEAD: 302}),  # a lead is sent to their own team
+    "people:invite": Page(get=only((STAFF, LEAD)), post=only((STAFF, LEAD), FORM)),
+    "people:invitation_resend": Page(get=None, post={(STAFF, LEAD): 302, VIEWER: 403}, otherwise=404),
+    "people:invitation_withdraw": Page(get=None, post={(STAFF, LEAD): 302, VIEWER: 403}, otherwise=404),
+    "people:record": Page(get=only((STAFF, LEAD))),
+    "people:domains": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
+    "people:domain_delete": Page(get=None, post=only(STAFF, 302)),
+    "people:person": Page(get={(STAFF, LEAD): 200, VIEWER: 403}, otherwise=404),  # the person is Glasgow's viewer
+    "people:person_deactivate": Page(get={(STAFF, LEAD): 200, VIEWER: 403},
+                                     post={(STAFF, LEAD): 302, VIEWER: 403}, otherwise=404),
+    "people:council_team": Page(get={(STAFF, LEAD): 200, VIEWER: 403}, otherwise=404),
+    "people:council_sso": Page(get=None, post={(STAFF, LEAD): 302, VIEWER: 403}, otherwise=404),
+    "people:partner_team": Page(get={STAFF: 200, PARTNER: 403}, otherwise=404),
+    # an invitation link that is no invitation's: not found, for everyone
+    "people:accept": Page(get={"signed out": 404, SIGNED_IN: 404, STAFF_NO_2FA: 404}, account=True),
+    # -- single sign-on (allauth's OpenID Connect provider; no provider is configured in tests, so its pages 404)
+    "openid_connect_login": Page(get={"signed out": 404, SIGNED_IN: 404, STAFF_NO_2FA: 404}, account=True),
+    "openid_connect_callback": Page(get={"signed out": 404, SIGNED_IN: 404, STAFF_NO_2FA: 404}, account=True),
+    "socialaccount_login_cancelled": Page(get={"signed out": 200, SIGNED_IN: 200, STAFF_NO_2FA: 200}, post=None,
+                                          account=True),
+    # allauth's error page (the callback shows it itself, with 401): signed-out visitors are sent to sign in
+    "socialaccount_login_error": Page(get={SIGNED_IN: 401, STAFF_NO_2FA: 401}, post={SIGNED_IN: 405, STAFF_NO_2FA: 405},
+                                      account=True),
+    "socialaccount_signup": Page(get={"signed out": 302, SIGNED_IN: 302, STAFF_NO_2FA: 302}, account=True),
+    "socialaccount_connections": Page(get={SIGNED_IN: 200, STAFF_NO_2FA: 200}, account=True),
     # -- signing in and the account (allauth)
     "account_login": Page(get={"signed out": 200, SIGNED_IN: 302, STAFF_NO_2FA: 302},
                           post={"signed out": 200, SIGNED_IN: 302, STAFF_NO_2FA: 302}, account=True),
@@ -416,6 +443,9 @@ def world(demo_data, settings):
         "risk": Risk.objects.create(initiative=initiative, title="Sample risk", likelihood=2, impact=2),
         "join_request": join_request, "reporting_period": ReportingPeriod.objects.first(),
         "subscription": subscription,
+        "invitation": Invitation.objects.get(email=DEMO_INVITATION_EMAIL),
+        "viewer": User.objects.get(email=ACCOUNTS[VIEWER]),
+        "domain": EmailDomain.objects.create(domain="glasgow.gov.uk", council=glasgow),
     }
 
 
@@ -463,6 +493,17 @@ def page_kwargs(name, w):
         "partner_webhook_toggle": {"pk": w["endpoint"].pk},
         "partner_delivery_redeliver": {"pk": w["delivery"].pk},
         "account_confirm_email": {"key": "not-a-key"},
+        "people:invitation_resend": {"pk": w["invitation"].pk},
+        "people:invitation_withdraw": {"pk": w["invitation"].pk},
+        "people:domain_delete": {"pk": w["domain"].pk},
+        "people:person": {"pk": w["viewer"].pk},
+        "people:person_deactivate": {"pk": w["viewer"].pk},
+        "people:council_team": {"slug": w["glasgow"].slug},
+        "people:council_sso": {"slug": w["glasgow"].slug},
+        "people:partner_team": {"slug": "scottish-government"},
+        "people:accept": {"token": "not-a-token"},
+        "openid_connect_login": {"provider_id": "entra"},
+        "openid_connect_callback": {"provider_id": "entra"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
     }
     return samples.get(name, {})

@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on with OpenID Connect (Microsoft Entra ID or any standard provider), off until configured.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "simple_history",
     "django_filters",
     "rest_framework",
@@ -140,6 +143,52 @@ ACCOUNT_RATE_LIMITS = {"login_failed": env("ACCOUNT_LOGIN_FAILED_RATE", default=
 MFA_ADAPTER = "core.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Digital Office portal"
+# Invitations (core.services.invitation_create): the e-mailed link works once, for this many days.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Whom people are told to ask when single sign-on refuses their domain (the Digital Office's address).
+PEOPLE_CONTACT_EMAIL = env("PEOPLE_CONTACT_EMAIL", default="digitaloffice@example.scot")
+
+# Single sign-on (README "Single sign-on"): allauth's OpenID Connect provider, on when SSO_OIDC_SERVER_URL,
+# SSO_OIDC_CLIENT_ID and SSO_OIDC_CLIENT_SECRET are set. Who may come in is decided by councils.sso (e-mail
+# domains mapped to councils, invitations); nobody signs up by themselves.
+SOCIALACCOUNT_ADAPTER = "councils.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SSO_OIDC_SERVER_URL = env("SSO_OIDC_SERVER_URL", default="")
+SSO_OIDC_CLIENT_ID = env("SSO_OIDC_CLIENT_ID", default="")
+SSO_OIDC_CLIENT_SECRET = env("SSO_OIDC_CLIENT_SECRET", default="")
+SSO_OIDC_PROVIDER_ID = env("SSO_OIDC_PROVIDER_ID", default="entra")
+SSO_OIDC_NAME = env("SSO_OIDC_NAME", default="Microsoft 365")
+# A multi-tenant Entra ID app (server URL .../organizations/v2.0) publishes the issuer as a template: list each
+# council tenant's issuer here (https://login.microsoftonline.com/<tenant id>/v2.0), comma-separated.
+SSO_OIDC_ISSUERS = env.list("SSO_OIDC_ISSUERS", default=[])
+
+
+def oidc_providers(*, server_url, client_id, secret, provider_id, name, issuers=()):
+    """allauth's SOCIALACCOUNT_PROVIDERS for one OpenID Connect app (none when it is not configured)."""
+    if not (server_url and client_id and secret):
+        return {}
+    app_settings = {"server_url": server_url, "token_auth_method": "client_secret_post"}
+    if issuers:
+        app_settings["openid_configuration_overrides"] = {"issuer": list(issuers)}
+    return {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [{
+                "provider_id": provider_id, "name": name, "client_id": client_id, "secret": secret,
+                "settings": app_settings,
+            }],
+        }
+    }
+
+
+SOCIALACCOUNT_PROVIDERS = oidc_providers(
+    server_url=SSO_OIDC_SERVER_URL, client_id=SSO_OIDC_CLIENT_ID, secret=SSO_OIDC_CLIENT_SECRET,
+    provider_id=SSO_OIDC_PROVIDER_ID, name=SSO_OIDC_NAME, issuers=SSO_OIDC_ISSUERS,
+)
+
 # Signing in again for a sensitive account change (allauth's reauthentication) stays valid this long.
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 
