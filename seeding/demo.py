@@ -674,13 +674,16 @@ class DemoBuilder:
                     )
                 )
         self.save(ProgressUpdate, updates)
-        latest_approved = {}
+        latest_approved, previous_approved = {}, {}
         for update in updates:  # in period order for each initiative
             if update.state == ProgressUpdate.State.APPROVED:
+                if update.initiative_id in latest_approved:
+                    previous_approved[update.initiative_id] = latest_approved[update.initiative_id]
                 latest_approved[update.initiative_id] = update
         for initiative in initiatives:
             initiative.current_update = latest_approved.get(initiative.pk)
-        Initiative.objects.bulk_update(initiatives, ["current_update"], batch_size=BATCH)
+            initiative.previous_update = previous_approved.get(initiative.pk)
+        Initiative.objects.bulk_update(initiatives, ["current_update", "previous_update"], batch_size=BATCH)
 
     def registers(self, initiatives):
         rng = self.rng
@@ -773,7 +776,7 @@ def demo_clear():
 
 
 def _demo_clear():
-    Initiative.objects.filter(is_demo=True).update(current_update=None)
+    Initiative.objects.filter(is_demo=True).update(current_update=None, previous_update=None)
     Reminder.objects.filter(is_demo=True).delete()
     Report.objects.filter(is_demo=True).delete()
     for model in DEMO_MODELS:
