@@ -66,7 +66,9 @@ def workbook(data) -> object:
     trend_columns = [Column(_("Period"), lambda r: r["period"].label)]
     for axis in AXES:
         for rag in ("green", "amber", "red"):
-            trend_columns.append(Column(f"{axis_label(axis)}: {rag_label(rag)}", lambda r, a=axis, g=rag: r["rag"][a][g]))
+            trend_columns.append(
+                Column(f"{axis_label(axis)}: {rag_label(rag)}", lambda r, a=axis, g=rag: r["rag"][a][g])
+            )
     trend_columns += [
         Column(_("Updates owed"), lambda r: r["required"]),
         Column(_("On time"), lambda r: r["on_time"]),

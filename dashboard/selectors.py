@@ -227,7 +227,6 @@ def headline(scope: Scope, *, user) -> Headline:
         aggregates["on_time"] = Count("pk", filter=portfolio.on_time_condition(period))
     row = base.aggregate(**aggregates)
     link = scope.portfolio_link
-    chosen_stages = scope.params.getlist("stage")
     stages = []
     for stage in Stage:
         count = row[f"stage_{stage.value}"]
@@ -564,9 +563,10 @@ def changed_since(scope: Scope, *, since: datetime.date) -> dict:
     )
     for update in rag_changes:
         update.changes = [
-            {"axis": axis_label(axis), "before": getattr(update, f"before_{axis}"), "after": getattr(update, f"rag_{axis}")}
+            {"axis": axis_label(axis), "before": before, "after": after}
             for axis in AXES
-            if getattr(update, f"before_{axis}") and getattr(update, f"before_{axis}") != getattr(update, f"rag_{axis}")
+            for before, after in [(getattr(update, f"before_{axis}"), getattr(update, f"rag_{axis}"))]
+            if before and before != after
         ]
     new_risks = capped(
         Risk.objects.filter(initiative__in=ids, created_at__gte=start).select_related("initiative")
@@ -593,7 +593,9 @@ def changed_since(scope: Scope, *, since: datetime.date) -> dict:
         .order_by("initiative__reference", "baseline_date", "pk")
     )
     stage_before = Subquery(
-        Initiative.history.filter(id=OuterRef("pk"), history_date__lt=start).order_by("-history_date").values("stage")[:1]
+        Initiative.history.filter(id=OuterRef("pk"), history_date__lt=start)
+        .order_by("-history_date")
+        .values("stage")[:1]
     )
     stages = capped(
         scope.base.filter(updated_at__gte=start)

@@ -327,7 +327,9 @@ def latest_maturity_levels(*, user, council_ids=None) -> dict:
     Only the councils whose assessments the person may read (the same rule as the assessments). One query."""
     if not policies.can_read_maturity(user):
         return {}
-    later = MaturityAssessment.objects.filter(council_id=OuterRef("council_id"), assessed_on__gt=OuterRef("assessed_on"))
+    later = MaturityAssessment.objects.filter(
+        council_id=OuterRef("council_id"), assessed_on__gt=OuterRef("assessed_on")
+    )
     latest = maturity_assessments_visible_to(user).filter(~Exists(later)).select_related("overall_level")
     if council_ids is not None:
         latest = latest.filter(council_id__in=council_ids)
