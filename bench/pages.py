@@ -36,7 +36,7 @@ def main():
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--only", nargs="*", default=[], help="only the pages whose URL starts with one of these")
+    parser.add_argument("--only", nargs="*", default=[], help="only these pages (their URLs as listed below)")
     args = parser.parse_args()
     setup_test_environment()
 
@@ -82,7 +82,7 @@ def main():
         session[SESSION_KEY] = str(user.pk)  # as after signing in with the second factor
         session.save()
         for url in urls:
-            if args.only and not any(url.startswith(prefix) for prefix in args.only):
+            if args.only and url not in args.only:
                 continue
             times, queries = [], 0
             for _ in range(args.runs):

@@ -16,6 +16,7 @@ from functools import reduce
 from math import cos, pi, sin
 
 from django.db.models import (
+    Case,
     Count,
     DecimalField,
     DurationField,
@@ -27,6 +28,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, TruncDate
@@ -533,14 +535,19 @@ def default_since(*, on: datetime.date | None = None) -> datetime.date:
 
 
 def _previous_rating(axis):
-    return Subquery(
-        ProgressUpdate.objects.filter(
-            initiative=OuterRef("initiative"),
-            state=ProgressUpdate.State.APPROVED,
-            period__starts_on__lt=OuterRef("period__starts_on"),
-        )
-        .order_by("-period__starts_on")
-        .values(f"rag_{axis}")[:1]
+    """The rating of the approved update before this one. For an initiative's current status that is its previous
+    status (kept beside it: a join); only an update since superseded needs the look-up in its history."""
+    return Case(
+        When(initiative__current_update=F("pk"), then=F(f"initiative__previous_update__rag_{axis}")),
+        default=Subquery(
+            ProgressUpdate.objects.filter(
+                initiative=OuterRef("initiative"),
+                state=ProgressUpdate.State.APPROVED,
+                period__starts_on__lt=OuterRef("period__starts_on"),
+            )
+            .order_by("-period__starts_on")
+            .values(f"rag_{axis}")[:1]
+        ),
     )
 
 

@@ -839,6 +839,15 @@ class DemoBuilder:
             record.history_date = reforecast.history_date - datetime.timedelta(days=120)
         Milestone.history.bulk_update(slipped, ["forecast_date", "history_date"], batch_size=BATCH)
         Milestone.history.model.objects.bulk_create(reforecasts, batch_size=BATCH)
+        # Each record was last changed when its history says, as `updated_at` records for real data.
+        for model in (Initiative, Milestone, Risk, Participation):
+            last_change = (
+                model.history.filter(id=models.OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
+            )
+            records = model.objects.filter(pk__in=starts) if model is Initiative else model.objects.filter(
+                initiative_id__in=starts
+            )
+            records.update(updated_at=models.Subquery(last_change))
 
 
 # Children before parents, so deletion never trips a PROTECT.
