@@ -36,6 +36,7 @@ def main():
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--only", nargs="*", default=[], help="only these pages (their URLs as listed below)")
     args = parser.parse_args()
     setup_test_environment()
 
@@ -52,6 +53,9 @@ def main():
     pages = {
         "cdo@demo.digitaloffice.scot": [
             "/",
+            "/dashboard/?council=&measure=maturity",
+            "/dashboard/export.xlsx?council=",
+            "/councils/glasgow-city/",
             "/initiatives/",
             "/initiatives/?rag_delivery=red&ordering=-budget",
             "/initiatives/?overdue=true",
@@ -64,7 +68,8 @@ def main():
             "/strategy/maturity/sector/",
             "/api/v1/initiatives/?page_size=500",
         ],
-        "editor@glasgow.demo.digitaloffice.scot": ["/", "/initiatives/my-council/", update_form],
+        "editor@glasgow.demo.digitaloffice.scot": ["/", "/councils/glasgow-city/", "/initiatives/my-council/",
+                                                   update_form],
     }
     updates = busiest.updates.count()
     print(f"initiatives: {Initiative.objects.count()}, busiest page {busiest.reference} with {updates} updates")
@@ -77,6 +82,8 @@ def main():
         session[SESSION_KEY] = str(user.pk)  # as after signing in with the second factor
         session.save()
         for url in urls:
+            if args.only and url not in args.only:
+                continue
             times, queries = [], 0
             for _ in range(args.runs):
                 with CaptureQueriesContext(connection) as captured:

@@ -44,14 +44,27 @@ def csv_response(rows: Iterable, columns: list[Column], filename: str) -> Stream
     return response
 
 
+@dataclass(frozen=True)
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: Iterable
+
+
 def xlsx_response(rows: Iterable, columns: list[Column], filename: str, sheet_title: str = "Data") -> HttpResponse:
+    return xlsx_workbook_response([Sheet(sheet_title, columns, rows)], filename)
+
+
+def xlsx_workbook_response(sheets: list[Sheet], filename: str) -> HttpResponse:
+    """One workbook with a sheet per table, each with its heading row; every cell spreadsheet-safe."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    for index, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(str(column.heading)) + 4))
-    sheet.append([str(c.heading) for c in columns])
-    for row in rows:
-        sheet.append([_cell(c.value(row)) for c in columns])
+    for table in sheets:
+        sheet = workbook.create_sheet(title=str(table.title)[:31])
+        for index, column in enumerate(table.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = max(12, min(50, len(str(column.heading)) + 4))
+        sheet.append([str(c.heading) for c in table.columns])
+        for row in table.rows:
+            sheet.append([_cell(c.value(row)) for c in table.columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)

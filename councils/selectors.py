@@ -285,6 +285,15 @@ def ledger(*, user, on: datetime.date | None = None) -> dict:
     }
 
 
+def agreement_positions(*, user) -> list[AgreementRow]:
+    """Each agreement's pooled budget against what the portfolio has committed in its period (the dashboard's
+    funding position), latest first. Two queries; no contribution figures."""
+    _require_all(user)
+    agreements = list(FundingAgreement.objects.order_by("-first_year"))
+    committed = commitments.committed_budgets(agreements)
+    return [AgreementRow(agreement, Figures(), committed[agreement.pk]) for agreement in agreements]
+
+
 def agreement_ledger(*, user, pk: int, on: datetime.date | None = None) -> dict:
     _require_all(user)
     agreement = get_object_or_404(FundingAgreement, pk=pk)

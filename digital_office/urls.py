@@ -15,6 +15,7 @@ strategy_pages = (strategy.urls.urlpatterns + initiatives.urls.strategy_urlpatte
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("", include("dashboard.urls")),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
     path("initiatives/", include("initiatives.urls")),

@@ -8,21 +8,18 @@ from django.views.defaults import permission_denied as django_permission_denied
 
 from core import security_log
 from core.roles import Role, identity_of
-from initiatives import selectors as portfolio
+from dashboard import views as dashboard_views
 
 from .health import service_health
 
 
 def home(request):
-    """Every role lands here: the portfolio at a glance, and what needs this person."""
+    """Every role lands on the dashboard (what needs this person first); someone without a role yet is told why
+    there is nothing to see."""
     identity = identity_of(request.user)
-    context = {"identity": identity}
-    if identity.role != Role.NONE:
-        dashboard = portfolio.portfolio_dashboard()
-        context.update(
-            dashboard=dashboard, initiative_count=dashboard["total"], **portfolio.home_counts(user=request.user)
-        )
-    return render(request, "home.html", context)
+    if identity.role == Role.NONE:
+        return render(request, "home.html", {"identity": identity})
+    return dashboard_views.dashboard(request)
 
 
 @login_not_required

@@ -12,7 +12,14 @@ from councils import selectors as councils_selectors
 from strategy import selectors as strategy_selectors
 
 from .models import Benefit, Initiative, Milestone, ProgressUpdate, Rag, Reminder, Report, ReportingPeriod, Risk, Stage
-from .selectors import WORST_RATING, overdue_condition, worst_rating
+from .selectors import (
+    WORST_RATING,
+    last_closed_on_time_condition,
+    overdue_condition,
+    slipped_condition,
+    worsened_condition,
+    worst_rating,
+)
 
 RAG_CHOICES = Rag.choices
 
@@ -59,6 +66,7 @@ class InitiativeFilterSet(django_filters.FilterSet):
             ("red", _("Red on any axis")),
             ("amber", _("Amber or Red on any axis")),
             ("green", _("Green on every axis")),
+            ("not_rated", _("Not rated yet")),
         ],
         method="filter_rating",
         empty_label=_("Any rating"),
@@ -80,6 +88,22 @@ class InitiativeFilterSet(django_filters.FilterSet):
         label=_("Update overdue"),
         method="filter_overdue",
         widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+    on_time = django_filters.BooleanFilter(
+        label=_("Last period's update on time"),
+        method="filter_on_time",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))]),
+        help_text=_("Initiatives that owed an update for the last closed period: submitted by its due date or not."),
+    )
+    worsened = django_filters.BooleanFilter(
+        label=_("Worse than the previous period"),
+        method="filter_worsened",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes"))]),
+    )
+    slipped = django_filters.BooleanFilter(
+        label=_("Milestone slipped past its baseline"),
+        method="filter_slipped",
+        widget=forms.Select(choices=[("", _("Any")), ("true", _("Yes"))]),
     )
     updated_since = django_filters.IsoDateTimeFilter(
         label=_("Changed since"), field_name="updated_at", lookup_expr="gte"
@@ -132,8 +156,8 @@ class InitiativeFilterSet(django_filters.FilterSet):
         """Red: red on some axis. Amber: amber or red on some axis. Green: green on all four."""
         if not value:
             return queryset
-        if value == "green":
-            return queryset.filter(worst_rating=WORST_RATING["green"])
+        if value in ("green", "not_rated"):
+            return queryset.filter(worst_rating=WORST_RATING[value])
         return queryset.filter(worst_rating__lte=WORST_RATING[value])
 
     def filter_overdue(self, queryset, name, value):
@@ -141,6 +165,15 @@ class InitiativeFilterSet(django_filters.FilterSet):
             return queryset
         condition = overdue_condition()
         return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_on_time(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(last_closed_on_time_condition(value))
+
+    def filter_worsened(self, queryset, name, value):
+        return queryset.filter(worsened_condition()) if value else queryset
+
+    def filter_slipped(self, queryset, name, value):
+        return queryset.filter(slipped_condition()) if value else queryset
 
 
 class MilestoneFilterSet(django_filters.FilterSet):

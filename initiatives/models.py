@@ -72,9 +72,22 @@ class Initiative(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The approved update before the current one, kept with it, so the dashboard says what worsened since the
+    # previous period ("from Amber to Red") without looking through each initiative's history.
+    previous_update = models.ForeignKey(
+        "ProgressUpdate",
+        verbose_name=_("previous status"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Optimistic locking: a save that started from an older version is refused (no lost edits).
     version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(m2m_fields=[outcomes, partners], excluded_fields=["current_update"])
+    history = HistoricalRecords(
+        m2m_fields=[outcomes, partners], excluded_fields=["current_update", "previous_update"]
+    )
 
     class Meta:
         ordering = ["reference"]
@@ -239,7 +252,11 @@ class ProgressUpdate(TrackedModel):
                 violation_error_message=_("This initiative already has an update for that period."),
             ),
         ]
-        indexes = [models.Index(fields=["initiative", "state", "period"], name="update_current_status")]
+        indexes = [
+            models.Index(fields=["initiative", "state", "period"], name="update_current_status"),
+            # "Changed since the last board": the updates approved (or returned) since a date.
+            models.Index(fields=["state", "reviewed_at"], name="update_reviewed"),
+        ]
 
     def __str__(self):
         return f"{self.initiative.reference} {self.period}"

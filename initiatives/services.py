@@ -381,14 +381,16 @@ def update_return(*, user, update, comment, version=None) -> ProgressUpdate:
 
 
 def _refresh_current_status(initiative_id):
-    """The initiative's current status is its latest approved update."""
-    latest = (
+    """The initiative's current status is its latest approved update; the one before it is its previous status."""
+    latest_two = list(
         ProgressUpdate.objects.filter(initiative_id=initiative_id, state=ProgressUpdate.State.APPROVED)
         .order_by("-period__starts_on")
-        .values_list("pk", flat=True)
-        .first()
+        .values_list("pk", flat=True)[:2]
     )
-    Initiative.objects.filter(pk=initiative_id).update(current_update_id=latest, updated_at=timezone.now())
+    latest_two += [None] * (2 - len(latest_two))
+    Initiative.objects.filter(pk=initiative_id).update(
+        current_update_id=latest_two[0], previous_update_id=latest_two[1], updated_at=timezone.now()
+    )
     change_record(kind=receivers.INITIATIVE, ids=[initiative_id])
 
 

@@ -7,6 +7,7 @@ demo values, not facts.
 """
 
 import calendar
+import copy
 import datetime
 import random
 import time
@@ -18,7 +19,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -37,6 +38,7 @@ from councils.models import (
     Payment,
 )
 from initiatives.models import (
+    LIVE_STAGES,
     Benefit,
     BenefitRealisation,
     Initiative,
@@ -221,6 +223,7 @@ BENEFITS = [
     ("Transactions moved online", False, "transactions"),
     ("Calls avoided", False, "calls"),
     ("Procurement savings", True, "£"),
+    ("Staff time released, valued at cost", False, "£"),
 ]
 MEASURES = [
     # outcome number, title, unit, baseline, target, higher is better
@@ -702,13 +705,16 @@ class DemoBuilder:
                     )
                 )
         self.save(ProgressUpdate, updates)
-        latest_approved = {}
+        latest_approved, previous_approved = {}, {}
         for update in updates:  # in period order for each initiative
             if update.state == ProgressUpdate.State.APPROVED:
+                if update.initiative_id in latest_approved:
+                    previous_approved[update.initiative_id] = latest_approved[update.initiative_id]
                 latest_approved[update.initiative_id] = update
         for initiative in initiatives:
             initiative.current_update = latest_approved.get(initiative.pk)
-        Initiative.objects.bulk_update(initiatives, ["current_update"], batch_size=BATCH)
+            initiative.previous_update = previous_approved.get(initiative.pk)
+        Initiative.objects.bulk_update(initiatives, ["current_update", "previous_update"], batch_size=BATCH)
 
     def registers(self, initiatives):
         rng = self.rng
@@ -761,13 +767,115 @@ class DemoBuilder:
         self.save(Milestone, milestones)
         self.save(Risk, risks)
         self.save(Benefit, benefits)
+        starts = {initiative.pk: initiative.start_date for initiative in initiatives}
         for benefit in benefits:
-            realisations.append(
-                BenefitRealisation(
-                    benefit=benefit, recorded_on=self.today.replace(day=1), value=benefit.realised_value, is_demo=True
-                )
-            )
+            realisations.extend(self.quarterly_realisations(benefit, starts[benefit.initiative_id]))
         self.save(BenefitRealisation, realisations)
+        self.spread_over_time(initiatives)
+
+    def quarterly_realisations(self, benefit, start):
+        """What a benefit has realised, recorded each quarter (at most the last eight) since its initiative began:
+        the values add up to its realised value, so the dashboard's trend of realised benefits rises."""
+        quarters = []
+        day = self.today.replace(day=1, month=((self.today.month - 1) // 3) * 3 + 1)
+        while len(quarters) < 8 and day >= start.replace(day=1):
+            quarters.append(day)
+            day = _add_months(day, -3)
+        quarters = sorted(quarters) or [self.today.replace(day=1)]
+        share = _money(benefit.realised_value / len(quarters))
+        values = [share] * (len(quarters) - 1) + [benefit.realised_value - share * (len(quarters) - 1)]
+        return [
+            BenefitRealisation(benefit=benefit, recorded_on=day, value=value, is_demo=True)
+            for day, value in zip(quarters, values, strict=True)
+        ]
+
+    def spread_over_time(self, initiatives):
+        """Dates the records as if they had been kept over the years, so "changed since the last board" shows a
+        month's changes rather than everything: risks and councils joining dated between the initiative's start and
+        today, stages reached and milestones re-forecast at dates in their past (their history says so)."""
+        rng = self.rng
+        now = datetime.datetime.combine(self.today - datetime.timedelta(days=1), datetime.time(12), tzinfo=datetime.UTC)
+
+        def moment_between(start):
+            begin = datetime.datetime.combine(start, datetime.time(9), tzinfo=datetime.UTC)
+            return min(now, begin + (now - begin) * rng.random()) if begin < now else now
+
+        starts = {initiative.pk: initiative.start_date for initiative in initiatives}
+        for model, queryset in (
+            (Risk, Risk.objects.filter(initiative__in=initiatives)),
+            (Participation, Participation.objects.filter(initiative__in=initiatives)),
+        ):
+            rows = list(queryset)
+            for row in rows:
+                lead = model is Participation and row.role == Participation.Role.LEAD
+                start = starts[row.initiative_id]
+                row.created_at = (
+                    datetime.datetime.combine(start, datetime.time(9), tzinfo=datetime.UTC) if lead
+                    else moment_between(start)
+                )
+            model.objects.bulk_update(rows, ["created_at"], batch_size=BATCH)
+            history = {h.id: h for h in model.history.filter(id__in=[row.pk for row in rows])}
+            for row in rows:
+                if row.pk in history:
+                    history[row.pk].history_date = row.created_at
+            model.history.bulk_update(list(history.values()), ["history_date"], batch_size=BATCH)
+        order = list(Stage)
+        first_records = {}
+        for record in Initiative.history.filter(id__in=starts).order_by("-history_id"):
+            first_records[record.id] = record
+        earlier = []
+        for initiative in initiatives:
+            if initiative.stage == Stage.PROPOSED:
+                continue
+            record = first_records.get(initiative.pk)
+            if record is None:
+                continue
+            reached = moment_between(initiative.start_date)
+            if initiative.pk % 6 == 0:  # a sixth moved on in the last three weeks
+                reached = now - datetime.timedelta(days=rng.randint(0, 20))
+            before = order[max(0, order.index(initiative.stage) - 1)] if initiative.stage in LIVE_STAGES else Stage.LIVE
+            earlier.append((record, before, reached))
+        moved = []
+        for record, before, reached in earlier:
+            later = copy.copy(record)
+            later.pk = None
+            later.history_date = reached
+            later.history_type = "~"
+            moved.append(later)
+            record.stage = before
+            record.history_date = datetime.datetime.combine(
+                starts[record.id] - datetime.timedelta(days=30), datetime.time(9), tzinfo=datetime.UTC
+            )
+        Initiative.history.bulk_update(
+            [record for record, _b, _r in earlier], ["stage", "history_date"], batch_size=BATCH
+        )
+        Initiative.history.model.objects.bulk_create(moved, batch_size=BATCH)
+        slipped = list(
+            Milestone.history.filter(initiative_id__in=starts, forecast_date__gt=models.F("baseline_date"))
+        )
+        reforecasts = []
+        for record in slipped:
+            reforecast = copy.copy(record)
+            reforecast.pk = None
+            reforecast.history_type = "~"
+            reforecast.history_date = min(
+                now, datetime.datetime.combine(record.baseline_date - datetime.timedelta(days=45), datetime.time(9),
+                                               tzinfo=datetime.UTC)
+            )
+            reforecasts.append(reforecast)
+            record.forecast_date = record.baseline_date
+            record.history_date = reforecast.history_date - datetime.timedelta(days=120)
+        Milestone.history.bulk_update(slipped, ["forecast_date", "history_date"], batch_size=BATCH)
+        Milestone.history.model.objects.bulk_create(reforecasts, batch_size=BATCH)
+        # Each record was last changed when its history says, as `updated_at` records for real data.
+        for model in (Initiative, Milestone, Risk, Participation):
+            last_change = (
+                model.history.filter(id=models.OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
+            )
+            records = model.objects.filter(pk__in=starts) if model is Initiative else model.objects.filter(
+                initiative_id__in=starts
+            )
+            records.update(updated_at=models.Subquery(last_change))
 
 
 # Children before parents, so deletion never trips a PROTECT.
@@ -804,7 +912,7 @@ def _demo_clear():
     AccessEvent.objects.filter(Q(is_demo=True) | Q(email=DEMO_INVITATION_EMAIL)).delete()
     Invitation.objects.filter(Q(is_demo=True) | Q(email=DEMO_INVITATION_EMAIL)).delete()
     User.objects.filter(email=DEMO_INVITATION_EMAIL, is_demo=False).delete()
-    Initiative.objects.filter(is_demo=True).update(current_update=None)
+    Initiative.objects.filter(is_demo=True).update(current_update=None, previous_update=None)
     Reminder.objects.filter(is_demo=True).delete()
     Report.objects.filter(is_demo=True).delete()
     for model in DEMO_MODELS:

@@ -165,7 +165,11 @@ FORM = 200  # a form posted empty comes back with its errors
 
 EXPECTED = {
     # -- the portal as a whole
-    "home": Page(get=everyone()),
+    "home": Page(get=everyone(), post=None),  # the dashboard
+    # -- the dashboard, its export and the council pages (the office: every council; council staff: their own)
+    "dashboard:dashboard": Page(get=everyone(), post=None),
+    "dashboard:export": Page(get=everyone(), post=None),
+    "dashboard:council": Page(get={(VIEWER, LEAD, STAFF): 200}, post=None, otherwise=404),
     "accessibility": Page(get={"all": 200}, post=None, public=True),
     "healthz": Page(get={"all": 200}, post=None, public=True),
     "set_language": Page(get={"all": 302}, public=True),  # it sends the person back where they were
@@ -473,6 +477,7 @@ def page_kwargs(name, w):
         "councils:import_template": {"pk": w["agreement"].pk, "kind": "contributions"},
         "councils:year": {"year": w["contribution"].financial_year},
         "councils:council": {"slug": w["glasgow"].slug},
+        "dashboard:council": {"slug": w["glasgow"].slug},
         "councils:contribution": {"pk": w["contribution"].pk},
         "councils:contribution_edit": {"pk": w["contribution"].pk},
         "councils:payment_create": {"pk": w["contribution"].pk},

@@ -26,6 +26,14 @@ def money(value):
 
 
 @register.filter
+def money_abs(value):
+    """An amount without its sign (the words around it say which way it goes): £2,656,390.00."""
+    if value in (None, ""):
+        return "–"
+    return money(abs(Decimal(value)))
+
+
+@register.filter
 def fy(start_year):
     """A financial year as the office writes it: 2017 becomes 2017/18."""
     return financial_year_label(int(start_year)) if start_year not in (None, "") else ""

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "strategy",
     "initiatives",
     "partner_api",
+    "dashboard",
     "seeding",
     "digital_office",
 ]

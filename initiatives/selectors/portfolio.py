@@ -10,6 +10,7 @@ from django.db.models import (
     Case,
     DecimalField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -90,6 +91,55 @@ def overdue_condition() -> Q:
     if period is None:
         return Q(pk__in=[])
     return update_missing_condition(period)
+
+
+def required_to_report_condition(period, *, stage: str = "stage") -> Q:
+    """Initiatives that owe an update for `period`: live (the `stage` field or annotation) and started by its end."""
+    return Q(**{f"{stage}__in": LIVE_STAGES}, start_date__lte=period.ends_on)
+
+
+def on_time_condition(period) -> Q:
+    """Initiatives that owed an update for `period` and submitted it by the end of its due date (whatever became of
+    it later)."""
+    return required_to_report_condition(period) & ~update_missing_condition(period, as_of=submission_deadline(period))
+
+
+def last_closed_on_time_condition(value: bool) -> Q:
+    """The "on time" filter and figure: for the last period whose window closed, initiatives that owed an update and
+    submitted it on time (True) or not (False)."""
+    period = last_closed_period()
+    if period is None:
+        return Q(pk__in=[])
+    if value:
+        return on_time_condition(period)
+    return update_missing_condition(period, as_of=submission_deadline(period))
+
+
+RAG_RANK = {Rag.GREEN: 0, Rag.AMBER: 1, Rag.RED: 2}
+
+
+def worse_on_axis(axis: str) -> Q:
+    """The current status is worse than the previous one on this axis (Green to Amber or Red, Amber to Red)."""
+    current, previous = f"current_update__rag_{axis}", f"previous_update__rag_{axis}"
+    return Q(**{current: Rag.RED, f"{previous}__in": [Rag.GREEN, Rag.AMBER]}) | Q(
+        **{current: Rag.AMBER, previous: Rag.GREEN}
+    )
+
+
+def worsened_condition() -> Q:
+    """Worse on any axis since the previous approved update (newly Red included)."""
+    return reduce(operator.or_, (worse_on_axis(axis) for axis in ProgressUpdate.RAG_AXES))
+
+
+def slipped_condition() -> Q:
+    """An open milestone whose forecast date has slipped past its baseline."""
+    return Q(
+        Exists(
+            Milestone.objects.filter(
+                initiative=OuterRef("pk"), completed_on__isnull=True, forecast_date__gt=F("baseline_date")
+            )
+        )
+    )
 
 
 # An initiative's worst current rating on any axis, as a number that sorts Red first; not rated sorts last.

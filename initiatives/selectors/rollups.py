@@ -12,7 +12,6 @@ from django.db.models.functions import RowNumber
 from strategy import selectors as strategy_selectors
 
 from ..models import LIVE_STAGES, Initiative, ProgressUpdate, Rag, Stage
-from .portfolio import overdue_condition
 
 if TYPE_CHECKING:
     from strategy.models import Outcome, Strategy, Theme
@@ -178,22 +177,6 @@ def outcome_coverage(*, strategy: Strategy) -> dict:
         "rows": rows,
         "uncovered": [row.outcome for row in rows if row.live == 0],
         "live_stages": [Stage(stage).label for stage in LIVE_STAGES],
-    }
-
-
-# -- the dashboard -------------------------------------------------------------------------------
-
-
-def portfolio_dashboard() -> dict:
-    """Counts for the dashboard: initiatives by stage, current RAG on each axis, overdue. Three queries."""
-    by_stage = dict(Initiative.objects.values_list("stage").annotate(n=Count("pk")).order_by())
-    total = sum(by_stage.values())
-    counts = rag_counts({"total": total, **Initiative.objects.aggregate(**rag_aggregates())})
-    return {
-        "stages": [(value, label, by_stage.get(value, 0)) for value, label in Stage.choices],
-        "rag_rows": [(c.axis, c.label, [("green", c.green), ("amber", c.amber), ("red", c.red)]) for c in counts],
-        "overdue_count": Initiative.objects.filter(overdue_condition()).count(),
-        "total": total,
     }
 
 

@@ -320,3 +320,17 @@ def maturity_overview(*, user) -> dict:
         "placeholder_names": MaturityDimension.objects.filter(is_placeholder=True).exists()
         or MaturityLevel.objects.filter(is_placeholder=True).exists(),
     }
+
+
+def latest_maturity_levels(*, user, council_ids=None) -> dict:
+    """Each visible council's latest overall level: {council id: latest assessment (with its overall level)}.
+    Only the councils whose assessments the person may read (the same rule as the assessments). One query."""
+    if not policies.can_read_maturity(user):
+        return {}
+    later = MaturityAssessment.objects.filter(
+        council_id=OuterRef("council_id"), assessed_on__gt=OuterRef("assessed_on")
+    )
+    latest = maturity_assessments_visible_to(user).filter(~Exists(later)).select_related("overall_level")
+    if council_ids is not None:
+        latest = latest.filter(council_id__in=council_ids)
+    return {assessment.council_id: assessment for assessment in latest}

@@ -20,9 +20,10 @@ ROLES = ["anonymous", *DEMO_EMAILS]
 MUST_REACH = {
     "anonymous": {"account_login", "accessibility"},
     "cdo": {"home", "initiatives:list", "initiatives:detail", "initiatives:review_queue", "initiatives:review",
-            "initiatives:reports", "councils:ledger", "partner_keys", "strategy:overview"},
+            "initiatives:reports", "councils:ledger", "partner_keys", "strategy:overview", "dashboard:dashboard",
+            "dashboard:council"},
     "glasgow-editor": {"home", "initiatives:my_council", "initiatives:update", "initiatives:list",
-                       "initiatives:detail", "initiatives:reports"},
+                       "initiatives:detail", "initiatives:reports", "dashboard:council"},
     "glasgow-viewer": {"home", "initiatives:my_council", "initiatives:detail"},
     "partner": {"home", "initiatives:list", "initiatives:detail"},
 }

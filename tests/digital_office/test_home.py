@@ -5,13 +5,13 @@ from initiatives.models import Initiative, ProgressUpdate
 pytestmark = pytest.mark.django_db
 
 
-def test_the_dashboard_counts_match_the_portfolio(client, login_as):
+def test_the_home_page_is_the_dashboard_and_its_counts_match_the_portfolio(client, login_as):
     login_as("cdo@demo.digitaloffice.scot")
     response = client.get("/")
-    dashboard = response.context["dashboard"]
-    assert dashboard["total"] == Initiative.objects.count()
-    delivery = dict(next(counts for axis, _label, counts in dashboard["rag_rows"] if axis == "delivery"))
-    assert delivery["red"] == Initiative.objects.filter(current_update__rag_delivery="red").count()
+    headline = response.context["headline"]
+    assert headline.total.count == Initiative.objects.count()
+    delivery = {cell.label: cell.count for cell in headline.rag[0]["cells"]}
+    assert delivery["Red"] == Initiative.objects.filter(current_update__rag_delivery="red").count()
     assert response.context["awaiting_review_count"] == ProgressUpdate.objects.filter(state="submitted").count()
     html = response.content.decode()
     assert "/initiatives/?rag_delivery=red" in html and "/initiatives/review/" in html

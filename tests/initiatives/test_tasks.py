@@ -174,7 +174,7 @@ def test_home_for_council_staff_leads_with_the_same_summary(client, month_of_wor
     client.force_login(staff("editor"))
     html = client.get("/").content.decode()
     assert "2 of 10 done." in html
-    assert html.index("2 of 10 done.") < html.index("Portfolio")
+    assert html.index("2 of 10 done.") < html.index('id="attention"')  # before the dashboard
     assert 'href="/initiatives/my-council/"' in html
 
 
