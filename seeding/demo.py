@@ -58,6 +58,8 @@ from strategy.models import (
     Theme,
 )
 
+from .planner_statistics import planner_statistics_refresh
+
 DEMO_PASSWORD = "scotland-digital-2020"
 # The demo Digital Office accounts must sign in with two-factor authentication like real staff. Their authenticator
 # shares this published secret, so a tester can add it to an authenticator app (or run `manage.py demo_code`).
@@ -807,4 +809,5 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         initiatives = builder.initiatives(users, periods)
         builder.updates(initiatives, periods, users)
         builder.registers(initiatives)
+    planner_statistics_refresh()
     return builder.counts
