@@ -2,8 +2,11 @@
 and the change feed's entries (written by the apps' receivers inside the transaction of the change they record)."""
 
 import datetime
+import logging
+import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -12,6 +15,9 @@ from django.utils.translation import gettext as _
 
 from . import policies
 from .models import Change, ChangeFeedFloor, PartnerAPIKey, WorkerHeartbeat
+from .selectors import DATA_GENERATION_KEY
+
+logger = logging.getLogger(__name__)
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -71,6 +77,16 @@ def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT):
     ids = sorted({int(pk) for pk in ids if pk is not None})
     if ids:
         Change.objects.bulk_create([Change(kind=kind, object_id=pk, operation=operation) for pk in ids])
+        transaction.on_commit(data_generation_renew)
+
+
+def data_generation_renew():
+    """After a change commits: a new data generation (core.selectors.data_generation), so every figure cached
+    under the old one is recomputed. A cache that cannot be reached loses nothing: cached figures expire anyway."""
+    try:
+        cache.set(DATA_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 (the change is committed; a cache outage must not turn it into an error)
+        logger.warning("could not renew the data generation", exc_info=True)
 
 
 @transaction.atomic
