@@ -1,6 +1,7 @@
 """What every API serializer shares: date-times in UTC, written with Z (docs/api.md)."""
 
 import datetime
+import functools
 
 from django.db import models
 from rest_framework import ISO_8601, serializers
@@ -35,7 +36,18 @@ def _formatter(field):
         return int
     if kind is serializers.DateField and str(getattr(field, "format", api_settings.DATE_FORMAT)).lower() == ISO_8601:
         return _isoformat
+    iso = str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+    if kind is UTCDateTimeField and iso and getattr(field, "timezone", None) is datetime.UTC:
+        return functools.partial(_utc_isoformat, field)
     return field.to_representation
+
+
+def _utc_isoformat(field, value):
+    """UTCDateTimeField.to_representation of an aware value, without DRF's generic steps."""
+    if isinstance(value, str) or value.tzinfo is None:
+        return field.to_representation(value)
+    text = value.astimezone(datetime.UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _isoformat(value):

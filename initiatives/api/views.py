@@ -62,15 +62,18 @@ class InitiativeViewSet(ApiReadOnlyViewSet):
             return Initiative.objects.none()
         return selectors.api_initiatives(caller=self.request.user)
 
+    def rows_queryset(self, queryset):
+        return selectors.with_api_links(super().rows_queryset(queryset))
+
     def fill_rows(self, rows, values_rows):
-        """Participants, outcomes and partners, from three queries for the whole page."""
-        links = selectors.api_initiative_links([values["pk"] for values in values_rows])
+        """Participants, outcomes and partners: brought by the page query on PostgreSQL, else three queries."""
+        links = selectors.api_initiative_links_of(values_rows)
         participant_rows = participants_rows()
         for row, values in zip(rows, values_rows, strict=True):
-            pk = values["pk"]
-            row["outcomes"] = sorted(links["outcomes"].get(pk, []))
-            row["participants"] = participant_rows.rows(links["participants"].get(pk, []))
-            row["partners"] = sorted(links["partners"].get(pk, []))
+            participants, outcomes, partners = links[values["pk"]]
+            row["outcomes"] = sorted(outcomes)
+            row["participants"] = participant_rows.rows(participants)
+            row["partners"] = sorted(partners)
 
 
 @functools.cache
