@@ -83,6 +83,8 @@ class ValueRows:
                 self.layout.append((name, f"{prefix}__pk", inner))
             else:
                 self.layout.append((name, _path(field), _formatter(field)))
+        self._entries = [(name, path, format_value, isinstance(format_value, list))
+                         for name, path, format_value in self.layout]
 
     def paths(self) -> list[str]:
         """The values() paths to read ("pk" always, for the paginator)."""
@@ -105,14 +107,14 @@ class ValueRows:
 
     def row(self, values: dict) -> dict:
         row = {}
-        for name, path, format_value in self.layout:
-            if path is None:
+        for name, path, format_value, nested in self._entries:
+            value = None if path is None else values[path]
+            if value is None:
                 row[name] = None
-            elif isinstance(format_value, list):
-                row[name] = None if values[path] is None else self._format(values, format_value)
+            elif nested:
+                row[name] = self._format(values, format_value)
             else:
-                value = values[path]
-                row[name] = None if value is None else format_value(value)
+                row[name] = format_value(value)
         return row
 
     def rows(self, values_rows) -> list[dict]:
