@@ -1,5 +1,7 @@
-"""Every API list, the review queue and the home page cost the same number of queries whatever the data size
-(DESIGN.md §7): measured with a handful of initiatives, then again with more than a page of them."""
+"""Every API list, the review queue and the home page cost a number of queries that does not grow with the data
+(DESIGN.md §7): measured with a handful of initiatives, then again with more than a page of them. (A list page
+that is not full may cost one query more, not less: the keyset walk then also reads rows changed since it began;
+a feed page reads the records of each kind it holds, at most one query per kind.)"""
 
 import datetime
 from decimal import Decimal
@@ -48,6 +50,8 @@ def grow(count):
 
 
 def queries(client, url):
+    """The queries of one request, after one that pays what is done once (the key's last use, once a minute)."""
+    client.get(url)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
         assert response.status_code == 200, response.content[:300]
@@ -70,28 +74,28 @@ API_LISTS = [
 
 
 @pytest.mark.parametrize("url", API_LISTS)
-def test_api_lists_cost_the_same_queries_with_4_and_124_initiatives(reference_data, make_key, key_client, url):
+def test_api_lists_cost_no_more_queries_with_124_initiatives_than_with_4(reference_data, make_key, key_client, url):
     """Fault guarded: one query per row (a nested list or a related record read row by row)."""
     client = key_client(make_key(scopes=READ_SCOPES)[1])
     grow(4)
     small = queries(client, url)
     grow(120)
     assert Initiative.objects.count() == 124
-    assert queries(client, url) == small
+    assert queries(client, url) <= small
 
 
-def test_one_initiative_costs_the_same_queries_however_many_councils_take_part(reference_data, make_key, key_client):
+def test_one_initiative_costs_no_more_queries_however_many_councils_take_part(reference_data, make_key, key_client):
     client = key_client(make_key(scopes=READ_SCOPES)[1])
     grow(1)
     initiative = Initiative.objects.get()
     small = queries(client, f"/api/v1/initiatives/{initiative.reference}/")
     for code in ["S12000005", "S12000006", "S12000008", "S12000010", "S12000011"]:
         Participation.objects.create(initiative=initiative, council=council(code), role="observer")
-    assert queries(client, f"/api/v1/initiatives/{initiative.reference}/") == small
+    assert queries(client, f"/api/v1/initiatives/{initiative.reference}/") <= small
 
 
 @pytest.mark.parametrize("url", ["/", "/initiatives/review/"])
-def test_the_review_queue_and_home_cost_the_same_queries_with_4_and_124_initiatives(reference_data, client, url):
+def test_the_review_queue_and_home_cost_no_more_queries_with_124_initiatives_than_with_4(reference_data, client, url):
     staff = User.objects.create_user(email="reviewer@example.org", is_digital_office_staff=True)
     client.force_login(staff)
     mark_second_factor_used(client, staff)
@@ -99,4 +103,4 @@ def test_the_review_queue_and_home_cost_the_same_queries_with_4_and_124_initiati
     small = queries(client, url)
     grow(120)
     assert ProgressUpdate.objects.filter(state=SUBMITTED).count() == 124
-    assert queries(client, url) == small
+    assert queries(client, url) <= small
