@@ -43,4 +43,6 @@ RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only-not-a-real-key \
 USER app
 EXPOSE 8000
 ENTRYPOINT ["/app/bin/docker-entrypoint"]
-CMD ["gunicorn", "digital_office.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gthread workers (docker-compose.yml says why); compose's web service passes the same with its own numbers.
+CMD ["gunicorn", "digital_office.wsgi:application", "--bind", "0.0.0.0:8000", "--worker-class", "gthread", \
+     "--threads", "4", "--timeout", "60", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]

@@ -27,12 +27,13 @@ PYTEST_ARGS ?=
 # make test SMOKE=0 leaves out bin/smoke-production (the production stack end to end, about two minutes).
 SMOKE ?= 1
 
-.PHONY: help run test smoke lint messages clean distclean install install-dev chromium
+.PHONY: help run test smoke bench lint messages clean distclean install install-dev chromium
 
 help:
 	@echo "make run        serve the portal with demo data at http://127.0.0.1:8000 (runserver, Celery worker and beat)"
 	@echo "make test       ruff, the import layers, bandit, migration check and pytest (installs what the tests need first)"
 	@echo "make smoke      bin/smoke-production: gunicorn, worker and beat with production settings on PostgreSQL and Redis"
+	@echo "make bench      the portal under load with production settings, against a floor and Datasette (docs/benchmarks.md)"
 	@echo "make lint       ruff check ., lint-imports (the one-way layers) and bandit (no high-severity finding)"
 	@echo "make messages   update the Gaelic (gd) message catalogue in locale/ and compile it"
 	@echo "make clean      remove caches and collected static files"
@@ -92,6 +93,13 @@ test: install-dev chromium
 
 smoke: install-dev
 	$(PY) bin/smoke-production
+
+# Not part of make test. Loads the large demo set into its own database once (BENCH_DATABASE_URL), then about
+# 5 minutes of load; pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS='--duration 5 --only api'.
+BENCH_ARGS ?=
+bench: install
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk >/dev/null 2>&1 || true
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # --- housekeeping ----------------------------------------------------------------------------
 

@@ -1,8 +1,10 @@
 """Reads of the kernel: partner API keys, the change feed, and people (teams, invitations, the access record)."""
 
 import datetime
+import uuid
 
 from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -17,6 +19,8 @@ from .models import (
     WorkerHeartbeat,
     invitation_token_hash,
 )
+
+DATA_GENERATION_KEY = "portal:data-generation"
 
 FEED_START = (0, 0)
 
@@ -107,6 +111,18 @@ def change_head() -> tuple[int, int]:
     with transaction.atomic():
         horizon, _own = _feed_horizon()
         return _feed_head(horizon)
+
+
+def data_generation() -> str:
+    """A token that changes after every committed change the feed records (core.services.change_record): figures
+    computed from the portfolio can be cached under it and are never served after a change. Missing (a cold or
+    flushed cache): a new token, so nothing cached before can match it."""
+    token = cache.get(DATA_GENERATION_KEY)
+    if token is None:
+        token = uuid.uuid4().hex
+        if not cache.add(DATA_GENERATION_KEY, token, timeout=None):
+            token = cache.get(DATA_GENERATION_KEY) or token
+    return token
 
 
 def change_floor() -> tuple[int, int]:

@@ -3,11 +3,14 @@ rights in core.policies and runs in a transaction), and the change feed's entrie
 inside the transaction of the change they record)."""
 
 import datetime
+import logging
 import secrets
+import uuid
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -29,6 +32,9 @@ from .models import (
     invitation_token_hash,
 )
 from .roles import Role
+from .selectors import DATA_GENERATION_KEY
+
+logger = logging.getLogger(__name__)
 
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
@@ -88,6 +94,16 @@ def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT):
     ids = sorted({int(pk) for pk in ids if pk is not None})
     if ids:
         Change.objects.bulk_create([Change(kind=kind, object_id=pk, operation=operation) for pk in ids])
+        transaction.on_commit(data_generation_renew)
+
+
+def data_generation_renew():
+    """After a change commits: a new data generation (core.selectors.data_generation), so every figure cached
+    under the old one is recomputed. A cache that cannot be reached loses nothing: cached figures expire anyway."""
+    try:
+        cache.set(DATA_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:  # noqa: BLE001 (the change is committed; a cache outage must not turn it into an error)
+        logger.warning("could not renew the data generation", exc_info=True)
 
 
 @transaction.atomic

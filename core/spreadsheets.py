@@ -19,6 +19,11 @@ _START = re.compile(
 )
 
 
+# The cheap test first: a text with no separator can start a formula only at its very start (_START's `^` branch).
+_HAS_SEPARATOR = re.compile("[" + re.escape(SEPARATORS) + "]")
+_STARTS_FORMULA = re.compile(r"[\s\"']*[" + re.escape(FORMULA_STARTS) + r"\t\r]")
+
+
 def _is_number(text: str) -> bool:
     try:
         Decimal(text.strip())
@@ -32,6 +37,8 @@ def neutralise_formulas(value):
     else (numbers, dates, None) is returned as it is."""
     if not isinstance(value, str) or not value:
         return value
+    if not _HAS_SEPARATOR.search(value) and not _STARTS_FORMULA.match(value):
+        return value  # most cells (names, codes, dates): nothing to guard, found without parsing a number
     if _is_number(value):
         return value
 

@@ -64,6 +64,8 @@ from strategy.models import (
     Theme,
 )
 
+from .planner_statistics import planner_statistics_refresh
+
 DEMO_PASSWORD = "scotland-digital-2020"
 # The demo's pending invitation (Glasgow's digital lead invites a viewer): its link's token is published, as the demo
 # password is.
@@ -946,4 +948,5 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         initiatives = builder.initiatives(users, periods)
         builder.updates(initiatives, periods, users)
         builder.registers(initiatives)
+    planner_statistics_refresh()
     return builder.counts

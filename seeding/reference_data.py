@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from councils.models import Council, CouncilCodeAlias, PartnerOrganisation
 from strategy.models import MaturityDimension, MaturityLevel, Outcome, Strategy, Theme
 
+from .planner_statistics import planner_statistics_refresh
+
 REFERENCE_DIR = Path(settings.BASE_DIR) / "data" / "reference"
 
 # The office's own maturity model is not public: these defaults are labelled placeholders that
@@ -42,8 +44,15 @@ def _read_csv(name):
         return list(csv.DictReader(handle))
 
 
-@transaction.atomic
 def reference_data_load() -> dict:
+    """Load the reference data in one transaction, then refresh the planner's statistics."""
+    counts = _reference_data_load()
+    planner_statistics_refresh()
+    return counts
+
+
+@transaction.atomic
+def _reference_data_load() -> dict:
     counts = {}
     for row in _read_csv("scottish_councils.csv"):
         _upsert(

@@ -64,10 +64,12 @@ def fake_dns(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters and used two-factor codes live in the cache: each test starts without them."""
-    from django.core.cache import cache
+    """Rate-limit counters and used two-factor codes live in the caches: each test starts without them. (On Redis
+    both caches share one database, which one clear empties; in memory the API's rates are a cache of their own.)"""
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["api"].clear()
     yield
 
 

@@ -162,9 +162,9 @@ class ChangeFeedView(ApiViewMixin, APIView):
         for kind, ids in ids_of.items():
             view = readable[kind]()
             view.request, view.format_kwarg, view.action, view.args, view.kwargs = request, None, "list", (), {}
-            rows = list(view.get_queryset().filter(pk__in=ids))
-            for row, data in zip(rows, view.get_serializer(rows, many=True).data, strict=True):
-                records[(kind, row.pk)] = data
+            rows = list(view.rows_queryset(view.get_queryset()).filter(pk__in=ids))
+            for row, data in zip(rows, view.rows_of(rows), strict=True):
+                records[(kind, row["pk"] if isinstance(row, dict) else row.pk)] = data
         return records
 
 

@@ -62,6 +62,17 @@ def normalised_datetime(value: str) -> str | None:
 
 
 class ApiFilterBackend(DjangoFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        """No parameter names a filter (a partner's sync reads pages with only `page_size` and `cursor`): the
+        queryset as it is, without building the FilterSet and its form, which would change nothing."""
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not any(
+            param == name or param.startswith(f"{name}_")
+            for param in request.query_params for name in filterset_class.base_filters
+        ):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
     def get_filterset_class(self, view, queryset=None):
         filterset_class = super().get_filterset_class(view, queryset)
         return api_filterset(filterset_class) if filterset_class else None

@@ -183,6 +183,8 @@ class KeysetPagination(BasePagination):
         if len(rows) <= size:
             return None
         last = rows[size - 1]
+        if isinstance(last, dict):  # values() rows (a lean list, core.api.views.ApiReadOnlyViewSet.value_rows)
+            return _encode({**payload, "v": _as_text(last[field]), "i": last["pk"]})
         return _encode({**payload, "v": _as_text(getattr(last, field)), "i": last.pk})
 
     @staticmethod

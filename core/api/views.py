@@ -7,7 +7,8 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseNotModified, StreamingHttpResponse
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -28,14 +29,16 @@ from .. import security_log
 from .authentication import PartnerKeyAuthentication
 from .exceptions import not_found_response
 from .filters import ApiFilterBackend
-from .pagination import KeysetPagination
+from .pagination import CHANGED, KeysetPagination
 from .permissions import HasScope
-from .renderers import CSVRenderer, columns_of, csv_lines
+from .renderers import CSVRenderer, columns_of, csv_chunks
+from .serializers import ValueRows
 from .throttling import PartnerKeyThrottle, PortalUserThrottle, UnauthenticatedClientThrottle
 
 SYNC_TOKEN_HEADER = "X-Next-Updated-Since"
 FEED_TOKEN_HEADER = "X-Next-After"  # the change feed's position (core.api.changes)
 CSV_CHUNK = 500
+_VALUE_ROWS = {}  # view class -> its ValueRows (a serializer's fields do not change)
 
 
 def sync_margin():
@@ -126,11 +129,10 @@ class ApiViewMixin:
         (the sync token and the next cursor hold the time of the read, so they are left out)."""
         data = response.data
         if isinstance(data, dict) and "next_updated_since" in data:
-            source = JSONRenderer().render({"results": data["results"], "more": bool(data.get("next"))})
+            etag = self.list_page_etag(request, response, data)
         else:
             response.render()
-            source = response.content
-        etag = etag_of(source)
+            etag = etag_of(response.content)
         if etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
@@ -140,6 +142,27 @@ class ApiViewMixin:
             return not_modified
         response["ETag"] = etag
         return response
+
+    @staticmethod
+    def list_page_etag(request, response, data) -> str:
+        """The ETag of a list page, the rows rendered once: the page's JSON is put together around them (compact
+        JSON is the concatenation of its parts) instead of rendering the rows again for the tag."""
+        renderer = JSONRenderer()
+        results = renderer.render(data["results"])
+        more = b"true" if data.get("next") else b"false"
+        etag = etag_of(b'{"results":' + results + b',"more":' + more + b"}")
+        media_type = request.accepted_media_type or ""
+        compact = type(request.accepted_renderer) is JSONRenderer and "indent" not in media_type
+        if compact and list(data) == ["next", "next_updated_since", "results"]:
+            def part(value):
+                return b"null" if value is None else renderer.render(value)  # render(None) is empty
+
+            response.content = (
+                b'{"next":' + part(data["next"]) + b',"next_updated_since":' + part(data["next_updated_since"])
+                + b',"results":' + results + b"}"
+            )
+            response["Content-Type"] = renderer.media_type
+        return etag
 
 
 class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
@@ -157,9 +180,56 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
     csv_name = "export"
     in_change_feed = True  # the change feed serves this list's records (core.api.changes)
+    lean_rows = False
+    lean_filled = ()
 
     def sync_token(self, started):
         return as_token(started - sync_margin()) if self.sync_field else None
+
+    def value_rows(self) -> ValueRows | None:
+        """With `lean_rows`, list, detail, CSV and the change feed read values() rows and format them with the
+        serializer's fields (ValueRows: the same JSON, no model instances); `fill_rows` adds the fields named in
+        `lean_filled`. Without it (None), the serializer does the work."""
+        if not self.lean_rows:
+            return None
+        cls = type(self)
+        if cls not in _VALUE_ROWS:
+            _VALUE_ROWS[cls] = ValueRows(self.serializer_class(), filled=self.lean_filled)
+        return _VALUE_ROWS[cls]
+
+    def fill_rows(self, rows: list[dict], values_rows: list[dict]):
+        """Fill in, in place, the fields the ValueRows leaves to the view (nested lists, method fields)."""
+
+    def rows_queryset(self, queryset):
+        """What the paginator and the CSV walk: values() rows for a lean list, else model instances."""
+        value_rows = self.value_rows()
+        if value_rows is None:
+            return queryset
+        paths = value_rows.paths()
+        fields = {field.name for field in queryset.model._meta.concrete_fields}
+        walked = [name for name in [*self.ordering_fields, CHANGED] if name in fields and name not in paths]
+        return queryset.prefetch_related(None).values(*paths, *walked)
+
+    def rows_of(self, page) -> list:
+        value_rows = self.value_rows()
+        if value_rows is None:
+            return self.get_serializer(page, many=True).data
+        rows = value_rows.rows(page)
+        self.fill_rows(rows, page)
+        return rows
+
+    def retrieve(self, request, *args, **kwargs):
+        if self.value_rows() is None:
+            return super().retrieve(request, *args, **kwargs)
+        lookup = self.lookup_url_kwarg or self.lookup_field
+        queryset = self.rows_queryset(self.filter_queryset(self.get_queryset()))
+        try:
+            found = list(queryset.filter(**{self.lookup_field: self.kwargs[lookup]})[:2])
+        except (TypeError, ValueError, DjangoValidationError):
+            found = []
+        if len(found) != 1:
+            raise Http404
+        return Response(self.rows_of(found)[0])
 
     def list(self, request, *args, **kwargs):
         started = timezone.now()
@@ -167,9 +237,8 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         token = self.sync_token(started)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.csv_response(request, queryset, token)
-        page = self.paginate_queryset(queryset)
-        serializer = self.get_serializer(page, many=True)
-        response = self.paginator.get_paginated_response(serializer.data, next_updated_since=token)
+        page = self.paginate_queryset(self.rows_queryset(queryset))
+        response = self.paginator.get_paginated_response(self.rows_of(page), next_updated_since=token)
         if token:
             response[SYNC_TOKEN_HEADER] = token
         return response
@@ -194,20 +263,20 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         """Every matching row, in the list's order, streamed in chunks: the JSON list's fields as columns."""
         self.paginator.get_page_size(request)  # read strictly, though a CSV has no pages
         ordering = self.paginator.get_ordering(request, self)
-        queryset = queryset.order_by(ordering, "-pk" if ordering.startswith("-") else "pk")
+        queryset = self.rows_queryset(queryset).order_by(ordering, "-pk" if ordering.startswith("-") else "pk")
         columns = columns_of(self.get_serializer())
 
-        def rows():
+        def chunks():
             chunk = []
             for item in queryset.iterator(chunk_size=CSV_CHUNK):
                 chunk.append(item)
                 if len(chunk) == CSV_CHUNK:
-                    yield from self.get_serializer(chunk, many=True).data
+                    yield self.rows_of(chunk)
                     chunk = []
             if chunk:
-                yield from self.get_serializer(chunk, many=True).data
+                yield self.rows_of(chunk)
 
-        response = StreamingHttpResponse(csv_lines(columns, rows()), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_chunks(columns, chunks()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
         if token:
             response[SYNC_TOKEN_HEADER] = token

@@ -1,5 +1,6 @@
 """Partner API: the portfolio (scope initiatives:read) and reports (scope reports:read)."""
 
+import functools
 import mimetypes
 
 from django.http import FileResponse, Http404
@@ -9,6 +10,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 
+from core.api.serializers import ValueRows
 from core.api.views import ApiReadOnlyViewSet
 from core.scopes import INITIATIVES_READ, REPORTS_READ
 
@@ -26,6 +28,7 @@ from .serializers import (
     BenefitSerializer,
     InitiativeSerializer,
     MilestoneSerializer,
+    ParticipantSerializer,
     ProgressUpdateSerializer,
     ReportSerializer,
     RiskSerializer,
@@ -51,11 +54,31 @@ class InitiativeViewSet(ApiReadOnlyViewSet):
     lookup_field = "reference"
     lookup_value_regex = "[^/]+"
     csv_name = "initiatives"
+    lean_rows = True
+    lean_filled = ("outcomes", "participants", "partners")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema needs the model, not the data (no query)
             return Initiative.objects.none()
         return selectors.api_initiatives(caller=self.request.user)
+
+    def rows_queryset(self, queryset):
+        return selectors.with_api_links(super().rows_queryset(queryset))
+
+    def fill_rows(self, rows, values_rows):
+        """Participants, outcomes and partners: brought by the page query on PostgreSQL, else three queries."""
+        links = selectors.api_initiative_links_of(values_rows)
+        participant_rows = participants_rows()
+        for row, values in zip(rows, values_rows, strict=True):
+            participants, outcomes, partners = links[values["pk"]]
+            row["outcomes"] = sorted(outcomes)
+            row["participants"] = participant_rows.rows(participants)
+            row["partners"] = sorted(partners)
+
+
+@functools.cache
+def participants_rows():
+    return ValueRows(ParticipantSerializer())
 
 
 class MilestoneViewSet(ApiReadOnlyViewSet):
@@ -77,6 +100,7 @@ class ProgressUpdateViewSet(ApiReadOnlyViewSet):
     serializer_class = ProgressUpdateSerializer
     filterset_class = ProgressUpdateFilterSet
     csv_name = "updates"
+    lean_rows = True
 
     def get_queryset(self):
         return selectors.api_updates(caller=self.request.user)
@@ -101,6 +125,7 @@ class BenefitViewSet(ApiReadOnlyViewSet):
     serializer_class = BenefitSerializer
     filterset_class = BenefitFilterSet
     csv_name = "benefits"
+    lean_rows = True
 
     def get_queryset(self):
         return selectors.api_benefits(caller=self.request.user)

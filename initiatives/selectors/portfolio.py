@@ -180,14 +180,17 @@ def role_order():
     )
 
 
+def with_list_relations(queryset):
+    """What a list row of initiatives shows of other records, in a fixed number of queries."""
+    related = queryset.select_related("lead_council", "theme", "current_update", "current_update__period")
+    return related.prefetch_related(
+        Prefetch("participations", queryset=Participation.objects.select_related("council")), "outcomes",
+    )
+
+
 def initiative_list(*, user):
     """The portfolio as every signed-in role may read it, with what a list row shows, in a fixed number of queries."""
-    return with_overdue_flag(
-        Initiative.objects.select_related("lead_council", "theme", "current_update", "current_update__period")
-    ).prefetch_related(
-        Prefetch("participations", queryset=Participation.objects.select_related("council")),
-        "outcomes",
-    )
+    return with_overdue_flag(with_list_relations(Initiative.objects.all()))
 
 
 TREND_PERIODS = 12

@@ -6,9 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils.translation import get_language
 
+from core import selectors as core_selectors
 from strategy import selectors as strategy_selectors
 
 from ..models import LIVE_STAGES, Initiative, ProgressUpdate, Rag, Stage
@@ -121,6 +124,21 @@ def outcome_rollups(*, strategy: Strategy, with_initiatives=True, with_measures=
     return [rollups[outcome.pk] for outcome in outcomes]
 
 
+ROLLUPS_CACHE_SECONDS = 600
+
+
+def outcome_rollups_cached(*, strategy: Strategy) -> list[OutcomeRollup]:
+    """outcome_rollups, computed once per change: cached under the data generation, which every committed change
+    to the portfolio, its measures or the councils it names renews (core.services.change_record). The expiry only
+    bounds what a cache outage could leave behind."""
+    key = f"outcome-rollups:{strategy.pk}:{get_language()}:{core_selectors.data_generation()}"
+    rollups = cache.get(key)
+    if rollups is None:
+        rollups = outcome_rollups(strategy=strategy)
+        cache.set(key, rollups, timeout=ROLLUPS_CACHE_SECONDS)
+    return rollups
+
+
 @dataclass
 class CoverageCell:
     theme: Theme
@@ -190,7 +208,7 @@ def strategy_overview(*, user) -> dict:
     return {
         "strategy": strategy,
         "themes": list(strategy.themes.order_by("order", "title")),
-        "rollups": outcome_rollups(strategy=strategy),
+        "rollups": outcome_rollups_cached(strategy=strategy),
         "initiatives_shown": INITIATIVES_SHOWN_PER_OUTCOME,
     }
 

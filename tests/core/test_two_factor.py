@@ -9,6 +9,7 @@ from allauth.mfa.models import Authenticator
 from django.test import override_settings
 from django.urls import reverse
 
+import digital_office.settings.base as base
 from core.models import PartnerAPIKey, User
 from seeding.demo import DEMO_PASSWORD, demo_totp_code
 
@@ -169,3 +170,19 @@ def test_the_login_limit_per_address_counts_each_client_behind_the_trusted_proxy
     assert attempt("198.51.100.2", 99) == "checked"  # another person behind the same proxy is not blocked
     # a client that is not the proxy cannot pick its address by sending X-Forwarded-For
     assert [attempt(f"203.0.113.{n}", n, remote="192.0.2.9") for n in range(11)][-1] == "blocked"
+
+
+def test_an_office_behind_one_address_signs_in_more_than_thirty_times_a_minute(client, demo_data):
+    """Fault: allauth's default `login: 30/m/ip` applied, so 30 sign-ins a minute served a whole council behind its
+    one NAT address (or, with no trusted proxy, the whole site). The portal's own limits apply (base settings)."""
+    with override_settings(ACCOUNT_RATE_LIMITS=base.ACCOUNT_RATE_LIMITS, TRUSTED_PROXIES=["10.0.0.2"]):
+        signed_in = 0
+        for _ in range(40):
+            response = sign_in_with_password(
+                client, "viewer@glasgow.demo.digitaloffice.scot", REMOTE_ADDR="10.0.0.2",
+                HTTP_X_FORWARDED_FOR="198.51.100.7",
+            )
+            signed_in += response.status_code == 302 and "_auth_user_id" in client.session
+            client.logout()
+        assert signed_in == 40
+    assert base.ACCOUNT_RATE_LIMITS["login"] == "120/m/ip"

@@ -4,10 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from initiatives import selectors
+from core.models import User
+from initiatives import selectors, services
 from initiatives.models import ProgressUpdate
 from strategy import selectors as strategy_selectors
 from strategy.models import Theme
+from tests.conftest import signed_in_with_two_factor
 from tests.initiatives.factories import InitiativeFactory, ProgressUpdateFactory, ReportingPeriodFactory
 from tests.strategy.factories import MeasureFactory, MeasureReadingFactory, outcome
 
@@ -120,3 +122,35 @@ def test_coverage_matrix_and_outcomes_no_live_initiative_serves(portfolio):
     assert (services_2.total, services_2.live, services_2.rag.green, services_2.rag.red) == (2, 1, 1, 1)
     leadership_3 = next(cell for cell in rows[3].cells if cell.theme.slug == "digital-leadership")
     assert (leadership_3.total, leadership_3.live) == (1, 0)
+
+
+def test_the_strategy_rollups_are_computed_once_per_change(portfolio, django_capture_on_commit_callbacks):
+    """Fault: outcome_rollups ran its aggregates (50 ms of SQL on the large set) on every view of /strategy/. Now
+    they are kept until a change commits: an approval (which moves an initiative's current status with a queryset
+    update, no save signal) or a stage change shows at once."""
+    strategy = strategy_selectors.strategy_current()
+
+    def cached():
+        return {r.outcome.number: r for r in selectors.outcome_rollups_cached(strategy=strategy)}
+
+    with CaptureQueriesContext(connection) as first:
+        before = cached()
+    with CaptureQueriesContext(connection) as again:
+        assert rag_table(cached()[1]) == rag_table(before[1])
+    assert len(first.captured_queries) >= 4 and len(again.captured_queries) == 0
+
+    reviewer = signed_in_with_two_factor(User.objects.create_user(email="do@example.org",
+                                                                  is_digital_office_staff=True))
+    submitted = ProgressUpdateFactory(
+        initiative=portfolio["C"], period=ReportingPeriodFactory(), state=ProgressUpdate.State.SUBMITTED,
+        rag_delivery="red",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update_approve(user=reviewer, update=submitted)
+    assert rag_table(cached()[1])["delivery"] == (1, 1, 1, 0)  # C: not reported -> red
+
+    with django_capture_on_commit_callbacks(execute=True):
+        portfolio["C"].stage = "beta"
+        portfolio["C"].save()
+    assert cached()[1].live == before[1].live + 1
+    assert cached()[3].live == before[3].live + 1

@@ -3,6 +3,8 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from councils.models import Council, PartnerOrganisation
 from seeding.reference_data import reference_data_load
@@ -82,3 +84,13 @@ def test_reloading_repairs_a_changed_fact():
     Council.objects.filter(gss_code="S12000047").update(population=1)
     reference_data_load()
     assert Council.objects.get(gss_code="S12000047").population == 371340
+
+
+def test_the_reference_loader_ends_with_analyze_on_postgresql():
+    """The loader refreshes the planner's statistics when it finishes (PostgreSQL only; SQLite needs nothing)."""
+    with CaptureQueriesContext(connection) as queries:
+        reference_data_load()
+    analyzed = [q["sql"] for q in queries.captured_queries if q["sql"].strip().upper() == "ANALYZE"]
+    assert analyzed == (["ANALYZE"] if connection.vendor == "postgresql" else [])
+    if connection.vendor == "postgresql":
+        assert queries.captured_queries[-1]["sql"] == "ANALYZE"
