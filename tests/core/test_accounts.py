@@ -28,7 +28,7 @@ def test_the_login_page_is_open_and_uses_the_design_system(client):
 
 
 @pytest.mark.parametrize(("email", "role", "organisation"), ROLES)
-def test_each_demo_account_signs_in_and_is_greeted_with_organisation_and_role(
+def test_each_demo_account_signs_in_and_lands_on_the_dashboard_under_its_organisation_and_role(
     client, demo_data, demo_password, email, role, organisation
 ):
     from seeding.demo import demo_totp_code
@@ -42,7 +42,7 @@ def test_each_demo_account_signs_in_and_is_greeted_with_organisation_and_role(
     html = response.content.decode()
     assert role in html
     assert organisation in html
-    assert "Welcome" in html
+    assert "<h1" in html and "Dashboard" in html
 
 
 def test_a_wrong_password_is_refused_with_a_message_and_keeps_the_email(client, demo_data):
