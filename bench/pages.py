@@ -37,6 +37,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--only", nargs="*", default=[], help="only these pages (their URLs as listed below)")
+    parser.add_argument("--queries", action="store_true", help="also list each query of the last run, slowest first")
     args = parser.parse_args()
     setup_test_environment()
 
@@ -93,6 +94,12 @@ def main():
                 assert response.status_code == 200, (url, response.status_code)
                 queries = len(captured)
             print(f"{url:<60} {statistics.median(times):>10.1f} {min(times):>8.1f} {queries:>8}")
+            if args.queries:
+                timed = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
+                sql_ms = sum(float(q["time"]) for q in timed) * 1000
+                print(f"    SQL {sql_ms:.0f} ms in all")
+                for query in timed:
+                    print(f"    {float(query['time']) * 1000:8.1f} ms  {query['sql'][:160]}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -865,18 +866,28 @@ def _since_of(data, *, on) -> datetime.date:
 # -- a council's page -----------------------------------------------------------------------------------------
 
 
-def council_page(*, user, slug: str, on: datetime.date | None = None) -> dict:
-    """One council: its initiatives and roles, its reporting record over 12 periods, its contributions, benefits
-    realised and maturity (each under the rules of its own pages). Another council's staff get a 404."""
+COUNCIL_PAGE_SIZE = 50
+
+
+def council_page(*, user, slug: str, page=None, on: datetime.date | None = None) -> dict:
+    """One council: its initiatives and roles (COUNCIL_PAGE_SIZE a page: Glasgow takes part in hundreds), its
+    reporting record over 12 periods, its contributions, benefits realised and maturity (each under the rules of
+    its own pages). Another council's staff get a 404."""
     on = on or portfolio.today()
     council = councils_selectors.council_by_slug(slug)
     if council is None or not policies.can_see_council_page(user, council):
         raise Http404
-    participations = list(
-        Participation.objects.filter(council=council)
-        .select_related("initiative", "initiative__current_update", "initiative__lead_council")
-        .order_by(portfolio.role_order(), "initiative__reference")
+    participations = Participation.objects.filter(council=council)
+    roles = participations.aggregate(
+        total=Count("pk"), **{role: Count("pk", filter=Q(role=role)) for role in Participation.Role.values}
     )
+    paginator = Paginator(
+        participations.select_related("initiative", "initiative__current_update", "initiative__lead_council")
+        .order_by(portfolio.role_order(), "initiative__reference"),
+        COUNCIL_PAGE_SIZE,
+    )
+    paginator.count = roles["total"]  # known already: no second COUNT
+    participations_page = paginator.get_page(page)
     periods = [p for p in trend_periods(on=on) if p.submission_due_on < on]
     writes = Q(participations__council=council, participations__role__in=WRITING_ROLES)
     owed = Initiative.objects.filter(writes).aggregate(
@@ -919,10 +930,10 @@ def council_page(*, user, slug: str, on: datetime.date | None = None) -> dict:
     benefits = Benefit.objects.filter(council=council)
     return {
         "council": council,
-        "participations": participations,
-        "roles": {
-            role: sum(1 for p in participations if p.role == role) for role in Participation.Role.values
-        },
+        "participations": participations_page,
+        "participation_count": roles.pop("total"),
+        "roles": roles,
+        "portfolio_link": reverse("initiatives:list") + f"?council={council.gss_code}",
         "reporting": list(reversed(reporting)),
         "funding": funding,
         "maturity": maturity,

@@ -157,3 +157,21 @@ def test_funding_overcommitment_is_a_plain_warning(world, sign_in):
         # A, B, C and E are past the proposal stage: budgets of £400,000 against £1,000 pooled
         assert "Over-committed by £399,000.00" in html, url
         assert "£-" not in html
+
+
+def test_council_page_lists_its_initiatives_a_page_at_a_time(world, sign_in, monkeypatch):
+    from dashboard import selectors
+
+    monkeypatch.setattr(selectors, "COUNCIL_PAGE_SIZE", 2)
+    client = sign_in("staff")
+    first = html_of(client.get("/councils/glasgow-city/"))
+    # Glasgow leads A and D and adopts B: leads first, by reference.
+    table = first.split('data-table="initiatives"')[1].split("</table>")[0]
+    assert re.findall(r"(DO-[A-E]001) ", table) == ["DO-A001", "DO-D001"]
+    assert "3 initiatives: leads 2, adopts 1, observes 0." in first
+    assert "Initiatives 1 to 2 of 3." in first
+    assert 'href="/initiatives/?council=S12000049"' in first
+    second = html_of(client.get("/councils/glasgow-city/?page=2"))
+    table = second.split('data-table="initiatives"')[1].split("</table>")[0]
+    assert re.findall(r"(DO-[A-E]001) ", table) == ["DO-B001"]
+    assert "Initiatives 3 to 3 of 3." in second
