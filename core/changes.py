@@ -10,12 +10,12 @@ the feed and `updated_since` see it.
 Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_and_record` themselves.
 """
 
-from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from .models import Change
-from .services import change_record
+from .services import change_record, data_generation_renew
 
 DELETE = Change.Operation.DELETE
 
@@ -101,3 +101,20 @@ def touch_and_record(queryset, kind: str):
     if any(field.name == "updated_at" for field in model._meta.concrete_fields):
         model._default_manager.filter(pk__in=ids).update(updated_at=timezone.now())
     change_record(kind=kind, ids=ids)
+
+
+def renew_generation_on_writes(app_label: str):
+    """Figures cached under the data generation (core.selectors.data_generation: the dashboard, the strategy
+    rollups) read more than a partner does: unapproved updates, settings, contributions, assessments. Every save,
+    delete or link change of a model of this app renews the generation, whether or not the change feed records it:
+    at once, so that the writer's own next read inside its transaction is fresh, and again when the transaction
+    commits, so that figures another request computed meanwhile from the data before the commit are not served
+    after it. (Bulk loads renew it themselves: seeding.planner_statistics.)"""
+
+    def written(sender, **kwargs):
+        if sender._meta.app_label == app_label:
+            data_generation_renew()
+            transaction.on_commit(data_generation_renew)
+
+    for name, signal in (("save", post_save), ("delete", post_delete), ("links", m2m_changed)):
+        signal.connect(written, weak=False, dispatch_uid=f"data-generation-{name}-{app_label}")

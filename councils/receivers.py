@@ -4,7 +4,15 @@ they embed. Connected in apps.ready()."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from core.changes import announce_changes, changed_fields, remember_before_save, touch_and_record, track, track_embedded
+from core.changes import (
+    announce_changes,
+    changed_fields,
+    remember_before_save,
+    renew_generation_on_writes,
+    touch_and_record,
+    track,
+    track_embedded,
+)
 
 from . import events
 from .models import Contribution, Council, CouncilCodeAlias, FundingAgreement, PartnerOrganisation, Payment
@@ -14,6 +22,7 @@ PARTNER = "partner"
 CONTRIBUTION = "contribution"
 KINDS = (COUNCIL, PARTNER, CONTRIBUTION)
 
+renew_generation_on_writes("councils")
 track(Council, COUNCIL)
 track(PartnerOrganisation, PARTNER)
 track(Contribution, CONTRIBUTION)

@@ -9,12 +9,15 @@ Lists are capped (LIST_LIMIT) and carry their full count from the same query (a 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
 from math import cos, pi, sin
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -32,15 +35,16 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core import selectors as core_selectors
 from core.forms import applied_filters
+from core.roles import role_of
 from councils import selectors as councils_selectors
 from initiatives import selectors as portfolio
 from initiatives.filtersets import InitiativeFilterSet
@@ -205,18 +209,17 @@ class Headline:
         return round(100 * self.spend / self.budget) if self.budget else None
 
 
-def headline(scope: Scope, *, user) -> Headline:
+def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
     """Stage counts, RAG mix, on-time share, budget and spend in one aggregate; benefits in another; the pooled
-    funding position (two more) for those who may read it."""
+    funding position (two more) for those who may read it. `period`: the last closed period."""
     base = scope.base
-    period = portfolio.last_closed_period()
     aggregates = {
         "total": Count("pk"),
         "budget": money_sum("budget"),
         "spend": money_sum("current_update__spend_to_date"),
         "red": Count("pk", filter=_any_axis(Rag.RED)),
         "worsened": Count("pk", filter=portfolio.worsened_condition()),
-        "overdue": Count("pk", filter=portfolio.overdue_condition()),
+        "overdue": Count("pk", filter=portfolio.overdue_condition(period)),
         "slipped": Count("pk", filter=portfolio.slipped_condition()),
         **{f"stage_{stage.value}": Count("pk", filter=Q(stage=stage)) for stage in Stage},
         **{
@@ -314,8 +317,8 @@ def _unapproved_visible(updates, user):
     return updates.filter(initiative__participations__council_id=council_id)
 
 
-def needs_attention(scope: Scope, *, user, on: datetime.date | None = None) -> dict:
-    on = on or portfolio.today()
+def needs_attention(scope: Scope, *, user, period: ReportingPeriod | None, on: datetime.date) -> dict:
+    """The named lists; `period` is the last closed period (its missing updates are overdue)."""
     base = scope.base
     link = scope.portfolio_link
     red, red_count = capped(
@@ -329,9 +332,8 @@ def needs_attention(scope: Scope, *, user, on: datetime.date | None = None) -> d
     )
     for initiative in worsened:
         initiative.worsening = _worsening(initiative)
-    period = portfolio.last_closed_period(on=on)
     overdue, overdue_count = capped(
-        base.filter(portfolio.overdue_condition()).select_related("lead_council").order_by("reference")
+        base.filter(portfolio.overdue_condition(period)).select_related("lead_council").order_by("reference")
     )
     if overdue:
         writers = Participation.objects.filter(
@@ -535,11 +537,11 @@ def default_since(*, on: datetime.date | None = None) -> datetime.date:
     return (first_of_month - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _previous_rating(axis):
-    """The rating of the approved update before this one. For an initiative's current status that is its previous
-    status (kept beside it: a join); only an update since superseded needs the look-up in its history."""
+def _previous_approved_id():
+    """The approved update before this one, by period. For an initiative's current status that is its previous
+    status (kept beside it); only an update since superseded needs the look-up in its history."""
     return Case(
-        When(initiative__current_update=F("pk"), then=F(f"initiative__previous_update__rag_{axis}")),
+        When(initiative__current_update=F("pk"), then=F("initiative__previous_update")),
         default=Subquery(
             ProgressUpdate.objects.filter(
                 initiative=OuterRef("initiative"),
@@ -547,9 +549,42 @@ def _previous_rating(axis):
                 period__starts_on__lt=OuterRef("period__starts_on"),
             )
             .order_by("-period__starts_on")
-            .values(f"rag_{axis}")[:1]
+            .values("pk")[:1]
         ),
     )
+
+
+def _rating_changes(approved) -> tuple[list, int]:
+    """The approved updates whose rating on some axis differs from the approved update before them: the first
+    LIST_LIMIT by initiative and period, each with its changes (from what to what), and how many in all. Three
+    queries: the updates with their predecessor's id (one look-up each, not one per axis), the predecessors'
+    ratings, the listed updates."""
+    fields = [f"rag_{axis}" for axis in AXES]
+    rows = list(
+        approved.annotate(previous_id=_previous_approved_id())
+        .filter(previous_id__isnull=False)
+        .values("pk", "previous_id", "initiative__reference", "period__starts_on", *fields)
+    )
+    before = {
+        row["pk"]: row
+        for row in ProgressUpdate.objects.filter(pk__in=[r["previous_id"] for r in rows]).values("pk", *fields)
+    }
+    changed = sorted(
+        (row for row in rows if any(row[f] != before[row["previous_id"]][f] for f in fields)),
+        key=lambda row: (row["initiative__reference"], row["period__starts_on"]),
+    )
+    listed = changed[:LIST_LIMIT]
+    updates = ProgressUpdate.objects.select_related("initiative", "period").in_bulk([row["pk"] for row in listed])
+    items = []
+    for row in listed:
+        update, previous = updates[row["pk"]], before[row["previous_id"]]
+        update.changes = [
+            {"axis": axis_label(axis), "before": previous[f"rag_{axis}"], "after": row[f"rag_{axis}"]}
+            for axis in AXES
+            if previous[f"rag_{axis}"] != row[f"rag_{axis}"]
+        ]
+        items.append(update)
+    return items, len(changed)
 
 
 def changed_since(scope: Scope, *, since: datetime.date) -> dict:
@@ -561,21 +596,7 @@ def changed_since(scope: Scope, *, since: datetime.date) -> dict:
         state=ProgressUpdate.State.APPROVED, reviewed_at__gte=start, initiative__in=ids
     ).select_related("initiative", "period")
     approved_list, approved_count = capped(approved.order_by("-reviewed_at", "pk"))
-    previous = {f"before_{axis}": _previous_rating(axis) for axis in AXES}
-    changed = reduce(
-        operator.or_,
-        (~Q(**{f"before_{axis}": F(f"rag_{axis}")}) & Q(**{f"before_{axis}__isnull": False}) for axis in AXES),
-    )
-    rag_changes, rag_changes_count = capped(
-        approved.annotate(**previous).filter(changed).order_by("initiative__reference", "period__starts_on")
-    )
-    for update in rag_changes:
-        update.changes = [
-            {"axis": axis_label(axis), "before": before, "after": after}
-            for axis in AXES
-            for before, after in [(getattr(update, f"before_{axis}"), getattr(update, f"rag_{axis}"))]
-            if before and before != after
-        ]
+    rag_changes, rag_changes_count = _rating_changes(approved)
     new_risks = capped(
         Risk.objects.filter(initiative__in=ids, created_at__gte=start).select_related("initiative")
         .order_by("-created_at", "pk")
@@ -732,12 +753,12 @@ def bin_label(index) -> str:
     return _("%(low)s to %(high)s") % {"low": low, "high": high}
 
 
-def council_map(scope: Scope, *, user, measure: str = Measure.STATUS, on: datetime.date | None = None) -> dict:
+def council_map(scope: Scope, *, user, period: ReportingPeriod | None, measure: str = Measure.STATUS) -> dict:
     """The 32 councils as a hex cartogram: per council the initiatives it leads and joins, and its reporting status
     for the last closed period (updates its council writes: overdue, returned), within the filters. Returned
     updates show only where the person may see them (the office: all; council staff: their own council's cell).
-    Maturity is a measure for Digital Office staff only. Two queries, three with maturity."""
-    period = portfolio.last_closed_period(on=on)
+    Maturity is a measure for Digital Office staff only. `period`: the last closed period. Two queries, three with
+    maturity."""
     measures = [Measure.STATUS, Measure.INITIATIVES]
     if policies.can_see_maturity_map(user):
         measures.append(Measure.MATURITY)
@@ -831,35 +852,67 @@ def council_map(scope: Scope, *, user, measure: str = Measure.STATUS, on: dateti
 # -- the whole page -------------------------------------------------------------------------------------------
 
 
+DASHBOARD_CACHE_SECONDS = 600
+
+
+def _viewer(user) -> tuple:
+    """Everything that decides which figures a person may see (this module's policies): people who answer alike
+    (the CDO and the CTO; two editors of one council) share cached figures, and nobody else does."""
+    return (
+        role_of(user), user.council_id, user.partner_id,
+        policies.can_see_unapproved_states(user), policies.unapproved_states_council_id(user),
+        policies.can_see_funding(user), policies.can_see_maturity_map(user), policies.can_see_review_links(user),
+    )
+
+
 def dashboard(*, user, data: QueryDict, on: datetime.date | None = None) -> dict:
+    """The whole page. Its figures are computed once per change, not per view: cached under the data generation,
+    which every committed write to the portfolio's apps renews (core.changes.renew_generation_on_writes), with the
+    day, the filters, the viewer's permissions and the language in the key."""
     if not policies.can_see_dashboard(user):
         raise Http404
     on = on or portfolio.today()
     scope = dashboard_scope(user=user, data=data)
-    since = _since_of(data, on=on)
+    measure = data.get("measure") or Measure.STATUS
+    key_parts = (_viewer(user), get_language(), on, scope.params.urlencode(), data.get("since"), measure,
+                 core_selectors.data_generation())
+    key = "dashboard:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    figures = cache.get(key)
+    if figures is None:
+        figures = _figures(scope, user=user, data=data, measure=measure, on=on)
+        cache.set(key, figures, timeout=DASHBOARD_CACHE_SECONDS)
     return {
         "scope": scope,
         "form": scope.filterset.form,
         "filter_fields": [scope.filterset.form[name] for name in FILTERS],
         "applied": applied_filters(scope.filterset.form, scope.params),
-        "headline": headline(scope, user=user),
-        "attention": needs_attention(scope, user=user, on=on),
-        "trends": trends(scope, on=on),
-        "changes": changed_since(scope, since=since),
-        "since": since,
-        "default_since": default_since(on=on),
-        "map": council_map(scope, user=user, measure=data.get("measure") or Measure.STATUS, on=on),
+        **figures,
         "can_see_unapproved": policies.can_see_unapproved_states(user)
         or policies.unapproved_states_council_id(user) is not None,
     }
 
 
-def _since_of(data, *, on) -> datetime.date:
+def _figures(scope: Scope, *, user, data, measure, on) -> dict:
+    period = portfolio.last_closed_period(on=on)
+    board = default_since(on=on)
+    since = _since_of(data, on=on, default=board)
+    return {
+        "headline": headline(scope, user=user, period=period),
+        "attention": needs_attention(scope, user=user, period=period, on=on),
+        "trends": trends(scope, on=on),
+        "changes": changed_since(scope, since=since),
+        "since": since,
+        "default_since": board,
+        "map": council_map(scope, user=user, period=period, measure=measure),
+    }
+
+
+def _since_of(data, *, on, default) -> datetime.date:
     text = data.get("since") or ""
     try:
         since = datetime.date.fromisoformat(text)
     except ValueError:
-        return default_since(on=on)
+        return default
     return min(since, on)
 
 

@@ -23,4 +23,5 @@ def dashboard_export(request):
 
 @require_GET
 def council(request, slug):
-    return render(request, "dashboard/council.html", selectors.council_page(user=request.user, slug=slug, page=request.GET.get("page")))
+    data = selectors.council_page(user=request.user, slug=slug, page=request.GET.get("page"))
+    return render(request, "dashboard/council.html", data)

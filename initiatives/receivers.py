@@ -10,6 +10,7 @@ from core.changes import (
     DELETE,
     changed_fields,
     remember_before_save,
+    renew_generation_on_writes,
     touch_and_record,
     track,
     track_embedded,
@@ -30,6 +31,7 @@ REPORT = "report"
 KINDS = (INITIATIVE, MILESTONE, UPDATE, RISK, BENEFIT, REPORT)
 APPROVED = ProgressUpdate.State.APPROVED
 
+renew_generation_on_writes("initiatives")
 track(Initiative, INITIATIVE)
 track(Milestone, MILESTONE)
 track(Risk, RISK)

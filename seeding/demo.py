@@ -64,7 +64,7 @@ from strategy.models import (
     Theme,
 )
 
-from .planner_statistics import planner_statistics_refresh
+from .planner_statistics import bulk_load_finished
 
 DEMO_PASSWORD = "scotland-digital-2020"
 # The demo's pending invitation (Glasgow's digital lead invites a viewer): its link's token is published, as the demo
@@ -619,6 +619,8 @@ class DemoBuilder:
         editors = {u.council_id: u for u in users.values() if u.council_role == "editor"}
         updates = []
         last_index = len(periods) - 1
+        # The last period whose window has closed: in the first days of a month it is two before the open one.
+        closed_index = max((i for i, p in enumerate(periods) if p.submission_due_on < self.today), default=-1)
         yesterday = self.today - datetime.timedelta(days=1)
         latest = datetime.datetime.combine(yesterday, datetime.time(17), tzinfo=datetime.UTC)
         # The first active initiatives show each workflow state, whatever the seed draws.
@@ -647,7 +649,8 @@ class DemoBuilder:
                     state = open_states[last_index - index]
                 elif index == last_index:
                     state = rng.choice([None, None, ProgressUpdate.State.DRAFT, ProgressUpdate.State.SUBMITTED])
-                elif index == last_index - 1:
+                elif index >= min(last_index - 1, closed_index):
+                    # The period being reviewed, and the last closed one: some missing (overdue), some returned.
                     state = self.weighted(
                         [
                             (None, 10),
@@ -948,5 +951,5 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         initiatives = builder.initiatives(users, periods)
         builder.updates(initiatives, periods, users)
         builder.registers(initiatives)
-    planner_statistics_refresh()
+    bulk_load_finished()
     return builder.counts

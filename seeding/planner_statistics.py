@@ -3,6 +3,8 @@
 
 from django.db import connection
 
+from core.services import data_generation_renew
+
 
 def planner_statistics_refresh() -> bool:
     """ANALYZE the database on PostgreSQL (the other databases need nothing); True when it ran."""
@@ -11,3 +13,10 @@ def planner_statistics_refresh() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return True
+
+
+def bulk_load_finished():
+    """After a bulk load (which sends no model signals): the planner's statistics, and a new data generation so that
+    no figure cached before the load is served after it."""
+    planner_statistics_refresh()
+    data_generation_renew()

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from councils.models import Council, CouncilCodeAlias, PartnerOrganisation
 from strategy.models import MaturityDimension, MaturityLevel, Outcome, Strategy, Theme
 
-from .planner_statistics import planner_statistics_refresh
+from .planner_statistics import bulk_load_finished
 
 REFERENCE_DIR = Path(settings.BASE_DIR) / "data" / "reference"
 
@@ -47,7 +47,7 @@ def _read_csv(name):
 def reference_data_load() -> dict:
     """Load the reference data in one transaction, then refresh the planner's statistics."""
     counts = _reference_data_load()
-    planner_statistics_refresh()
+    bulk_load_finished()
     return counts
 
 

@@ -4,7 +4,15 @@ Never maturity: partners never see it. Connected in apps.ready()."""
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from core.changes import announce_changes, changed_fields, remember_before_save, touch_and_record, track, track_embedded
+from core.changes import (
+    announce_changes,
+    changed_fields,
+    remember_before_save,
+    renew_generation_on_writes,
+    touch_and_record,
+    track,
+    track_embedded,
+)
 from councils import events as councils_events
 
 from . import events
@@ -16,6 +24,7 @@ MEASURE = "measure"
 READING = "measure-reading"
 KINDS = (THEME, OUTCOME, MEASURE, READING)
 
+renew_generation_on_writes("strategy")
 track(Theme, THEME)
 track(Outcome, OUTCOME)
 track(Measure, MEASURE)

@@ -85,9 +85,14 @@ def update_missing_condition(period, *, as_of: datetime.datetime | None = None, 
     return Q(**{f"{stage}__in": LIVE_STAGES}, start_date__lte=period.ends_on) & ~Q(Exists(reported))
 
 
-def overdue_condition() -> Q:
-    """Live initiatives with no submitted or approved update for the last period whose window has closed."""
-    period = last_closed_period()
+UNSET = object()
+
+
+def overdue_condition(period=UNSET) -> Q:
+    """Live initiatives with no submitted or approved update for the last period whose window has closed (`period`,
+    when the caller has it already)."""
+    if period is UNSET:
+        period = last_closed_period()
     if period is None:
         return Q(pk__in=[])
     return update_missing_condition(period)
