@@ -178,6 +178,23 @@ class KeysetPagination(BasePagination):
         self.next_cursor = self._cursor_after(rows, size, {**base, "p": 2}, CHANGED)
         return rows[:size]
 
+    def resume(self, request, view, next_cursor: str | None):
+        """A page whose rows were served from the cache (core.api.views.ApiReadOnlyViewSet.cache_pages): the same
+        checks of the parameters as paginate_queryset, and the next cursor kept with the rows; a first page's walk
+        starts now, as it would if its rows had been read now (they are the same until the data changes)."""
+        self.request = request
+        self.page_size_now = self.get_page_size(request)
+        self.ordering = self.get_ordering(request, view)
+        raw_cursor = request.query_params.get(self.cursor_query_param)
+        cursor = _decode(raw_cursor) if raw_cursor else None
+        if cursor is not None and cursor["o"] != self.ordering:
+            raise InvalidCursor
+        self.next_cursor = next_cursor
+        if next_cursor and cursor is None:
+            payload = _decode(next_cursor)
+            if "s" in payload:
+                self.next_cursor = _encode({**payload, "s": self._walk_start(None).isoformat()})
+
     @staticmethod
     def _cursor_after(rows, size, payload, field):
         if len(rows) <= size:

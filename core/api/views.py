@@ -4,15 +4,18 @@ partner_api's middleware: it reads the key prefix that authentication leaves on 
 
 import datetime
 import hashlib
+import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -26,6 +29,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from .. import security_log
+from .. import selectors as core_selectors
 from .authentication import PartnerKeyAuthentication
 from .exceptions import not_found_response
 from .filters import ApiFilterBackend
@@ -38,6 +42,7 @@ from .throttling import PartnerKeyThrottle, PortalUserThrottle, UnauthenticatedC
 SYNC_TOKEN_HEADER = "X-Next-Updated-Since"
 FEED_TOKEN_HEADER = "X-Next-After"  # the change feed's position (core.api.changes)
 CSV_CHUNK = 500
+PAGE_CACHE_SECONDS = 600
 _VALUE_ROWS = {}  # view class -> its ValueRows (a serializer's fields do not change)
 
 
@@ -148,7 +153,8 @@ class ApiViewMixin:
         """The ETag of a list page, the rows rendered once: the page's JSON is put together around them (compact
         JSON is the concatenation of its parts) instead of rendering the rows again for the tag."""
         renderer = JSONRenderer()
-        results = renderer.render(data["results"])
+        rendered = isinstance(data["results"], RenderedRows)
+        results = data["results"].content if rendered else renderer.render(data["results"])
         more = b"true" if data.get("next") else b"false"
         etag = etag_of(b'{"results":' + results + b',"more":' + more + b"}")
         media_type = request.accepted_media_type or ""
@@ -162,7 +168,16 @@ class ApiViewMixin:
                 + b',"results":' + results + b"}"
             )
             response["Content-Type"] = renderer.media_type
+        elif rendered:  # another rendering asked for (indented JSON): the rows as data again
+            response.data["results"] = json.loads(results)
         return etag
+
+
+class RenderedRows:
+    """A list page's rows already rendered as compact JSON (a page from the cache), put into the body as they are."""
+
+    def __init__(self, content: bytes):
+        self.content = content
 
 
 class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
@@ -182,6 +197,10 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     in_change_feed = True  # the change feed serves this list's records (core.api.changes)
     lean_rows = False
     lean_filled = ()
+    # List pages computed once per change: their rows cached under the data generation. Only for lists whose
+    # records, and everything they embed, live in apps that renew it at every write
+    # (core.changes.renew_generation_on_writes).
+    cache_pages = False
 
     def sync_token(self, started):
         return as_token(started - sync_margin()) if self.sync_field else None
@@ -237,11 +256,33 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         token = self.sync_token(started)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.csv_response(request, queryset, token)
-        page = self.paginate_queryset(self.rows_queryset(queryset))
-        response = self.paginator.get_paginated_response(self.rows_of(page), next_updated_since=token)
+        key = self.page_cache_key(request)
+        cached = cache.get(key) if key else None
+        if cached is None:
+            rows = self.rows_of(self.paginate_queryset(self.rows_queryset(queryset)))
+            if key:
+                rows = RenderedRows(JSONRenderer().render(rows))
+                cache.set(key, (rows.content, self.paginator.next_cursor), timeout=PAGE_CACHE_SECONDS)
+        else:
+            content, next_cursor = cached
+            self.paginator.resume(request, self, next_cursor)
+            rows = RenderedRows(content)
+        response = self.paginator.get_paginated_response(rows, next_updated_since=token)
         if token:
             response[SYNC_TOKEN_HEADER] = token
         return response
+
+    def page_cache_key(self, request) -> str | None:
+        """Where a list page's rows are cached: the list, every query parameter, who asks (the key or the portal
+        user: what they may see), the language, the day, and the data generation (renewed by every write)."""
+        if not self.cache_pages:
+            return None
+        parts = (
+            type(self).__name__, request.path, sorted(request.query_params.lists()), request.user.pk,
+            getattr(request.auth, "pk", None), get_language(), timezone.localdate().isoformat(),
+            core_selectors.data_generation(),
+        )
+        return "api-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
     @extend_schema(
         summary="The whole list as CSV",

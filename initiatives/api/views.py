@@ -56,6 +56,7 @@ class InitiativeViewSet(ApiReadOnlyViewSet):
     csv_name = "initiatives"
     lean_rows = True
     lean_filled = ("outcomes", "participants", "partners")
+    cache_pages = True
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema needs the model, not the data (no query)
@@ -88,6 +89,7 @@ class MilestoneViewSet(ApiReadOnlyViewSet):
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilterSet
     csv_name = "milestones"
+    cache_pages = True
 
     def get_queryset(self):
         return selectors.api_milestones(caller=self.request.user)
@@ -101,6 +103,7 @@ class ProgressUpdateViewSet(ApiReadOnlyViewSet):
     filterset_class = ProgressUpdateFilterSet
     csv_name = "updates"
     lean_rows = True
+    cache_pages = True
 
     def get_queryset(self):
         return selectors.api_updates(caller=self.request.user)
@@ -113,6 +116,7 @@ class RiskViewSet(ApiReadOnlyViewSet):
     serializer_class = RiskSerializer
     filterset_class = RiskFilterSet
     csv_name = "risks"
+    cache_pages = True
 
     def get_queryset(self):
         return selectors.api_risks(caller=self.request.user)
@@ -126,6 +130,7 @@ class BenefitViewSet(ApiReadOnlyViewSet):
     filterset_class = BenefitFilterSet
     csv_name = "benefits"
     lean_rows = True
+    cache_pages = True
 
     def get_queryset(self):
         return selectors.api_benefits(caller=self.request.user)
