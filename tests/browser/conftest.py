@@ -79,6 +79,9 @@ class Visitor:
             # Evaluated through the DevTools protocol: the page's Content-Security-Policy rightly refuses a script
             # tag.
             self.page.evaluate(AXE_SOURCE)
+        # Transitions still running (a button's focus colour fading after focus moved on) are finished first, so
+        # that axe measures the colours the page settles on, not a frame in between.
+        self.page.evaluate("() => document.getAnimations().forEach(animation => animation.finish())")
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
         )

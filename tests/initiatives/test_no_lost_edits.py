@@ -10,7 +10,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from core.models import User
-from initiatives.models import Initiative, Participation, ProgressUpdate
+from initiatives.models import LIVE_STAGES, Initiative, Participation, ProgressUpdate
 from initiatives.selectors import open_period
 from tests.councils.factories import council
 from tests.initiatives.factories import InitiativeFactory, ReportingPeriodFactory
@@ -155,7 +155,8 @@ def test_the_open_period_form_starts_from_the_last_approved_update_with_its_comm
     initiative = next(
         i
         for i in Initiative.objects.filter(
-            participations__council__gss_code=GLASGOW, current_update__isnull=False
+            participations__council__gss_code=GLASGOW, participations__role__in=["lead", "adopter"],
+            stage__in=LIVE_STAGES, start_date__lte=period.ends_on, current_update__isnull=False,
         ).exclude(updates__period=period)
         if i.current_update.period.starts_on < period.starts_on
     )
