@@ -8,11 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
-
-from core import selectors as core_selectors
 
 from .. import policies
 from ..models import LIVE_STAGES, Initiative, Milestone, Participation, ProgressUpdate, ReportingPeriod, Risk
@@ -163,24 +160,7 @@ def _set_last_editors(updates):
     return updates
 
 
-TASKS_CACHE_SECONDS = 600
-
-
 def council_tasks(*, user, on: datetime.date | None = None) -> CouncilTasks:
-    """The council's task list (council_tasks_computed), computed once per change: cached under the data
-    generation, which every committed write to the portfolio renews, with the day and what the person may do in the
-    key. Council staff see it on their home page and My council at every visit; for Glasgow it is ~1,000 tasks."""
-    on = on or today()
-    can_write = policies.can_draft_for_council(user)
-    key = f"council-tasks:{user.council_id}:{can_write}:{on.isoformat()}:{core_selectors.data_generation()}"
-    tasks = cache.get(key)
-    if tasks is None:
-        tasks = council_tasks_computed(user=user, on=on)
-        cache.set(key, tasks, timeout=TASKS_CACHE_SECONDS)
-    return tasks
-
-
-def council_tasks_computed(*, user, on: datetime.date | None = None) -> CouncilTasks:
     """What a council owes this month, as a task list: updates returned to it (any period) first, then updates
     overdue from any earlier period, then the updates due for the open period; and, apart, the initiatives it
     only observes. Leads and adopters report; observers follow. A fixed number of queries.
