@@ -10,12 +10,12 @@ the feed and `updated_since` see it.
 Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_and_record` themselves.
 """
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from .models import Change
-from .services import change_record, data_generation_renew
+from .services import change_record, generation_renew_now_and_at_commit, portfolio_generation_renew
 
 DELETE = Change.Operation.DELETE
 
@@ -104,17 +104,15 @@ def touch_and_record(queryset, kind: str):
 
 
 def renew_generation_on_writes(app_label: str):
-    """Figures cached under the data generation (core.selectors.data_generation: the dashboard, the strategy
-    rollups) read more than a partner does: unapproved updates, settings, contributions, assessments. Every save,
-    delete or link change of a model of this app renews the generation, whether or not the change feed records it:
-    at once, so that the writer's own next read inside its transaction is fresh, and again when the transaction
-    commits, so that figures another request computed meanwhile from the data before the commit are not served
-    after it. (Bulk loads renew it themselves: seeding.planner_statistics.)"""
+    """Figures cached for staff under the portfolio generation (core.selectors.portfolio_generation: the dashboard)
+    read more than a partner does: unapproved updates, settings, contributions, assessments. Every save, delete or
+    link change of a model of this app renews it, whether or not the change feed records the change. (What the feed
+    records renews the data generation as well: core.services.change_record. Bulk loads renew both themselves:
+    seeding.planner_statistics.)"""
 
     def written(sender, **kwargs):
         if sender._meta.app_label == app_label:
-            data_generation_renew()
-            transaction.on_commit(data_generation_renew)
+            generation_renew_now_and_at_commit(portfolio_generation_renew)
 
     for name, signal in (("save", post_save), ("delete", post_delete), ("links", m2m_changed)):
         signal.connect(written, weak=False, dispatch_uid=f"data-generation-{name}-{app_label}")

@@ -21,6 +21,7 @@ from .models import (
 )
 
 DATA_GENERATION_KEY = "portal:data-generation"
+PORTFOLIO_GENERATION_KEY = "portal:portfolio-generation"
 
 FEED_START = (0, 0)
 
@@ -114,14 +115,25 @@ def change_head() -> tuple[int, int]:
 
 
 def data_generation() -> str:
-    """A token that changes after every committed change the feed records (core.services.change_record): figures
-    computed from the portfolio can be cached under it and are never served after a change. Missing (a cold or
+    """A token that changes with every change the feed records (core.services.change_record): what a partner can
+    see (the API's list pages) can be cached under it and is never served after a change. Missing (a cold or
     flushed cache): a new token, so nothing cached before can match it."""
-    token = cache.get(DATA_GENERATION_KEY)
+    return _generation(DATA_GENERATION_KEY)
+
+
+def portfolio_generation() -> str:
+    """A token that changes with every write to the portfolio's apps, whatever the feed records (drafts, returns,
+    settings, assessments: core.changes.renew_generation_on_writes) and with every change the feed records: what
+    staff see (the dashboard) can be cached under it."""
+    return _generation(PORTFOLIO_GENERATION_KEY)
+
+
+def _generation(key: str) -> str:
+    token = cache.get(key)
     if token is None:
         token = uuid.uuid4().hex
-        if not cache.add(DATA_GENERATION_KEY, token, timeout=None):
-            token = cache.get(DATA_GENERATION_KEY) or token
+        if not cache.add(key, token, timeout=None):
+            token = cache.get(key) or token
     return token
 
 

@@ -32,7 +32,7 @@ from .models import (
     invitation_token_hash,
 )
 from .roles import Role
-from .selectors import DATA_GENERATION_KEY
+from .selectors import DATA_GENERATION_KEY, PORTFOLIO_GENERATION_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -94,16 +94,33 @@ def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT):
     ids = sorted({int(pk) for pk in ids if pk is not None})
     if ids:
         Change.objects.bulk_create([Change(kind=kind, object_id=pk, operation=operation) for pk in ids])
-        transaction.on_commit(data_generation_renew)
+        generation_renew_now_and_at_commit(data_generation_renew)
 
 
 def data_generation_renew():
-    """After a change commits: a new data generation (core.selectors.data_generation), so every figure cached
-    under the old one is recomputed. A cache that cannot be reached loses nothing: cached figures expire anyway."""
+    """A new data generation (core.selectors.data_generation) and portfolio generation: every figure cached under
+    the old ones is computed again. A cache that cannot be reached loses nothing: cached figures expire anyway."""
+    _generations_renew(DATA_GENERATION_KEY, PORTFOLIO_GENERATION_KEY)
+
+
+def portfolio_generation_renew():
+    """A new portfolio generation only (core.selectors.portfolio_generation): a write no partner sees."""
+    _generations_renew(PORTFOLIO_GENERATION_KEY)
+
+
+def _generations_renew(*keys):
     try:
-        cache.set(DATA_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception:  # noqa: BLE001 (the change is committed; a cache outage must not turn it into an error)
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+    except Exception:  # noqa: BLE001 (the change is made; a cache outage must not turn it into an error)
         logger.warning("could not renew the data generation", exc_info=True)
+
+
+def generation_renew_now_and_at_commit(renew):
+    """Renew at the write, so that the writer's own next read in its transaction is fresh, and again when the
+    transaction commits, so that figures another request computed meanwhile from the data before the commit are
+    not served after it."""
+    renew()
+    transaction.on_commit(renew)
 
 
 @transaction.atomic

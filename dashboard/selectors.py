@@ -866,8 +866,8 @@ def _viewer(user) -> tuple:
 
 
 def dashboard(*, user, data: QueryDict, on: datetime.date | None = None) -> dict:
-    """The whole page. Its figures are computed once per change, not per view: cached under the data generation,
-    which every committed write to the portfolio's apps renews (core.changes.renew_generation_on_writes), with the
+    """The whole page. Its figures are computed once per change, not per view: cached under the portfolio
+    generation, which every write to the portfolio's apps renews (core.changes.renew_generation_on_writes), with the
     day, the filters, the viewer's permissions and the language in the key."""
     if not policies.can_see_dashboard(user):
         raise Http404
@@ -875,7 +875,7 @@ def dashboard(*, user, data: QueryDict, on: datetime.date | None = None) -> dict
     scope = dashboard_scope(user=user, data=data)
     measure = data.get("measure") or Measure.STATUS
     key_parts = (_viewer(user), get_language(), on, scope.params.urlencode(), data.get("since"), measure,
-                 core_selectors.data_generation())
+                 core_selectors.portfolio_generation())
     key = "dashboard:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
     figures = cache.get(key)
     if figures is None:

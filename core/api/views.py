@@ -197,9 +197,10 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     in_change_feed = True  # the change feed serves this list's records (core.api.changes)
     lean_rows = False
     lean_filled = ()
-    # List pages computed once per change: their rows cached under the data generation. Only for lists whose
-    # records, and everything they embed, live in apps that renew it at every write
-    # (core.changes.renew_generation_on_writes).
+    # List pages computed once per change: their rows cached under the data generation, which every change the
+    # change feed records renews (core.services.change_record). Only for lists whose records, and everything they
+    # embed, reach the feed through model signals at every change (core.changes.track, touch_and_record): writes
+    # no partner sees (drafts, returns) leave the cached pages in place.
     cache_pages = False
 
     def sync_token(self, started):
@@ -274,7 +275,8 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def page_cache_key(self, request) -> str | None:
         """Where a list page's rows are cached: the list, every query parameter, who asks (the key or the portal
-        user: what they may see), the language, the day, and the data generation (renewed by every write)."""
+        user: what they may see), the language, the day, and the data generation (renewed by every change the feed
+        records)."""
         if not self.cache_pages:
             return None
         parts = (

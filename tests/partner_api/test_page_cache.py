@@ -76,3 +76,19 @@ def test_partners_never_share_a_cached_page(demo_data, make_key, key_client):
     _key, no_scope = make_key(["councils:read"], rate_limit="1000000/min")
     assert key_client(reader).get(LIST).status_code == 200
     assert key_client(no_scope).get(LIST).status_code == 403
+
+
+def test_a_write_no_partner_sees_leaves_the_pages_cached_and_renews_the_dashboards(partner):
+    """A draft saved: nothing a partner reads changed, so the API's pages stay cached; staff figures (the dashboard,
+    under the portfolio generation) are computed again."""
+    from core.selectors import portfolio_generation
+    from initiatives.models import ProgressUpdate
+
+    read(partner, LIST, page_size=5)
+    before = portfolio_generation()
+    draft = ProgressUpdate.objects.filter(state="draft").first()
+    draft.narrative = "Still drafting"
+    draft.save()
+    _, cached = read(partner, LIST, page_size=5)
+    assert not cached
+    assert portfolio_generation() != before
