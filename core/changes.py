@@ -111,8 +111,10 @@ def renew_generation_on_writes(app_label: str):
     seeding.planner_statistics.)"""
 
     def written(sender, **kwargs):
-        if sender._meta.app_label == app_label:
+        # A history row (django-simple-history's, which has `instance_type`) is saved with the row it records,
+        # whose own save renews the generation already.
+        if sender._meta.app_label == app_label and not hasattr(sender, "instance_type"):
             generation_renew_now_and_at_commit(portfolio_generation_renew)
 
     for name, signal in (("save", post_save), ("delete", post_delete), ("links", m2m_changed)):
-        signal.connect(written, weak=False, dispatch_uid=f"data-generation-{name}-{app_label}")
+        signal.connect(written, weak=False, dispatch_uid=f"portfolio-generation-{name}-{app_label}")

@@ -134,18 +134,24 @@ class KeysetPagination(BasePagination):
         after = "lt" if descending else "gt"
         return queryset.filter(Q(**{f"{field}__{after}": value}) | Q(**{field: value, f"pk__{after}": pk}))
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def _read_parameters(self, request, view) -> dict | None:
+        """Page size, ordering and cursor, each checked (400 or 404 with what to fix); returns the cursor."""
         self.request = request
-        size = self.page_size_now = self.get_page_size(request)
+        self.page_size_now = self.get_page_size(request)
         self.ordering = self.get_ordering(request, view)
-        descending = self.ordering.startswith("-")
-        field = self.ordering.lstrip("-")
-        model = queryset.model
-        two_parts = any(f.name == CHANGED for f in model._meta.concrete_fields)
         raw_cursor = request.query_params.get(self.cursor_query_param)
         cursor = _decode(raw_cursor) if raw_cursor else None
         if cursor is not None and cursor["o"] != self.ordering:
             raise InvalidCursor
+        return cursor
+
+    def paginate_queryset(self, queryset, request, view=None):
+        cursor = self._read_parameters(request, view)
+        size = self.page_size_now
+        descending = self.ordering.startswith("-")
+        field = self.ordering.lstrip("-")
+        model = queryset.model
+        two_parts = any(f.name == CHANGED for f in model._meta.concrete_fields)
 
         if not two_parts:
             ordered = queryset.order_by(self.ordering, "-pk" if descending else "pk")
@@ -182,13 +188,7 @@ class KeysetPagination(BasePagination):
         """A page whose rows were served from the cache (core.api.views.ApiReadOnlyViewSet.cache_pages): the same
         checks of the parameters as paginate_queryset, and the next cursor kept with the rows; a first page's walk
         starts now, as it would if its rows had been read now (they are the same until the data changes)."""
-        self.request = request
-        self.page_size_now = self.get_page_size(request)
-        self.ordering = self.get_ordering(request, view)
-        raw_cursor = request.query_params.get(self.cursor_query_param)
-        cursor = _decode(raw_cursor) if raw_cursor else None
-        if cursor is not None and cursor["o"] != self.ordering:
-            raise InvalidCursor
+        cursor = self._read_parameters(request, view)
         self.next_cursor = next_cursor
         if next_cursor and cursor is None:
             payload = _decode(next_cursor)

@@ -70,12 +70,17 @@ def test_a_cached_first_page_walks_on_from_its_own_read(partner):
     assert sorted(seen) == sorted(Initiative.objects.values_list("pk", flat=True)) and len(seen) == total
 
 
-def test_partners_never_share_a_cached_page(demo_data, make_key, key_client):
-    """A key without the scope gets its 403 whatever another key left in the cache; keys are cached apart."""
-    _key, reader = make_key(SCOPES, rate_limit="1000000/min")
+def test_keys_never_share_a_cached_page(demo_data, make_key, key_client):
+    """Pages are cached per key: a page one partner's key left in the cache is computed afresh for another's (what
+    a key may see is decided for it alone), and a key without the scope still gets its 403."""
+    _key, first = make_key(SCOPES, rate_limit="1000000/min")
+    _key, other = make_key(SCOPES, partner="cosla", rate_limit="1000000/min")
     _key, no_scope = make_key(["councils:read"], rate_limit="1000000/min")
-    assert key_client(reader).get(LIST).status_code == 200
-    assert key_client(no_scope).get(LIST).status_code == 403
+    read(key_client(first), LIST, page_size=5)
+    _, cached = read(key_client(first), LIST, page_size=5)
+    _, computed = read(key_client(other), LIST, page_size=5)
+    assert not cached and computed
+    assert key_client(no_scope).get(LIST, {"page_size": 5}).status_code == 403
 
 
 def test_a_write_no_partner_sees_leaves_the_pages_cached_and_renews_the_dashboards(partner):
