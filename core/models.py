@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
+from .roles import Role as PortalRole
 from .scopes import SCOPES, validate_scopes
 
 
@@ -156,10 +157,11 @@ class Invitation(models.Model):
     withdrawn or expired."""
 
     class Role(models.TextChoices):
-        COUNCIL_EDITOR = "council_editor", _("Council editor")
-        COUNCIL_VIEWER = "council_viewer", _("Council viewer")
-        PARTNER = "partner", _("Partner user")
-        DIGITAL_OFFICE = "digital_office", _("Digital Office staff")
+        # The labels are core.roles' own.
+        COUNCIL_EDITOR = PortalRole.COUNCIL_EDITOR, PortalRole.LABELS[PortalRole.COUNCIL_EDITOR]
+        COUNCIL_VIEWER = PortalRole.COUNCIL_VIEWER, PortalRole.LABELS[PortalRole.COUNCIL_VIEWER]
+        PARTNER = PortalRole.PARTNER, PortalRole.LABELS[PortalRole.PARTNER]
+        DIGITAL_OFFICE = PortalRole.DIGITAL_OFFICE, PortalRole.LABELS[PortalRole.DIGITAL_OFFICE]
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")

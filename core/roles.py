@@ -51,6 +51,42 @@ def role_of(user) -> str:
     return Role.NONE
 
 
+# The User model's council_role for each council role, and back.
+COUNCIL_ROLES = {Role.COUNCIL_EDITOR: "editor", Role.COUNCIL_VIEWER: "viewer"}
+
+
+def council_role_for(role) -> str:
+    """What a person of `role` keeps in User.council_role ("" unless they are council staff)."""
+    return COUNCIL_ROLES.get(role, "")
+
+
+def role_label(user) -> str:
+    """A person's role in words ("Council editor"), the one label every page and message uses."""
+    return Role.LABELS[role_of(user)]
+
+
+def lead_label(*, council) -> str:
+    """What a lead is called: a council's "digital lead", a partner's "lead"."""
+    return _("digital lead") if council else _("lead")
+
+
+def role_description(*, role, council=None, partner=None, is_lead=False) -> str:
+    """ "Council editor, Glasgow City Council (digital lead)": a role in words, for e-mails and the record."""
+    text = str(Role.LABELS[role])
+    organisation = council or partner
+    if organisation is not None:
+        text = f"{text}, {organisation}"
+    if is_lead:
+        text = f"{text} ({lead_label(council=council)})"
+    return text
+
+
+def person_role_description(person) -> str:
+    """A person's role as it stands now, in words (role_description)."""
+    return role_description(role=role_of(person), council=person.council, partner=person.partner,
+                            is_lead=person.is_lead)
+
+
 def identity_of(user) -> Identity:
     role = role_of(user)
     organisation = None

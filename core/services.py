@@ -31,7 +31,7 @@ from .models import (
     WorkerHeartbeat,
     invitation_token_hash,
 )
-from .roles import Role
+from .roles import Role, council_role_for, person_role_description, role_description
 from .selectors import DATA_GENERATION_KEY, PORTFOLIO_GENERATION_KEY
 
 logger = logging.getLogger(__name__)
@@ -177,17 +177,6 @@ def access_record(kind, *, actor=None, person=None, email="", council_id=None, p
     )
 
 
-def role_description(*, role, council=None, partner=None, is_lead=False) -> str:
-    """ "Council editor, Glasgow City Council (digital lead)": a role in words, for e-mails and the record."""
-    text = str(Role.LABELS[role])
-    organisation = council or partner
-    if organisation is not None:
-        text = f"{text}, {organisation}"
-    if is_lead:
-        text = f"{text} ({_('digital lead') if council else _('lead')})"
-    return text
-
-
 def _clean_organisation(role, council, partner):
     if role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
         return council, None
@@ -329,7 +318,7 @@ def _person_from_invitation(invitation: Invitation, *, full_name: str) -> User:
         email=invitation.email.lower(), full_name=(full_name or invitation.full_name).strip(),
         is_digital_office_staff=role == Role.DIGITAL_OFFICE,
         council_id=invitation.council_id,
-        council_role={Role.COUNCIL_EDITOR: "editor", Role.COUNCIL_VIEWER: "viewer"}.get(role, ""),
+        council_role=council_role_for(role),
         partner_id=invitation.partner_id, is_lead=invitation.is_lead,
     )
 
@@ -406,24 +395,17 @@ def person_link_sso(*, person: User, provider: str = "") -> None:
                   partner_id=person.partner_id, summary=provider)
 
 
-def _role_now(person) -> str:
-    role = "digital_office" if person.is_digital_office_staff else (
-        {"editor": Role.COUNCIL_EDITOR, "viewer": Role.COUNCIL_VIEWER}.get(person.council_role, Role.PARTNER
-                                                                           if person.partner_id else Role.NONE))
-    return role_description(role=role, council=person.council, partner=person.partner, is_lead=person.is_lead)
-
-
 @transaction.atomic
 def person_set_role(*, user, person, council_role: str, is_lead: bool) -> User:
     """Change a person's role within their organisation: editor or viewer of their council, lead or not."""
     if not policies.can_set_role(user, person, council_role=council_role, is_lead=is_lead):
         raise PermissionDenied(_("You may not give this person that role."))
     person = User.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=person.pk)
-    before = _role_now(person)
+    before = person_role_description(person)
     person.council_role = council_role if person.council_id else ""
     person.is_lead = is_lead
     person.full_clean(exclude=["password"])
-    after = _role_now(person)
+    after = person_role_description(person)
     if before != after:
         person.save(update_fields=["council_role", "is_lead"])
         access_record(AccessEvent.Kind.ROLE_CHANGED, actor=user, person=person, council_id=person.council_id,

@@ -4,6 +4,8 @@ Services call these before writing and raise PermissionDenied; selectors and vie
 decide what to offer. Reading the portfolio is open to every signed-in role.
 """
 
+from dataclasses import dataclass
+
 from core.roles import Role, is_council_editor_of, is_digital_office, role_of
 
 from .models import Participation, ProgressUpdate
@@ -133,6 +135,38 @@ def updates_visible_to(caller, queryset):
 def update_is_editable(update) -> bool:
     """A draft or a returned update can still be changed and submitted; a submitted or approved one is frozen."""
     return update is None or update.state in (ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED)
+
+
+@dataclass(frozen=True)
+class UpdateWritable:
+    """The answer to "may this update be written now?": true when it may; otherwise `refusal` says why, as each
+    refusal is told differently (403; "this period is closed"; "it moved on, your text is kept")."""
+
+    refusal: str = ""
+
+    NOT_A_WRITER = "not_a_writer"  # not Digital Office staff nor an editor of the lead or an adopting council
+    PERIOD_CLOSED = "period_closed"  # neither the open period nor one the Digital Office reopened for it
+    MOVED_ON = "moved_on"  # submitted or approved: frozen
+
+    def __bool__(self) -> bool:
+        return not self.refusal
+
+
+def update_writable(user, initiative, *, period, update, writable_period_ids) -> UpdateWritable:
+    """May `user` write (save or submit) the update of `initiative` for `period` now? The one answer the service,
+    the update form and My council's task list all use (README "Who may do what").
+
+    `update` is the existing update or None; `writable_period_ids` the periods open for writing for this initiative
+    (the open period and any the Digital Office reopened for it: selectors.writable_periods). An update the
+    Digital Office returned may always be revised and submitted again, whatever its period (they asked for it)."""
+    if not can_draft_update(user, initiative):
+        return UpdateWritable(UpdateWritable.NOT_A_WRITER)
+    returned = update is not None and update.state == ProgressUpdate.State.RETURNED
+    if not returned and period.pk not in writable_period_ids:
+        return UpdateWritable(UpdateWritable.PERIOD_CLOSED)
+    if not update_is_editable(update):
+        return UpdateWritable(UpdateWritable.MOVED_ON)
+    return UpdateWritable()
 
 
 def can_see_my_council(user) -> bool:

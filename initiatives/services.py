@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.changes import touch_and_record
@@ -38,8 +38,9 @@ class StaleEdit(Exception):
         return _("Someone else changed this record while you were editing it. Nothing was saved.")
 
 
-# The version a person starts from when the record does not exist yet (the form of an update not yet begun).
-NOT_YET_SAVED = 0
+# The version a person starts from when the record does not exist yet (the form of an update not yet begun; the
+# update form's state, in selectors/update_form.py, starts from it).
+NOT_YET_SAVED = selectors.NOT_YET_SAVED
 
 
 def _display(model, name, value):
@@ -208,20 +209,8 @@ def join_request_decide(*, user, join_request, accept: bool) -> JoinRequest:
 
 # -- progress updates -------------------------------------------------------------------------
 
-UPDATE_FIELDS = (
-    "rag_delivery",
-    "rag_spend",
-    "rag_benefits",
-    "rag_risk",
-    "delivery_commentary",
-    "spend_commentary",
-    "benefits_commentary",
-    "risk_commentary",
-    "percent_complete",
-    "spend_to_date",
-    "narrative",
-    "next_steps",
-)
+# What the update form writes (selectors/update_form.py, where the form's state starts from it too).
+UPDATE_FIELDS = selectors.UPDATE_FIELDS
 
 
 def update_validate_for_submission(update):
@@ -236,16 +225,23 @@ def update_validate_for_submission(update):
         raise ValidationError(errors)
 
 
-def _check_period_open(initiative, period, update=None):
-    """Updates are written for the open period only, or for a period the Digital Office reopened for this one; an
-    update the Digital Office returned may always be revised and submitted again (they asked for it)."""
-    if update is not None and update.state == ProgressUpdate.State.RETURNED:
-        return
-    if period.pk not in {p.pk for p in selectors.writable_periods(initiative)}:
+def _check_writable(user, update, *, initiative, period):
+    """Refuse a write the policy refuses (policies.update_writable), saying why: 403 for someone who does not write
+    this initiative's updates; a closed period; an update submitted or approved meanwhile."""
+    writable = policies.update_writable(
+        user, initiative, period=period, update=update,
+        writable_period_ids={p.pk for p in selectors.writable_periods(initiative)},
+    )
+    if writable.refusal == policies.UpdateWritable.NOT_A_WRITER:
+        raise PermissionDenied(_("Only editors of the lead or an adopting council may write and submit this "
+                                 "initiative's updates."))
+    if writable.refusal == policies.UpdateWritable.PERIOD_CLOSED:
         raise ValidationError(
             _("Updates for %(period)s are closed: write the update for the open period, or ask the Digital Office "
               "to reopen this one.") % {"period": period.label}
         )
+    if writable.refusal == policies.UpdateWritable.MOVED_ON:
+        raise update_moved_on(update)
 
 
 @transaction.atomic
@@ -256,20 +252,15 @@ def update_save_draft(*, user, initiative, period, version, **fields) -> Progres
     update existed. A save from any other version than the update's own is refused with StaleEdit, the first
     save included: of two people who both began the update, the second to save is shown the first one's text.
     """
-    if not policies.can_draft_update(user, initiative):
-        raise PermissionDenied(_("Only editors of the lead or an adopting council may write this initiative's "
-                                 "updates."))
     # First saves of one update queue here, behind a lock on the initiative: the second finds the first's update.
     _lock(Initiative, initiative.pk)
     update = ProgressUpdate.objects.select_for_update().filter(initiative=initiative, period=period).first()
-    _check_period_open(initiative, period, update)
+    _check_writable(user, update, initiative=initiative, period=period)
     started_from = NOT_YET_SAVED if version in (None, "") else int(version)
     if update is None:
         council = user.council if user.council_id else initiative.lead_council
         update = ProgressUpdate(initiative=initiative, period=period, council=council, author=user)
     else:
-        if not policies.update_is_editable(update):
-            raise update_moved_on(update)
         if started_from != update.version:
             raise _stale_edit(update, started_from, UPDATE_FIELDS)
         update.version = update.version + 1
@@ -288,22 +279,14 @@ def update_save_draft(*, user, initiative, period, version, **fields) -> Progres
 
 def update_moved_on(update) -> ValidationError:
     """Why an update can no longer be changed, naming who moved it on and when."""
-    state = update.get_state_display().lower()
-    if update.state == ProgressUpdate.State.SUBMITTED and update.submitted_at:
-        return ValidationError(
-            _(
-                "%(who)s submitted this update on %(when)s, so it can no longer be changed here. Nothing you "
-                "typed was saved: it is still on this page, so you can copy it."
-            )
-            % {
-                "who": update.submitted_by or update.council,
-                "when": formats.date_format(timezone.localtime(update.submitted_at), "j F Y, H:i"),
-            }
-        )
-    return ValidationError(
-        _("This update is %(state)s and can no longer be changed. Nothing you typed was saved: it is still on this "
-          "page, so you can copy it.") % {"state": state}
-    )
+    return ValidationError(selectors.update_moved_on_reason(update))
+
+
+@transaction.atomic
+def update_save(*, user, initiative, period, version, submit: bool = False, **fields) -> ProgressUpdate:
+    """What the update form's two buttons do: save a draft, or save and submit."""
+    save = update_save_and_submit if submit else update_save_draft
+    return save(user=user, initiative=initiative, period=period, version=version, **fields)
 
 
 @transaction.atomic
@@ -316,12 +299,7 @@ def update_save_and_submit(*, user, initiative, period, version, **fields) -> Pr
 @transaction.atomic
 def update_submit(*, user, update, version=None) -> ProgressUpdate:
     update = _lock(ProgressUpdate, update.pk)
-    if not policies.can_draft_update(user, update.initiative):
-        raise PermissionDenied(_("Only editors of the lead or an adopting council may submit this initiative's "
-                                 "updates."))
-    _check_period_open(update.initiative, update.period, update)
-    if not policies.update_is_editable(update):
-        raise update_moved_on(update)
+    _check_writable(user, update, initiative=update.initiative, period=update.period)
     _check_version(update, version)
     update_validate_for_submission(update)
     update.state = ProgressUpdate.State.SUBMITTED

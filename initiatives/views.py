@@ -33,7 +33,7 @@ from .forms import (
     RiskForm,
     SubscriberForm,
 )
-from .models import Benefit, Initiative, JoinRequest, Milestone, ProgressUpdate, ReportingPeriod, Risk
+from .models import Benefit, Initiative, JoinRequest, Milestone, ProgressUpdate, Risk
 
 PAGE_SIZE = 25
 
@@ -267,76 +267,65 @@ def _update_stale(form, stale: services.StaleEdit) -> dict:
 @require_http_methods(["GET", "POST"])
 def update_edit(request, reference, period_start):
     """Draft, save and submit the update of one initiative for one period."""
-    initiative = get_object_or_404(Initiative.objects.select_related("lead_council"), reference=reference)
-    period = get_object_or_404(ReportingPeriod, starts_on=period_start)
-    if not policies.can_draft_update(request.user, initiative):
-        raise PermissionDenied
-    update = (
-        ProgressUpdate.objects.select_related("submitted_by", "council", "author")
-        .filter(initiative=initiative, period=period)
-        .first()
-    )
-    returned = update is not None and update.state == ProgressUpdate.State.RETURNED
-    if not returned and period not in selectors.writable_periods(initiative):
-        messages.info(request, _("Updates for %(period)s are closed.") % {"period": period.label})
+    state = selectors.update_form_state(user=request.user, reference=reference, period_start=period_start)
+    notice = state.leave_notice(opening=request.method == "GET")
+    if notice:
+        messages.info(request, notice)
         return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
-    editable = policies.update_is_editable(update)
-    if request.method == "GET" and not editable:
-        messages.info(
-            request,
-            _("This update is %(state)s and can no longer be edited.") % {"state": update.get_state_display().lower()},
-        )
-        return redirect(reverse("initiatives:detail", kwargs={"reference": reference}) + "#updates")
-    context = selectors.update_form_context(initiative=initiative, period=period)
-    if update:
-        initial = {name: getattr(update, name) for name in services.UPDATE_FIELDS}
-        initial["version"] = update.version
-    else:
-        # A new update starts from the last approved one, commentary included, so a quiet month is quick to report.
-        initial = {**context["carried_forward"], "version": services.NOT_YET_SAVED}
     # Bound on every POST, an empty one too (an empty POST to a submitted update was a 500: the matrix found it).
-    form = ProgressUpdateForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ProgressUpdateForm(request.POST if request.method == "POST" else None, initial=state.initial)
     conflict = {}
-    if request.method == "POST" and not editable:
-        # It moved on (submitted or approved) since this person opened it: keep their text on the page, say why.
-        form.is_valid()
-        form.add_error(None, services.update_moved_on(update))
-    elif request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in services.UPDATE_FIELDS}
-        version = form.cleaned_data["version"]
-        try:
-            if request.POST.get("action") == "submit":
-                services.update_save_and_submit(
-                    user=request.user, initiative=initiative, period=period, version=version, **data
-                )
-            else:
-                services.update_save_draft(
-                    user=request.user, initiative=initiative, period=period, version=version, **data
-                )
-        except services.StaleEdit as stale:
-            conflict = _update_stale(form, stale)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            if request.POST.get("action") != "submit":
-                messages.success(request, _("Draft saved. Submit it when it is ready."))
-                return redirect("initiatives:update", reference=reference, period_start=period_start)
-            return _after_submit(request, initiative, period)
+    if form.is_bound:
+        saved, conflict = _update_post(request, state, form)
+        if saved:
+            return saved
     return render(
         request,
         "initiatives/update_form.html",
         {
-            **context,
+            **state.context,
             **conflict,
             "form": form,
-            "axes": form.axes(context["previous"]),
-            "initiative": initiative,
-            "period": period,
-            "update": update,
-            "can_save": editable,
+            "axes": form.axes(state.context["previous"]),
+            "initiative": state.initiative,
+            "period": state.period,
+            "update": state.update,
+            "can_save": bool(state.writable),
             "back_to_my_council": policies.can_see_my_council(request.user),
         },
     )
+
+
+def _update_post(request, state, form):
+    """Save or submit what was posted: (the page to go to next, None) once saved; (None, the conflict to show)
+    when not, the form then carrying the errors and what the person typed."""
+    if state.refusal_reason:
+        # It moved on (submitted or approved) since this person opened it: keep their text on the page, say why.
+        form.is_valid()
+        form.add_error(None, state.refusal_reason)
+        return None, {}
+    if not form.is_valid():
+        return None, {}
+    submit = request.POST.get("action") == "submit"
+    try:
+        services.update_save(
+            user=request.user, initiative=state.initiative, period=state.period, submit=submit,
+            **{name: form.cleaned_data[name] for name in ("version", *services.UPDATE_FIELDS)},
+        )
+    except services.StaleEdit as stale:
+        return None, _update_stale(form, stale)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None, {}
+    return _after_save(request, state, submitted=submit), {}
+
+
+def _after_save(request, state, *, submitted):
+    if not submitted:
+        messages.success(request, _("Draft saved. Submit it when it is ready."))
+        return redirect("initiatives:update", reference=state.initiative.reference,
+                        period_start=state.period.starts_on)
+    return _after_submit(request, state.initiative, state.period)
 
 
 def _after_submit(request, initiative, period):

@@ -1,9 +1,22 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from core import roles
 from core.markdown import render_markdown
 
 register = template.Library()
+
+
+@register.filter
+def role_label(person):
+    """A person's role in words, from core.roles (never derived again in a template)."""
+    return roles.role_label(person)
+
+
+@register.filter
+def lead_label(person_or_invitation):
+    """ "digital lead" for a council's lead, "lead" for a partner's (core.roles)."""
+    return roles.lead_label(council=person_or_invitation.council_id)
 
 
 @register.filter

@@ -8,3 +8,4 @@ from .office import *  # noqa: F401,F403
 from .portfolio import *  # noqa: F401,F403
 from .reporting import *  # noqa: F401,F403
 from .rollups import *  # noqa: F401,F403
+from .update_form import *  # noqa: F401,F403

@@ -249,6 +249,15 @@ def writable_periods(initiative, *, on: datetime.date | None = None, current=Non
     return periods + list(reopened.order_by("-starts_on"))
 
 
+def reopened_period_ids(initiative_ids) -> dict[int, set[int]]:
+    """For each initiative, the ids of the periods the Digital Office reopened for it (one query for them all)."""
+    reopened = {}
+    rows = PeriodReopening.objects.filter(initiative_id__in=initiative_ids).values_list("initiative_id", "period_id")
+    for initiative_id, period_id in rows:
+        reopened.setdefault(initiative_id, set()).add(period_id)
+    return reopened
+
+
 def update_drafters(update) -> set:
     """Everyone who wrote, revised or submitted an update: its author, its submitter and every save in its history
     except the reviews themselves (a submitted update being returned or approved)."""

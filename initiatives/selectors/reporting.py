@@ -1,5 +1,6 @@
-"""The reporting month as a council sees it: My council's task list, the update form's context, the review's
-comparison with the last approved update, and the note that a newer update awaits review."""
+"""The reporting month as a council sees it: My council's task list (what is owed, then how it is grouped), the
+review's comparison with the last approved update, and the note that a newer update awaits review. The update
+form's state is in update_form.py."""
 
 from __future__ import annotations
 
@@ -8,19 +9,17 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from .. import policies
-from ..models import LIVE_STAGES, Initiative, Milestone, Participation, ProgressUpdate, ReportingPeriod, Risk
-from .portfolio import open_period, today
+from ..models import LIVE_STAGES, Initiative, Milestone, Participation, ProgressUpdate, ReportingPeriod
+from .portfolio import open_period, reopened_period_ids, today
 
 # An update counts as reported (not overdue, "done" on the task list) once it is submitted; approved stays done.
 REPORTED_STATES = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED)
-OPEN_MILESTONES_SHOWN = 5
 # What the task list never shows of an update.
 LONG_TEXT = ("narrative", "next_steps", *(f"{axis}_commentary" for axis in ProgressUpdate.RAG_AXES))
-TOP_RISKS_SHOWN = 5
 
 
 class TaskState:
@@ -57,7 +56,9 @@ class Task:
     period: ReportingPeriod
     update: ProgressUpdate | None
     group: str  # "returned", "overdue" or "due"
-    can_write: bool = False
+    # May this person write it now (policies.update_writable)? The list links the update form only then: an overdue
+    # update of a closed period waits for the Digital Office to reopen the period for its initiative.
+    is_editable: bool = False
 
     @property
     def state(self) -> str:
@@ -74,11 +75,6 @@ class Task:
     @property
     def is_done(self) -> bool:
         return self.state in REPORTED_STATES
-
-    @property
-    def is_editable(self) -> bool:
-        """An overdue update of a closed period is written only once the Digital Office reopens it (issue 10)."""
-        return self.can_write and policies.update_is_editable(self.update) and self.group != "overdue"
 
     @cached_property
     def slug(self) -> str:
@@ -163,44 +159,83 @@ def _set_last_editors(updates):
 def council_tasks(*, user, on: datetime.date | None = None) -> CouncilTasks:
     """What a council owes this month, as a task list: updates returned to it (any period) first, then updates
     overdue from any earlier period, then the updates due for the open period; and, apart, the initiatives it
-    only observes. Leads and adopters report; observers follow. A fixed number of queries.
+    only observes. Leads and adopters report; observers follow. A fixed number of queries."""
+    return tasks_grouped(owed_updates(council=user.council, on=on or today()), user=user)
+
+
+@dataclass
+class OwedUpdates:
+    """What a council owes, before the task list groups it (owed_updates)."""
+
+    period: ReportingPeriod | None  # the open period
+    reporting: dict  # initiative id -> the live initiatives the council leads or adopts, by reference
+    observed: list  # the live initiatives it only observes
+    unreported: list  # (initiative, closed period) pairs owed with no update submitted
+    updates: dict  # (initiative id, period id) -> the updates the list shows: this period's, and every draft or
+    # returned one (of any period)
+    reopened: dict  # initiative id -> the ids of the periods the Digital Office reopened for it
+
+    def writable_period_ids(self, initiative_id) -> set:
+        """The periods open for writing for one initiative (as selectors.writable_periods says, for them all)."""
+        return {*([self.period.pk] if self.period else []), *self.reopened.get(initiative_id, ())}
+
+
+def owed_updates(*, council, on: datetime.date) -> OwedUpdates:
+    """The updates a council owes on `on`, and those it has begun.
 
     Overdue: a live initiative the council reports on, started by the end of a period whose submission window has
-    closed (and the council had joined by then), with no update submitted for it; the latest periods first, as far
-    back as settings.OVERDUE_LOOKBACK_PERIODS.
-    """
-    on = on or today()
-    council = user.council
+    closed (and the council had joined by then), with no update submitted for it; as far back as
+    settings.OVERDUE_LOOKBACK_PERIODS."""
     period = open_period(on=on)
-    result = CouncilTasks(council=council, period=period, can_write=policies.can_draft_for_council(user))
+    reporting, observed = _council_participations(council)
+    initiatives = {p.initiative_id: p.initiative for p in reporting}
+    return OwedUpdates(
+        period=period,
+        reporting=initiatives,
+        observed=observed,
+        unreported=_unreported(reporting, _closed_periods(on)),
+        updates=_shown_updates(period, [*initiatives, *(i.pk for i in observed)]),
+        reopened=reopened_period_ids(list(initiatives)),
+    )
+
+
+def _council_participations(council):
+    """The council's part in each live initiative: (the participations it reports for, the initiatives it only
+    observes). Each initiative's councils come along, for the policies."""
     participations = list(
         Participation.objects.filter(council=council, initiative__stage__in=LIVE_STAGES)
         .select_related(
             "initiative", "initiative__lead_council", "initiative__current_update", "initiative__current_update__period"
+        )
+        .prefetch_related(
+            Prefetch("initiative__participations", queryset=Participation.objects.only("initiative", "council", "role"))
         )
         .defer("initiative__summary")
         .order_by("initiative__reference")
     )
     reporting = [p for p in participations if policies.council_reports_progress(p.role)]
     observed = [p.initiative for p in participations if not policies.council_reports_progress(p.role)]
-    initiatives = {p.initiative_id: p.initiative for p in reporting}
-    joined = {p.initiative_id: p.joined_on for p in reporting}
+    return reporting, observed
 
-    # Closed periods, newest first, as far back as the office still chases (settings.OVERDUE_LOOKBACK_PERIODS).
-    closed = list(
+
+def _closed_periods(on):
+    """Closed periods, newest first, as far back as the office still chases (settings.OVERDUE_LOOKBACK_PERIODS)."""
+    return list(
         ReportingPeriod.objects.filter(submission_due_on__lt=on).order_by("-starts_on")[
             : settings.OVERDUE_LOOKBACK_PERIODS
         ]
     )
 
-    def owed(initiative):
-        """The closed periods this council owed an update for."""
-        start = max(filter(None, [initiative.start_date, joined.get(initiative.pk)]), default=None)
-        if start is None:
-            return []
-        return [p for p in closed if p.ends_on >= start]
 
-    # Which initiatives have gaps: how many of the periods each owed were reported, against how many it owed.
+def _unreported(reporting, closed) -> list:
+    """(initiative, period) for each closed period a reporting participation owed an update for and has none
+    submitted: initiatives in reference order, the latest periods first. Two queries: which initiatives have gaps
+    (how many of the periods each owed were reported, against how many it owed), then what those reported."""
+
+    def owed(participation):
+        start = max(filter(None, [participation.initiative.start_date, participation.joined_on]), default=None)
+        return [p for p in closed if p.ends_on >= start] if start else []
+
     owed_and_reported = Q(
         initiative__updates__period__in=closed,
         initiative__updates__state__in=REPORTED_STATES,
@@ -211,110 +246,88 @@ def council_tasks(*, user, on: datetime.date | None = None) -> CouncilTasks:
         .annotate(reported=Count("initiative__updates", filter=owed_and_reported))
         .values_list("initiative_id", "reported")
     )
-    gaps = {pk for pk, initiative in initiatives.items() if reported_counts.get(pk, 0) < len(owed(initiative))}
-    reported = set()
-    if gaps:
-        reported = set(
-            ProgressUpdate.objects.filter(initiative__in=gaps, period__in=closed, state__in=REPORTED_STATES)
-            .values_list("initiative_id", "period_id")
-        )
+    gaps = [p for p in reporting if reported_counts.get(p.initiative_id, 0) < len(owed(p))]
+    if not gaps:
+        return []
+    reported = set(
+        ProgressUpdate.objects.filter(
+            initiative__in=[p.initiative_id for p in gaps], period__in=closed, state__in=REPORTED_STATES
+        ).values_list("initiative_id", "period_id")
+    )
+    return [
+        (p.initiative, period) for p in gaps for period in owed(p) if (p.initiative_id, period.pk) not in reported
+    ]
 
-    # The updates the list shows: this period's, and every draft or returned one (of any period).
+
+def _shown_updates(period, initiative_ids) -> dict:
+    """The updates the list shows, by (initiative id, period id): this period's, and every draft or returned one (of
+    any period), with who saved each last."""
     shown = Q(state__in=[ProgressUpdate.State.DRAFT, ProgressUpdate.State.RETURNED])
     if period:
         shown |= Q(period=period)
-    updates = {
-        (u.initiative_id, u.period_id): u
-        for u in _set_last_editors(
-            list(
-                ProgressUpdate.objects.filter(shown, initiative__in=[*initiatives, *(i.pk for i in observed)])
-                .select_related("period", "council", "author", "submitted_by", "reviewed_by")
-                .defer(*LONG_TEXT)
-            )
-        )
-    }
+    updates = (
+        ProgressUpdate.objects.filter(shown, initiative__in=initiative_ids)
+        .select_related("period", "council", "author", "submitted_by", "reviewed_by")
+        .defer(*LONG_TEXT)
+    )
+    return {(u.initiative_id, u.period_id): u for u in _set_last_editors(list(updates))}
 
-    def task(initiative, task_period, group):
-        return Task(
-            initiative=initiative,
-            period=task_period,
-            update=updates.get((initiative.pk, task_period.pk)),
-            group=group,
-            # My council lists only what the council reports on: its editors may write all of it (the update
-            # form itself still asks policies.can_draft_update).
-            can_write=result.can_write,
-        )
 
-    listed = set()
-    for (initiative_id, _period_id), update in sorted(updates.items(), key=lambda item: item[1].period.starts_on):
-        if update.state == ProgressUpdate.State.RETURNED and initiative_id in initiatives:
-            result.returned.append(task(initiatives[initiative_id], update.period, "returned"))
-            listed.add((initiative_id, update.period_id))
-    for pk in sorted(gaps, key=lambda pk: initiatives[pk].reference):
-        for owed_period in owed(initiatives[pk]):
-            key = (pk, owed_period.pk)
-            if key not in reported and key not in listed:
-                result.overdue.append(task(initiatives[pk], owed_period, "overdue"))
-                listed.add(key)
-    result.overdue.sort(key=lambda t: (-t.period.starts_on.toordinal(), t.initiative.reference))
-    if period:
-        for initiative in initiatives.values():
-            if (initiative.pk, period.pk) not in listed and initiative.start_date and initiative.start_date <= (
-                period.ends_on
-            ):
-                result.due.append(task(initiative, period, "due"))
+def tasks_grouped(owed: OwedUpdates, *, user) -> CouncilTasks:
+    """How the list groups what is owed: returned updates first (oldest period first), then overdue ones (latest
+    period first), then those due this period (each update once, in the first group it belongs to); and, apart,
+    the initiatives followed. Whether `user` may write each one now is the policy's answer (_task)."""
+    result = CouncilTasks(council=user.council, period=owed.period, can_write=policies.can_draft_for_council(user))
+    result.returned = [
+        _task(owed, user, owed.reporting[update.initiative_id], update.period, "returned")
+        for update in _returned_updates(owed)
+    ]
+    listed = _keys(result.returned)
+    result.overdue = sorted(
+        (_task(owed, user, i, period, "overdue") for i, period in owed.unreported if (i.pk, period.pk) not in listed),
+        key=lambda t: (-t.period.starts_on.toordinal(), t.initiative.reference),
+    )
+    listed |= _keys(result.overdue)
+    result.due = [_task(owed, user, i, owed.period, "due") for i in _due_initiatives(owed, listed)]
     result.following = [
-        Following(initiative=i, update=updates.get((i.pk, period.pk)) if period else None) for i in observed
+        Following(initiative=i, update=owed.updates.get((i.pk, owed.period.pk)) if owed.period else None)
+        for i in owed.observed
     ]
     return result
 
 
-# -- the update form ----------------------------------------------------------------------------------------------
-
-
-def last_approved_before(*, initiative, period) -> ProgressUpdate | None:
-    """The latest approved update of an earlier period: what this period's update carries forward and is set against."""
-    return (
-        ProgressUpdate.objects.filter(
-            initiative=initiative, state=ProgressUpdate.State.APPROVED, period__starts_on__lt=period.starts_on
-        )
-        .select_related("period")
-        .order_by("-period__starts_on")
-        .first()
+def _task(owed, user, initiative, period, group) -> Task:
+    update = owed.updates.get((initiative.pk, period.pk))
+    writable = policies.update_writable(
+        user, initiative, period=period, update=update, writable_period_ids=owed.writable_period_ids(initiative.pk)
     )
+    return Task(initiative=initiative, period=period, update=update, group=group, is_editable=bool(writable))
 
 
-CARRIED_FORWARD = (
-    *(f"rag_{axis}" for axis in ProgressUpdate.RAG_AXES),
-    *(f"{axis}_commentary" for axis in ProgressUpdate.RAG_AXES),
-    "percent_complete",
-    "spend_to_date",
-)
+def _keys(tasks) -> set:
+    return {(task.initiative.pk, task.period.pk) for task in tasks}
 
 
-def update_form_context(*, initiative, period) -> dict:
-    """What the person writing an update should have in front of them: the last approved update (its ratings and
-    commentary carry forward into a new update, so a quiet month is quick to report), the open milestones and the
-    top open risks. Three queries."""
-    previous = last_approved_before(initiative=initiative, period=period)
-    milestones = list(
-        Milestone.objects.filter(initiative=initiative, completed_on__isnull=True).order_by("forecast_date", "pk")[
-            : OPEN_MILESTONES_SHOWN + 1
-        ]
-    )
-    risks = list(
-        Risk.objects.filter(initiative=initiative, status=Risk.Status.OPEN)
-        .alias(score=F("likelihood") * F("impact"))
-        .order_by("-score", "-impact", "title")[: TOP_RISKS_SHOWN + 1]
-    )
-    return {
-        "previous": previous,
-        "carried_forward": {name: getattr(previous, name) for name in CARRIED_FORWARD} if previous else {},
-        "open_milestones": milestones[:OPEN_MILESTONES_SHOWN],
-        "more_milestones": len(milestones) > OPEN_MILESTONES_SHOWN,
-        "top_risks": risks[:TOP_RISKS_SHOWN],
-        "more_risks": len(risks) > TOP_RISKS_SHOWN,
-    }
+def _returned_updates(owed) -> list:
+    """The updates returned to the council for the initiatives it reports on, oldest period first."""
+    returned = [
+        update for update in owed.updates.values()
+        if update.state == ProgressUpdate.State.RETURNED and update.initiative_id in owed.reporting
+    ]
+    return sorted(returned, key=lambda update: update.period.starts_on)
+
+
+def _due_initiatives(owed, listed) -> list:
+    """The initiatives that owe this period's update (started by its end) and are not listed already."""
+    if owed.period is None:
+        return []
+    period = owed.period
+
+    def owes(initiative):
+        started = initiative.start_date is not None and initiative.start_date <= period.ends_on
+        return started and (initiative.pk, period.pk) not in listed
+
+    return [initiative for initiative in owed.reporting.values() if owes(initiative)]
 
 
 # -- the review page and the initiative page ----------------------------------------------------------------------

@@ -177,6 +177,50 @@ def test_updates_are_written_for_the_open_period_only_unless_the_office_reopens_
         assert not ProgressUpdate.objects.filter(initiative=other, period=closed, author__email=GLASGOW).exists()
 
 
+def test_after_the_office_reopens_a_past_period_my_council_links_the_update_and_following_it_saves(client, login_as):
+    """Fault: My council treated every overdue update as closed, so after the Digital Office reopened October for an
+    initiative the service accepted an October update but My council offered no link to write it."""
+    closed = last_closed_period()
+    initiative = (
+        Initiative.objects.filter(
+            lead_council__gss_code="S12000049", stage__in=["alpha", "beta", "live"], start_date__lte=closed.ends_on,
+            participations__council__gss_code="S12000049", participations__role="lead",
+        )
+        .exclude(participations__council__gss_code="S12000049", participations__joined_on__gt=closed.ends_on)
+        .order_by("reference")
+        .first()
+    )
+    ProgressUpdate.objects.filter(initiative=initiative, period=closed).delete()  # owed, not begun: overdue
+    url = f"/initiatives/{initiative.reference}/updates/{closed.starts_on:%Y-%m-%d}/"
+    task_id = f'id="task-{initiative.reference.lower()}-{closed.starts_on:%Y-%m}"'
+
+    def task_on_my_council():
+        html = client.get("/initiatives/my-council/").content.decode()
+        overdue = html.split('id="overdue"')[1].split('id="due"')[0]
+        assert task_id in overdue  # listed as overdue, before and after the reopening
+        return overdue.split(task_id)[0].rsplit("<li", 1)[1] + overdue.split(task_id)[1].split("</li>")[0]
+
+    login_as(GLASGOW)
+    assert f'href="{url}"' not in task_on_my_council()  # closed: the Digital Office reopens it first
+
+    login_as(CDO)
+    client.post(f"/initiatives/{initiative.reference}/reopen/", {"reason": "The lead was on leave"})
+    assert PeriodReopening.objects.filter(initiative=initiative, period=closed).exists()
+
+    login_as(GLASGOW)
+    assert f'href="{url}"' in task_on_my_council()
+    form = client.get(url)
+    assert form.status_code == 200 and form.context["can_save"]
+    saved = client.post(url, {**UPDATE_POST, "action": "save"})
+    assert saved.status_code == 302 and saved["Location"] == url
+    update = ProgressUpdate.objects.get(initiative=initiative, period=closed)
+    assert (update.state, update.author.email) == ("draft", GLASGOW)
+    client.post(url, {**UPDATE_POST, "version": update.version, "action": "submit"})
+    assert ProgressUpdate.objects.get(pk=update.pk).state == "submitted"
+    assert task_id not in client.get("/initiatives/my-council/").content.decode().split('id="overdue"')[-1].split(
+        'id="due"')[0]  # reported: off the overdue list
+
+
 # -- four eyes --------------------------------------------------------------------------------
 
 

@@ -196,6 +196,12 @@ def test_the_team_page_shows_roles_last_sign_in_and_two_factor(demo_data):
     page = signed_in(CDO).get(f"/councils/{glasgow.slug}/team/").content.decode()
     assert "viewer@glasgow.demo.digitaloffice.scot" in page and "4 Mar 2026 10:05" in page
     assert "digital lead" in page and DEMO_INVITATION_EMAIL in page
+    rows = page.split("<tr>")[1:]
+    # Each role in core.roles' words (Role.LABELS), the lead marked as a council's "digital lead".
+    lead = next(row for row in rows if f"<td>{LEAD}</td>" in row)
+    viewer = next(row for row in rows if f"<td>{VIEWER}</td>" in row)
+    assert "<td>Council editor · <strong>digital lead</strong></td>" in lead
+    assert "<td>Council viewer</td>" in viewer
     office = signed_in(CDO).get("/people/").content.decode()
     assert CDO in office and "On" in office  # the demo staff have their authenticator
 
