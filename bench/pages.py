@@ -1,5 +1,5 @@
 """Median time and query count of the main pages, in-process (Django test client), on whatever
-database DATABASE_URL names. Intended for the `large` demo data set (DESIGN.md §7):
+database DATABASE_URL names. Intended for the `large` demo data set (docs/design.md §7):
 
     createdb do_bench
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/do_bench

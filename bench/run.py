@@ -1,6 +1,6 @@
 """`make bench`: the portal under load, with production settings, against a floor and a peer.
 
-1. The `large` demo data set (DESIGN.md §7) in its own PostgreSQL database (BENCH_DATABASE_URL, default
+1. The `large` demo data set (docs/design.md §7) in its own PostgreSQL database (BENCH_DATABASE_URL, default
    postgres://postgres@127.0.0.1:5432/bench_large), loaded once and reused while it is there.
 2. gunicorn with `digital_office.settings.bench` (production's, over http on loopback) on 127.0.0.1, with a
    stated number of workers and threads; Redis database 9 (BENCH_REDIS_URL).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Time to load the `large` demo data set (DESIGN.md §7) into a fresh PostgreSQL database, RUNS times.
+# Time to load the `large` demo data set (docs/design.md §7) into a fresh PostgreSQL database, RUNS times.
 # Usage: bench/seed_large.sh [RUNS]   (needs PostgreSQL on 127.0.0.1:5432 with trust auth for postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -11,7 +11,7 @@ from .policies import can_use_admin
 
 
 class PortalAdminSite(admin.AdminSite):
-    """The admin is for superusers and Digital Office staff, once their session used two-factor (DESIGN.md §3).
+    """The admin is for superusers and Digital Office staff, once their session used two-factor (docs/design.md §3).
 
     It has no login form of its own: everyone signs in through the portal's one login (allauth, with its rate
     limits and two-factor step), which brings them back here."""

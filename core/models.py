@@ -58,7 +58,7 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who signs in with their email address.
 
-    Their role comes from where they belong (DESIGN.md §3): Digital Office staff, staff of one
+    Their role comes from where they belong (docs/design.md §3): Digital Office staff, staff of one
     council (editor or viewer), or staff of a partner organisation.
     """
 

@@ -1,4 +1,4 @@
-"""Who may do what with the portal as a whole (DESIGN.md §3): the admin site, partner keys and API scopes.
+"""Who may do what with the portal as a whole (docs/design.md §3): the admin site, partner keys and API scopes.
 
 A caller is a signed-in person (their role decides) or a partner key (its scopes decide); the domain apps'
 policies build on these. Services check them before writing; templates ask them through context flags.

@@ -1,4 +1,4 @@
-"""Who a person is in the portal (DESIGN.md §3). Every permission check starts from here."""
+"""Who a person is in the portal (docs/design.md §3). Every permission check starts from here."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,4 @@
-"""Who may do what with funding (DESIGN.md §3), and with single sign-on's e-mail domains, in one place.
+"""Who may do what with funding (docs/design.md §3), and with single sign-on's e-mail domains, in one place.
 
 Digital Office staff read and write every council's contributions. Council staff (editors and viewers) read
 their own council's contributions only, in the pages and the API. Partners see funding only through the API,

@@ -422,11 +422,11 @@ class CouncilMatcher:
 # -- what the partner API serves ------------------------------------------------------------------
 
 
-def api_councils(*, caller):
+def api_councils():
     return Council.objects.prefetch_related("code_aliases")
 
 
-def api_partners(*, caller):
+def api_partners():
     return PartnerOrganisation.objects.all()
 
 

@@ -44,7 +44,7 @@ def ledger(request):
     if not policies.can_read_all_funding(request.user):
         council_id = policies.own_council_id(request.user)
         if council_id:
-            return redirect("councils:council", slug=request.user.council.slug)
+            return redirect("councils:funding_council", slug=request.user.council.slug)
         raise PermissionDenied(_("Funding is not shown to your account in the portal."))
     data = selectors.ledger(user=request.user)
     return _page(request, "councils/ledger.html", data, rows=data["years"], columns=YEAR_COLUMNS,

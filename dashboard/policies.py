@@ -1,4 +1,4 @@
-"""Who sees what on the dashboard, the map and the council pages (DESIGN.md §3), in one place.
+"""Who sees what on the dashboard, the map and the council pages (docs/design.md §3), in one place.
 
 The portfolio's figures are open to every signed-in role. Unapproved states (drafts, submitted and returned
 updates) stay with each initiative's councils and the Digital Office (issue 10); funding and maturity follow the

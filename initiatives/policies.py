@@ -1,4 +1,4 @@
-"""Who may do what with the portfolio (DESIGN.md §3), in one place.
+"""Who may do what with the portfolio (docs/design.md §3), in one place.
 
 Services call these before writing and raise PermissionDenied; selectors and views use them only to
 decide what to offer. Reading the portfolio is open to every signed-in role.
@@ -127,7 +127,7 @@ def reminded_roles():
     return (Participation.Role.LEAD, Participation.Role.ADOPTER)
 
 
-def updates_visible_to(caller, queryset):
+def updates_served_by_api(queryset):
     """The API serves approved updates only, to everyone: drafts, submitted and returned ones stay in the portal."""
     return queryset.filter(state=ProgressUpdate.State.APPROVED)
 

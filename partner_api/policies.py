@@ -1,4 +1,4 @@
-"""Who may do what with partners' webhooks (DESIGN.md §3), in one place. Keys and scopes are core.policies."""
+"""Who may do what with partners' webhooks (docs/design.md §3), in one place. Keys and scopes are core.policies."""
 
 from core.policies import api_key_of, can_manage_partner_access, can_use_scope
 from core.scopes import WEBHOOKS_MANAGE

@@ -101,7 +101,7 @@ class Scale:
 
 SCALES = {
     "small": Scale(initiatives=24, reporting_months=14, milestones_per_initiative=(3, 5), start_window=(-24, 0.5)),
-    # The benchmark dataset of DESIGN.md §7.
+    # The benchmark dataset of docs/design.md §7.
     "large": Scale(initiatives=2000, reporting_months=None, milestones_per_initiative=(10, 10), start_window=(0, 0.97)),
 }
 
@@ -337,7 +337,7 @@ class DemoBuilder:
 
     # -- councils and money ---------------------------------------------------------------
     def memberships(self):
-        # No public source says which two councils joined later: the demo picks two (DESIGN.md).
+        # No public source says which two councils joined later: the demo picks two (docs/design.md §2, "councils").
         candidates = [c for c in self.councils if c.gss_code not in ("S12000049", "S12000047", "S12000017")]
         later = self.rng.sample(candidates, 2)
         joined = {later[0].pk: datetime.date(2018, 4, 1), later[1].pk: datetime.date(2019, 10, 1)}

@@ -155,7 +155,7 @@ class MaturityLevel(models.Model):
 
 
 class MaturityAssessment(TrackedModel):
-    """Confidential to the council and the Digital Office (DESIGN.md §3): never shown to partners."""
+    """Confidential to the council and the Digital Office (docs/design.md §3): never shown to partners."""
 
     council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="maturity_assessments")
     assessed_on = models.DateField(_("assessed on"))

@@ -1,4 +1,4 @@
-"""Who may do what with the strategy, its measures and digital maturity (DESIGN.md §3), in one place.
+"""Who may do what with the strategy, its measures and digital maturity (docs/design.md §3), in one place.
 
 The strategy page, outcomes and measures are part of the portfolio: every signed-in role reads them.
 Maturity assessments are confidential to the council assessed and the Digital Office: council staff

@@ -207,7 +207,7 @@ EXPECTED = {
     "councils:agreement_edit": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
     "councils:import_template": Page(get=DIGITAL_OFFICE),
     "councils:year": Page(get=DIGITAL_OFFICE),
-    "councils:council": Page(get={(VIEWER, LEAD, STAFF): 200}, otherwise=404),
+    "councils:funding_council": Page(get={(VIEWER, LEAD, STAFF): 200}, otherwise=404),
     "councils:contribution_create": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
     "councils:contributions_export": Page(get=only((*COUNCIL_STAFF, STAFF))),
     "councils:contribution": Page(get={(VIEWER, LEAD, STAFF): 200}, otherwise=404),
@@ -260,6 +260,9 @@ EXPECTED = {
     "people:council_team": Page(get={(STAFF, LEAD): 200, VIEWER: 403}, otherwise=404),
     "people:council_sso": Page(get=None, post={(STAFF, LEAD): 302, VIEWER: 403}, otherwise=404),
     "people:partner_team": Page(get={STAFF: 200, PARTNER: 403}, otherwise=404),
+    # the teams' addresses before issue 21: a permanent redirect for everyone signed in (bookmarks), GET only
+    "people:council_team_moved": Page(get=everyone(301), post=None),
+    "people:partner_team_moved": Page(get=everyone(301), post=None),
     # an invitation link that is no invitation's: not found, for everyone
     "people:accept": Page(get={"signed out": 404, SIGNED_IN: 404, STAFF_NO_2FA: 404}, account=True),
     # -- single sign-on (allauth's OpenID Connect provider; no provider is configured in tests, so its pages 404)
@@ -476,7 +479,7 @@ def page_kwargs(name, w):
         "councils:agreement_edit": {"pk": w["agreement"].pk},
         "councils:import_template": {"pk": w["agreement"].pk, "kind": "contributions"},
         "councils:year": {"year": w["contribution"].financial_year},
-        "councils:council": {"slug": w["glasgow"].slug},
+        "councils:funding_council": {"slug": w["glasgow"].slug},
         "dashboard:council": {"slug": w["glasgow"].slug},
         "councils:contribution": {"pk": w["contribution"].pk},
         "councils:contribution_edit": {"pk": w["contribution"].pk},
@@ -506,6 +509,8 @@ def page_kwargs(name, w):
         "people:council_team": {"slug": w["glasgow"].slug},
         "people:council_sso": {"slug": w["glasgow"].slug},
         "people:partner_team": {"slug": "scottish-government"},
+        "people:council_team_moved": {"slug": w["glasgow"].slug},
+        "people:partner_team_moved": {"slug": "scottish-government"},
         "people:accept": {"token": "not-a-token"},
         "openid_connect_login": {"provider_id": "entra"},
         "openid_connect_callback": {"provider_id": "entra"},

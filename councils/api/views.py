@@ -23,7 +23,7 @@ class CouncilViewSet(ApiReadOnlyViewSet):
     csv_name = "councils"
 
     def get_queryset(self):
-        return selectors.api_councils(caller=self.request.user)
+        return selectors.api_councils()
 
     def get_object(self):
         return get_object_or_404(self.get_queryset().by_code(self.kwargs["gss_code"]))
@@ -42,7 +42,7 @@ class PartnerOrganisationViewSet(ApiReadOnlyViewSet):
     csv_name = "partners"
 
     def get_queryset(self):
-        return selectors.api_partners(caller=self.request.user)
+        return selectors.api_partners()
 
 
 class ContributionViewSet(ApiReadOnlyViewSet):

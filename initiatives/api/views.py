@@ -61,7 +61,7 @@ class InitiativeViewSet(ApiReadOnlyViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema needs the model, not the data (no query)
             return Initiative.objects.none()
-        return selectors.api_initiatives(caller=self.request.user)
+        return selectors.api_initiatives()
 
     def rows_queryset(self, queryset):
         return selectors.with_api_links(super().rows_queryset(queryset))
@@ -92,7 +92,7 @@ class MilestoneViewSet(ApiReadOnlyViewSet):
     cache_pages = True
 
     def get_queryset(self):
-        return selectors.api_milestones(caller=self.request.user)
+        return selectors.api_milestones()
 
 
 class ProgressUpdateViewSet(ApiReadOnlyViewSet):
@@ -106,7 +106,7 @@ class ProgressUpdateViewSet(ApiReadOnlyViewSet):
     cache_pages = True
 
     def get_queryset(self):
-        return selectors.api_updates(caller=self.request.user)
+        return selectors.api_updates()
 
 
 class RiskViewSet(ApiReadOnlyViewSet):
@@ -119,7 +119,7 @@ class RiskViewSet(ApiReadOnlyViewSet):
     cache_pages = True
 
     def get_queryset(self):
-        return selectors.api_risks(caller=self.request.user)
+        return selectors.api_risks()
 
 
 class BenefitViewSet(ApiReadOnlyViewSet):
@@ -133,7 +133,7 @@ class BenefitViewSet(ApiReadOnlyViewSet):
     cache_pages = True
 
     def get_queryset(self):
-        return selectors.api_benefits(caller=self.request.user)
+        return selectors.api_benefits()
 
 
 class ReportViewSet(ApiReadOnlyViewSet):
@@ -147,7 +147,7 @@ class ReportViewSet(ApiReadOnlyViewSet):
     csv_name = "reports"
 
     def get_queryset(self):
-        return selectors.api_reports(caller=self.request.user)
+        return selectors.api_reports()
 
     def perform_content_negotiation(self, request, force=False):
         if self.action == "file":

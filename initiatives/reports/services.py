@@ -152,7 +152,7 @@ def monthly_report_queue() -> Report | None:
 
 
 def reports_visible_to(user):
-    """Every signed-in role reads reports (DESIGN.md §3)."""
+    """Every signed-in role reads reports (docs/design.md §3)."""
     if not policies.can_read_portfolio(user):
         return Report.objects.none()
     return Report.objects.select_related("period", "council", "requested_by").order_by(

@@ -1,5 +1,5 @@
 """What the partner API serves of the portfolio: initiatives, milestones, approved updates, risks, benefits,
-reports. Partners and keys see approved progress updates only (policies.updates_visible_to)."""
+reports. Partners and keys see approved progress updates only (policies.updates_served_by_api)."""
 
 import json
 from collections import defaultdict
@@ -12,7 +12,7 @@ from ..models import Benefit, Initiative, Milestone, Participation, ProgressUpda
 from .portfolio import with_list_relations
 
 
-def api_initiatives(*, caller):
+def api_initiatives():
     """Every initiative (every role reads the portfolio); the `overdue` filter brings its own condition."""
     return with_list_relations(Initiative.objects.all()).prefetch_related("partners")
 
@@ -106,21 +106,21 @@ def api_initiative_links(initiative_ids) -> dict:
     return links
 
 
-def api_milestones(*, caller):
+def api_milestones():
     return Milestone.objects.select_related("initiative")
 
 
-def api_updates(*, caller):
-    return policies.updates_visible_to(caller, ProgressUpdate.objects.select_related("initiative", "period", "council"))
+def api_updates():
+    return policies.updates_served_by_api(ProgressUpdate.objects.select_related("initiative", "period", "council"))
 
 
-def api_risks(*, caller):
+def api_risks():
     return Risk.objects.select_related("initiative")
 
 
-def api_benefits(*, caller):
+def api_benefits():
     return Benefit.objects.select_related("initiative", "council")
 
 
-def api_reports(*, caller):
+def api_reports():
     return Report.objects.select_related("period", "council")

@@ -21,7 +21,7 @@ class ThemeViewSet(ApiReadOnlyViewSet):
     csv_name = "themes"
 
     def get_queryset(self):
-        return selectors.api_themes(caller=self.request.user)
+        return selectors.api_themes()
 
 
 class OutcomeViewSet(ApiReadOnlyViewSet):
@@ -35,7 +35,7 @@ class OutcomeViewSet(ApiReadOnlyViewSet):
     csv_name = "outcomes"
 
     def get_queryset(self):
-        return selectors.api_outcomes(caller=self.request.user)
+        return selectors.api_outcomes()
 
 
 class MeasureViewSet(ApiReadOnlyViewSet):
@@ -48,7 +48,7 @@ class MeasureViewSet(ApiReadOnlyViewSet):
     csv_name = "measures"
 
     def get_queryset(self):
-        return selectors.api_measures(caller=self.request.user)
+        return selectors.api_measures()
 
 
 class MeasureReadingViewSet(ApiReadOnlyViewSet):
@@ -61,4 +61,4 @@ class MeasureReadingViewSet(ApiReadOnlyViewSet):
     csv_name = "measure-readings"
 
     def get_queryset(self):
-        return selectors.api_measure_readings(caller=self.request.user)
+        return selectors.api_measure_readings()

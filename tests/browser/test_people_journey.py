@@ -33,7 +33,7 @@ def test_invite_accept_set_password_and_land_on_the_right_home(visitor):
     visitor.page.locator("label.ds_radio__label", has_text="Council editor").click()
     visitor.page.select_option("#id_council", str(glasgow.pk))
     visitor.page.locator("main form button[type=submit]").click()
-    visitor.page.wait_for_url(f"**/councils/{glasgow.slug}/team/")
+    visitor.page.wait_for_url(f"**/people/councils/{glasgow.slug}/")
     assert "Invitation sent to isla.editor@glasgow.example.gov.uk" in visitor.page.content()
     visitor.check_accessibility("council team with the new invitation")
     assert Invitation.objects.get(email="isla.editor@glasgow.example.gov.uk").state == "pending"

@@ -39,7 +39,7 @@ def test_the_ledger_by_role(login_as, email, expected):
     response = login_as(email).get(reverse("councils:ledger"))
     assert response.status_code == expected
     if expected == 302:
-        assert response["Location"] == reverse("councils:council", args=["glasgow-city"])
+        assert response["Location"] == reverse("councils:funding_council", args=["glasgow-city"])
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, demo_data):
@@ -60,12 +60,12 @@ def test_agreement_and_year_pages_are_for_the_digital_office(login_as, email, ex
                                                  (FIFE_EDITOR, 404), (PARTNER, 404)])
 def test_a_council_page_is_for_its_own_staff_and_the_digital_office(login_as, email, expected):
     client = login_as(email)
-    assert client.get(reverse("councils:council", args=["glasgow-city"])).status_code == expected
+    assert client.get(reverse("councils:funding_council", args=["glasgow-city"])).status_code == expected
     assert client.get(reverse("councils:contribution", args=[glasgow_contribution().pk])).status_code == expected
 
 
 def test_council_staff_see_only_their_own_figures(login_as):
-    html = login_as(GLASGOW_VIEWER).get(reverse("councils:council", args=["glasgow-city"])).content.decode()
+    html = login_as(GLASGOW_VIEWER).get(reverse("councils:funding_council", args=["glasgow-city"])).content.decode()
     assert "Glasgow City" in html
     assert "Fife" not in html and "Edinburgh" not in html
     assert "Record a payment" not in html and "Edit contribution" not in html
@@ -114,7 +114,7 @@ def test_the_ledger_page_costs_a_bounded_number_of_queries(login_as, django_asse
     with django_assert_max_num_queries(12):
         assert client.get(reverse("councils:ledger")).status_code == 200
     with django_assert_max_num_queries(12):
-        assert client.get(reverse("councils:council", args=["glasgow-city"])).status_code == 200
+        assert client.get(reverse("councils:funding_council", args=["glasgow-city"])).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("councils:year", args=[2017])).status_code == 200
 
@@ -299,7 +299,7 @@ def test_the_ledger_download_has_the_figures_of_the_page(login_as):
 def test_a_year_or_council_download_has_the_figures_of_the_page(login_as, page_name):
     client = login_as(CDO)
     url = reverse("councils:year", args=[2017]) if page_name == "year" else \
-        reverse("councils:council", args=["glasgow-city"])
+        reverse("councils:funding_council", args=["glasgow-city"])
     html = client.get(url).content.decode()
     page = page_rows(html, "contribution")
     exported = csv_rows(client.get(url + "?export=csv"))

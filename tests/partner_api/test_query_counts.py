@@ -1,5 +1,5 @@
 """Every API list, the review queue and the home page cost a number of queries that does not grow with the data
-(DESIGN.md §7): measured with a handful of initiatives, then again with more than a page of them. (A list page
+(docs/design.md §7): measured with a handful of initiatives, then again with more than a page of them. (A list page
 that is not full may cost one query more, not less: the keyset walk then also reads rows changed since it began;
 a feed page reads the records of each kind it holds, at most one query per kind.)"""
 

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from core import services as core_services
@@ -60,7 +61,7 @@ def test_the_demo_has_glasgows_lead_and_a_pending_invitation(demo_data):
 def test_a_lead_invites_to_their_own_council_and_the_email_carries_a_working_link(demo_data):
     response = invite(signed_in(LEAD))
     glasgow = Council.objects.get(gss_code="S12000049")
-    assert response.status_code == 302 and response["Location"] == f"/councils/{glasgow.slug}/team/"
+    assert response.status_code == 302 and response["Location"] == f"/people/councils/{glasgow.slug}/"
     invitation = Invitation.objects.get(email="new.person@glasgow.gov.uk")
     assert (invitation.role, invitation.council.gss_code, invitation.created_by.email) == (
         "council_viewer", "S12000049", LEAD)
@@ -169,7 +170,7 @@ def test_a_lead_cannot_touch_another_councils_invitations_or_people(demo_data, f
     assert client.post(f"/people/invitations/{invitation.pk}/resend/").status_code == 404
     fife_editor = User.objects.get(email=FIFE_EDITOR)
     assert client.post(f"/people/{fife_editor.pk}/deactivate/").status_code == 404
-    assert client.get(f"/councils/{fife.slug}/team/").status_code == 404
+    assert client.get(f"/people/councils/{fife.slug}/").status_code == 404
     cdo = User.objects.get(email=CDO)
     assert client.post(f"/people/{cdo.pk}/deactivate/").status_code == 404
     assert Invitation.objects.get(pk=invitation.pk).withdrawn_at is None
@@ -193,7 +194,7 @@ def test_a_lead_changes_roles_in_their_council_but_makes_no_leads(demo_data):
 def test_the_team_page_shows_roles_last_sign_in_and_two_factor(demo_data):
     User.objects.filter(email=VIEWER).update(last_login=timezone.make_aware(datetime.datetime(2026, 3, 4, 10, 5)))
     glasgow = Council.objects.get(gss_code="S12000049")
-    page = signed_in(CDO).get(f"/councils/{glasgow.slug}/team/").content.decode()
+    page = signed_in(CDO).get(f"/people/councils/{glasgow.slug}/").content.decode()
     assert "viewer@glasgow.demo.digitaloffice.scot" in page and "4 Mar 2026 10:05" in page
     assert "digital lead" in page and DEMO_INVITATION_EMAIL in page
     rows = page.split("<tr>")[1:]
@@ -204,6 +205,22 @@ def test_the_team_page_shows_roles_last_sign_in_and_two_factor(demo_data):
     assert "<td>Council viewer</td>" in viewer
     office = signed_in(CDO).get("/people/").content.decode()
     assert CDO in office and "On" in office  # the demo staff have their authenticator
+
+
+def test_the_teams_old_addresses_redirect_for_good_and_the_council_page_is_the_dashboards(demo_data):
+    """Issue 21: the teams moved under /people/ (the app they belong to); bookmarks of the old addresses still work,
+    and /councils/<slug>/ stays the council's page."""
+    glasgow = Council.objects.get(gss_code="S12000049")
+    client = signed_in(CDO)
+    for old, new in [(f"/councils/{glasgow.slug}/team/", f"/people/councils/{glasgow.slug}/"),
+                     ("/partners/scottish-government/team/", "/people/partners/scottish-government/")]:
+        moved = client.get(old)
+        assert (moved.status_code, moved["Location"]) == (301, new)
+        assert client.get(new).status_code == 200
+        assert client.post(old).status_code == 405  # nothing is posted to an old address
+    page = client.get(f"/councils/{glasgow.slug}/")
+    assert page.status_code == 200 and page.resolver_match.view_name == "dashboard:council"
+    assert reverse("councils:funding_council", args=[glasgow.slug]) == f"/funding/councils/{glasgow.slug}/"
 
 
 def test_deactivation_signs_out_an_open_session_and_revokes_the_keys_they_made(demo_data, client):
