@@ -81,8 +81,8 @@ def _scores_by_dimension(assessment, dimensions):
 
 
 def maturity_assessment_get(*, user, pk: int):
-    """One assessment with its scores; a 404 for someone who may not see it (another council's)."""
-    require_maturity_reader(user)
+    """One assessment with its scores; a 404 for anyone who may not see it (another council's staff, partners): a
+    denied read of a council's confidential record is not found (docs/design.md §3)."""
     return get_object_or_404(
         maturity_assessments_visible_to(user)
         .select_related("council", "overall_level", "assessed_by")
@@ -138,8 +138,8 @@ def maturity_level_axis(levels) -> dict:
 
 
 def maturity_council_progress(*, user, slug: str) -> dict:
-    """A council's assessments over time, overall and per dimension; a 404 for another council's staff."""
-    require_maturity_reader(user)
+    """A council's assessments over time, overall and per dimension; a 404 for anyone who may not read them (another
+    council's staff, partners: a council's confidential record, docs/design.md §3)."""
     council = get_object_or_404(maturity_councils_visible_to(user), slug=slug)
     assessments = list(
         maturity_assessments_visible_to(user)

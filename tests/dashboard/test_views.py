@@ -137,14 +137,28 @@ def test_the_export_neutralises_formulas(world, sign_in):
 
 
 def test_council_page(world, sign_in):
+    from tests.councils.factories import ContributionFactory, PaymentFactory
+
+    PaymentFactory(contribution=ContributionFactory(council=world["glasgow"]), amount="1000.00")
+    ContributionFactory(council=world["fife"], amount_due="999.00")  # another council's: not Glasgow's figures
     html = html_of(sign_in("staff").get("/councils/glasgow-city/"))
     assert "DO-A001" in html and "DO-B001" in html and "Adopter" in html
     reporting = html.split('data-table="reporting"')[1].split("</table>")[0]
     last = world["periods"][1]
     row = re.search(rf"<th scope=\"row\">{last.label}</th>(.*?)</tr>", reporting, re.S).group(1)
     assert re.findall(r"<td>([^<]*)</td>", row) == ["2", "1", "0", "1", "50%"]
-    assert 'data-section="funding"' in html and "£400.00 realised of £1,000.00" in html.replace("\u00a0", " ") or \
-        "£400.00" in html
+    # Glasgow's benefits: the cashable £1,000 of A, £400 realised (the sentence and the table say the same)
+    benefits = re.search(r"<p data-benefits>(.*?)</p>", html, re.S).group(1)
+    assert benefits == "Cashable: £400.00 realised of £1,000.00 targeted. Non-cashable (valued in £): £0.00 of £0.00."
+    table = html.split('data-table="benefits"')[1].split("</table>")[0]
+    postage = re.search(r"<th scope=\"row\">Postage</th>(.*?)</tr>", table, re.S).group(1)
+    assert re.findall(r"<td>([^<]*)</td>", postage)[-2:] == ["£400.00", "£1,000.00"]
+    # Its contributions, as on the funding pages (£25,000 due in 2017/18, £1,000 paid), linked to its funding page
+    funding = html.split('data-section="funding"')[1].split("</dl>")[0]
+    figures = re.findall(r'__key">([^<]*)</dt><dd class="ds_summary-list__value">([^<]*)</dd>', funding)
+    assert figures == [
+        ("Due, all years", "£25,000.00"), ("Paid", "£1,000.00"), ("Outstanding", "£24,000.00 (£24,000.00 overdue)")]
+    assert 'href="/funding/councils/glasgow-city/"' in html
 
 
 def test_funding_overcommitment_is_a_plain_warning(world, sign_in):

@@ -223,11 +223,24 @@ def maturity_urls(assessment):
 
 
 def test_partner_reaches_no_maturity_page(login_as, glasgow_assessment):
+    """A council's assessments are its confidential records: a partner asking for them finds nothing (404, as
+    another council's staff do), writes included; the maturity pages that are no council's record are refused to
+    the partner's role (403, as to council staff where only the office may go)."""
     client = login_as(PARTNER)
+    glasgow = glasgow_assessment.council
+    records = {
+        reverse("strategy:maturity_council", args=[glasgow.slug]),
+        reverse("strategy:maturity_council", args=[glasgow.slug]) + "?export=csv",
+        reverse("strategy:maturity_assessment", args=[glasgow_assessment.pk]),
+        reverse("strategy:assessment_edit", args=[glasgow_assessment.pk]),
+    }
+    assert records <= set(maturity_urls(glasgow_assessment))
     for url in maturity_urls(glasgow_assessment):
-        assert client.get(url).status_code in (403, 404), url
+        assert client.get(url).status_code == (404 if url in records else 403), url
     response = client.post(reverse("strategy:assessment_edit", args=[glasgow_assessment.pk]), {"notes": "x"})
-    assert response.status_code in (403, 404)
+    assert response.status_code == 404
+    glasgow_assessment.refresh_from_db()
+    assert glasgow_assessment.notes != "x"
     assert "Digital maturity" not in main_text(client.get(reverse("home")))
 
 
