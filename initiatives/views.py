@@ -90,6 +90,7 @@ def initiative_detail(request, reference):
     period = selectors.open_period()
     can_decide = policies.can_decide_join_requests(user, initiative)
     can_reopen = policies.can_reopen_period(user)
+    writable_periods = selectors.writable_periods(initiative, current=period)
     return render(
         request,
         "initiatives/detail.html",
@@ -98,7 +99,9 @@ def initiative_detail(request, reference):
             "join_requests": selectors.join_requests_pending(initiative) if can_decide else [],
             "reopen_period": selectors.last_closed_period() if can_reopen else None,
             "reopen_form": ReopenPeriodForm() if can_reopen else None,
-            "writable_periods": selectors.writable_periods(initiative, current=period),
+            "to_write": selectors.updates_to_write(
+                user=user, initiative=initiative, updates=updates, open_period=period, writable_periods=writable_periods
+            ),
             "current": initiative.current_update,
             "pending": selectors.pending_update(updates, initiative.current_update),
             "spend_share": selectors.spend_share(initiative),

@@ -160,3 +160,22 @@ def update_form_state(*, user, reference, period_start) -> UpdateFormState:
     if writable.refusal == policies.UpdateWritable.NOT_A_WRITER:
         raise PermissionDenied
     return UpdateFormState(initiative=initiative, period=period, update=update, writable=writable)
+
+
+def updates_to_write(*, user, initiative, updates, open_period, writable_periods) -> dict:
+    """What the initiative page offers this person to write, by the same policy as the form (policies.update_writable):
+    `open`, whether they may write (or continue) the open period's update; `revisable`, the ids of the updates
+    (already loaded) they may revise now; `reopened`, the periods the Digital Office reopened for the initiative
+    whose update they may write now. No query."""
+    period_ids = {period.pk for period in writable_periods}
+    by_period = {update.period_id: update for update in updates}
+
+    def writable(period, update):
+        return bool(policies.update_writable(user, initiative, period=period, update=update,
+                                             writable_period_ids=period_ids))
+
+    return {
+        "open": open_period is not None and writable(open_period, by_period.get(open_period.pk)),
+        "revisable": {update.pk for update in updates if writable(update.period, update)},
+        "reopened": [p for p in writable_periods if p != open_period and writable(p, by_period.get(p.pk))],
+    }

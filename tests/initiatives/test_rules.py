@@ -202,6 +202,7 @@ def test_after_the_office_reopens_a_past_period_my_council_links_the_update_and_
 
     login_as(GLASGOW)
     assert f'href="{url}"' not in task_on_my_council()  # closed: the Digital Office reopens it first
+    assert f'href="{url}"' not in client.get(f"/initiatives/{initiative.reference}/").content.decode()
 
     login_as(CDO)
     client.post(f"/initiatives/{initiative.reference}/reopen/", {"reason": "The lead was on leave"})
@@ -209,6 +210,7 @@ def test_after_the_office_reopens_a_past_period_my_council_links_the_update_and_
 
     login_as(GLASGOW)
     assert f'href="{url}"' in task_on_my_council()
+    assert f'href="{url}"' in client.get(f"/initiatives/{initiative.reference}/").content.decode()  # same policy
     form = client.get(url)
     assert form.status_code == 200 and form.context["can_save"]
     saved = client.post(url, {**UPDATE_POST, "action": "save"})
