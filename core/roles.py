@@ -52,12 +52,12 @@ def role_of(user) -> str:
 
 
 # The User model's council_role for each council role, and back.
-COUNCIL_ROLES = {Role.COUNCIL_EDITOR: "editor", Role.COUNCIL_VIEWER: "viewer"}
+COUNCIL_ROLE_FIELD = {Role.COUNCIL_EDITOR: "editor", Role.COUNCIL_VIEWER: "viewer"}
 
 
 def council_role_for(role) -> str:
     """What a person of `role` keeps in User.council_role ("" unless they are council staff)."""
-    return COUNCIL_ROLES.get(role, "")
+    return COUNCIL_ROLE_FIELD.get(role, "")
 
 
 def role_label(user) -> str:
