@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.http import Http404, QueryDict
 from django.utils.translation import get_language
 
-from core import selectors as core_selectors
+from core import cache as portal_cache
 from core.forms import applied_filters
 from core.roles import role_of
 from initiatives import selectors as portfolio
@@ -42,21 +40,19 @@ def _viewer(user) -> tuple:
 
 
 def dashboard(*, user, data: QueryDict, on: datetime.date | None = None) -> dict:
-    """The whole page. Its figures are computed once per change, not per view: cached under the portfolio
-    generation, which every write to the portfolio's apps renews (core.changes.renew_generation_on_writes), with the
-    day, the filters, the viewer's permissions and the language in the key."""
+    """The whole page. Its figures are computed once per change, not per view: cached under the STAFF_DATA token
+    (core.cache), which every write to the portfolio's apps renews (core.changes.renew_on_writes), with the day,
+    the filters, the viewer's permissions and the language in the key."""
     if not policies.can_see_dashboard(user):
         raise Http404
     on = on or portfolio.today()
     scope = dashboard_scope(user=user, data=data)
     measure = data.get("measure") or Measure.STATUS
-    key_parts = (_viewer(user), get_language(), on, scope.params.urlencode(), data.get("since"), measure,
-                 core_selectors.portfolio_generation())
-    key = "dashboard:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
-    figures = cache.get(key)
-    if figures is None:
-        figures = _figures(scope, user=user, data=data, measure=measure, on=on)
-        cache.set(key, figures, timeout=DASHBOARD_CACHE_SECONDS)
+    key_parts = (_viewer(user), get_language(), on, scope.params.urlencode(), data.get("since"), measure)
+    figures = portal_cache.cached(
+        "dashboard", key_parts, lambda: _figures(scope, user=user, data=data, measure=measure, on=on),
+        version=portal_cache.STAFF_DATA, ttl=DASHBOARD_CACHE_SECONDS,
+    )
     return {
         "scope": scope,
         "form": scope.filterset.form,
