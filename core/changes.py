@@ -10,12 +10,14 @@ the feed and `updated_since` see it.
 Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_and_record` themselves.
 """
 
+from django.apps import apps
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
+from . import cache as portal_cache
 from .models import Change
-from .services import change_record, generation_renew_now_and_at_commit, portfolio_generation_renew
+from .services import change_record
 
 DELETE = Change.Operation.DELETE
 
@@ -103,18 +105,29 @@ def touch_and_record(queryset, kind: str):
     change_record(kind=kind, ids=ids)
 
 
-def renew_generation_on_writes(app_label: str):
-    """Figures cached for staff under the portfolio generation (core.selectors.portfolio_generation: the dashboard)
-    read more than a partner does: unapproved updates, settings, contributions, assessments. Every save, delete or
-    link change of a model of this app renews it, whether or not the change feed records the change. (What the feed
-    records renews the data generation as well: core.services.change_record. Bulk loads renew both themselves:
-    seeding.planner_statistics.)"""
+def renew_on_writes(app_label: str):
+    """Figures cached for staff under the STAFF_DATA token (core.cache: the dashboard) read more than a partner
+    does: unapproved updates, settings, contributions, assessments. Every save, delete or link change of a model of
+    this app renews it when the transaction commits, whether or not the change feed records the change. (What the
+    feed records renews PARTNER_DATA as well: core.services.change_record. Bulk loads renew both themselves:
+    seeding.planner_statistics.)
+
+    Connected per model of the app, never for every sender: a receiver of every model's deletes would turn off
+    Django's fast delete everywhere (the API request log's prune took 202 queries instead of 2). A history row
+    (django-simple-history's, which has `instance_type`) is saved with the row it records, which renews already."""
 
     def written(sender, **kwargs):
-        # A history row (django-simple-history's, which has `instance_type`) is saved with the row it records,
-        # whose own save renews the generation already.
-        if sender._meta.app_label == app_label and not hasattr(sender, "instance_type"):
-            generation_renew_now_and_at_commit(portfolio_generation_renew)
+        portal_cache.renew(portal_cache.STAFF_DATA)
 
-    for name, signal in (("save", post_save), ("delete", post_delete), ("links", m2m_changed)):
-        signal.connect(written, weak=False, dispatch_uid=f"portfolio-generation-{name}-{app_label}")
+    for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
+        if hasattr(model, "instance_type"):
+            continue
+        label = model._meta.label
+        if not model._meta.auto_created:
+            post_save.connect(written, sender=model, weak=False, dispatch_uid=f"staff-data-save-{label}")
+            post_delete.connect(written, sender=model, weak=False, dispatch_uid=f"staff-data-delete-{label}")
+    for model in apps.get_app_config(app_label).get_models():
+        for m2m in model._meta.local_many_to_many:
+            through = m2m.remote_field.through
+            m2m_changed.connect(written, sender=through, weak=False,
+                                dispatch_uid=f"staff-data-links-{through._meta.label}")

@@ -53,6 +53,17 @@ def scopes_of(caller) -> set[str]:
     return set()
 
 
+def visibility_of(caller) -> tuple:
+    """Everything that decides which rows of the API's cached lists a caller sees, so that callers who see the same
+    rows share cached pages and nobody else does: a key's scopes (not the key: every key with the same scopes sees
+    the same rows), a person's scopes with their role, council and partner."""
+    scopes = tuple(sorted(scopes_of(caller)))
+    if api_key_of(caller) is not None:
+        return ("key", scopes)
+    return ("person", scopes, str(role_of(caller)), getattr(caller, "council_id", None),
+            getattr(caller, "partner_id", None))
+
+
 def can_use_scope(caller, scope: str) -> bool:
     if scope == WEBHOOKS_MANAGE:
         # Webhooks belong to a partner organisation: only its keys manage them through the API.

@@ -1,10 +1,8 @@
 """Reads of the kernel: partner API keys, the change feed, and people (teams, invitations, the access record)."""
 
 import datetime
-import uuid
 
 from allauth.mfa.models import Authenticator
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
@@ -19,9 +17,6 @@ from .models import (
     WorkerHeartbeat,
     invitation_token_hash,
 )
-
-DATA_GENERATION_KEY = "portal:data-generation"
-PORTFOLIO_GENERATION_KEY = "portal:portfolio-generation"
 
 FEED_START = (0, 0)
 
@@ -112,29 +107,6 @@ def change_head() -> tuple[int, int]:
     with transaction.atomic():
         horizon, _own = _feed_horizon()
         return _feed_head(horizon)
-
-
-def data_generation() -> str:
-    """A token that changes with every change the feed records (core.services.change_record): what a partner can
-    see (the API's list pages) can be cached under it and is never served after a change. Missing (a cold or
-    flushed cache): a new token, so nothing cached before can match it."""
-    return _generation(DATA_GENERATION_KEY)
-
-
-def portfolio_generation() -> str:
-    """A token that changes with every write to the portfolio's apps, whatever the feed records (drafts, returns,
-    settings, assessments: core.changes.renew_generation_on_writes) and with every change the feed records: what
-    staff see (the dashboard) can be cached under it."""
-    return _generation(PORTFOLIO_GENERATION_KEY)
-
-
-def _generation(key: str) -> str:
-    token = cache.get(key)
-    if token is None:
-        token = uuid.uuid4().hex
-        if not cache.add(key, token, timeout=None):
-            token = cache.get(key) or token
-    return token
 
 
 def change_floor() -> tuple[int, int]:

@@ -5,12 +5,10 @@ inside the transaction of the change they record)."""
 import datetime
 import logging
 import secrets
-import uuid
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -20,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import cache as portal_cache
 from . import policies, security_log
 from .models import (
     AccessEvent,
@@ -32,7 +31,6 @@ from .models import (
     invitation_token_hash,
 )
 from .roles import Role, council_role_for, person_role_description, role_description
-from .selectors import DATA_GENERATION_KEY, PORTFOLIO_GENERATION_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -94,33 +92,7 @@ def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT):
     ids = sorted({int(pk) for pk in ids if pk is not None})
     if ids:
         Change.objects.bulk_create([Change(kind=kind, object_id=pk, operation=operation) for pk in ids])
-        generation_renew_now_and_at_commit(data_generation_renew)
-
-
-def data_generation_renew():
-    """A new data generation (core.selectors.data_generation) and portfolio generation: every figure cached under
-    the old ones is computed again. A cache that cannot be reached loses nothing: cached figures expire anyway."""
-    _generations_renew(DATA_GENERATION_KEY, PORTFOLIO_GENERATION_KEY)
-
-
-def portfolio_generation_renew():
-    """A new portfolio generation only (core.selectors.portfolio_generation): a write no partner sees."""
-    _generations_renew(PORTFOLIO_GENERATION_KEY)
-
-
-def _generations_renew(*keys):
-    try:
-        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
-    except Exception:  # noqa: BLE001 (the change is made; a cache outage must not turn it into an error)
-        logger.warning("could not renew the data generation", exc_info=True)
-
-
-def generation_renew_now_and_at_commit(renew):
-    """Renew at the write, so that the writer's own next read in its transaction is fresh, and again when the
-    transaction commits, so that figures another request computed meanwhile from the data before the commit are
-    not served after it."""
-    renew()
-    transaction.on_commit(renew)
+        portal_cache.renew(portal_cache.PARTNER_DATA)
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from core.changes import (
     announce_changes,
     changed_fields,
     remember_before_save,
-    renew_generation_on_writes,
+    renew_on_writes,
     touch_and_record,
     track,
     track_embedded,
@@ -22,7 +22,7 @@ PARTNER = "partner"
 CONTRIBUTION = "contribution"
 KINDS = (COUNCIL, PARTNER, CONTRIBUTION)
 
-renew_generation_on_writes("councils")
+renew_on_writes("councils")
 track(Council, COUNCIL)
 track(PartnerOrganisation, PARTNER)
 track(Contribution, CONTRIBUTION)

@@ -10,7 +10,7 @@ from core.changes import (
     DELETE,
     changed_fields,
     remember_before_save,
-    renew_generation_on_writes,
+    renew_on_writes,
     touch_and_record,
     track,
     track_embedded,
@@ -31,7 +31,7 @@ REPORT = "report"
 KINDS = (INITIATIVE, MILESTONE, UPDATE, RISK, BENEFIT, REPORT)
 APPROVED = ProgressUpdate.State.APPROVED
 
-renew_generation_on_writes("initiatives")
+renew_on_writes("initiatives")
 track(Initiative, INITIATIVE)
 track(Milestone, MILESTONE)
 track(Risk, RISK)

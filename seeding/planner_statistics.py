@@ -3,7 +3,7 @@
 
 from django.db import connection
 
-from core.services import data_generation_renew
+from core import cache as portal_cache
 
 
 def planner_statistics_refresh() -> bool:
@@ -16,7 +16,7 @@ def planner_statistics_refresh() -> bool:
 
 
 def bulk_load_finished():
-    """After a bulk load (which sends no model signals): the planner's statistics, and a new data generation so that
-    no figure cached before the load is served after it."""
+    """After a bulk load (which sends no model signals): the planner's statistics, and new cache tokens (both:
+    PARTNER_DATA renews STAFF_DATA) so that no figure cached before the load is served after it."""
     planner_statistics_refresh()
-    data_generation_renew()
+    portal_cache.renew(portal_cache.PARTNER_DATA)

@@ -8,7 +8,7 @@ from core.changes import (
     announce_changes,
     changed_fields,
     remember_before_save,
-    renew_generation_on_writes,
+    renew_on_writes,
     touch_and_record,
     track,
     track_embedded,
@@ -24,7 +24,7 @@ MEASURE = "measure"
 READING = "measure-reading"
 KINDS = (THEME, OUTCOME, MEASURE, READING)
 
-renew_generation_on_writes("strategy")
+renew_on_writes("strategy")
 track(Theme, THEME)
 track(Outcome, OUTCOME)
 track(Measure, MEASURE)

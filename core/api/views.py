@@ -8,7 +8,6 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpResponseNotModified, StreamingHttpResponse
 from django.urls import Resolver404, resolve
@@ -28,8 +27,9 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
+from .. import cache as portal_cache
 from .. import security_log
-from .. import selectors as core_selectors
+from ..policies import visibility_of
 from .authentication import PartnerKeyAuthentication
 from .exceptions import not_found_response
 from .filters import ApiFilterBackend
@@ -197,10 +197,10 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     in_change_feed = True  # the change feed serves this list's records (core.api.changes)
     lean_rows = False
     lean_filled = ()
-    # List pages computed once per change: their rows cached under the data generation, which every change the
-    # change feed records renews (core.services.change_record). Only for lists whose records, and everything they
-    # embed, reach the feed through model signals at every change (core.changes.track, touch_and_record): writes
-    # no partner sees (drafts, returns) leave the cached pages in place.
+    # List pages computed once per change: their rows cached under the PARTNER_DATA token (core.cache), which every
+    # change the change feed records renews (core.services.change_record). Only for lists whose records, and
+    # everything they embed, reach the feed through model signals at every change (core.changes.track,
+    # touch_and_record): writes no partner sees (drafts, returns) leave the cached pages in place.
     cache_pages = False
 
     def sync_token(self, started):
@@ -257,34 +257,36 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         token = self.sync_token(started)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.csv_response(request, queryset, token)
-        key = self.page_cache_key(request)
-        cached = cache.get(key) if key else None
-        if cached is None:
-            rows = self.rows_of(self.paginate_queryset(self.rows_queryset(queryset)))
-            if key:
-                rows = RenderedRows(JSONRenderer().render(rows))
-                cache.set(key, (rows.content, self.paginator.next_cursor), timeout=PAGE_CACHE_SECONDS)
+        if self.cache_pages:
+            rows = self.cached_rows(request, queryset)
         else:
-            content, next_cursor = cached
-            self.paginator.resume(request, self, next_cursor)
-            rows = RenderedRows(content)
+            rows = self.rows_of(self.paginate_queryset(self.rows_queryset(queryset)))
         response = self.paginator.get_paginated_response(rows, next_updated_since=token)
         if token:
             response[SYNC_TOKEN_HEADER] = token
         return response
 
-    def page_cache_key(self, request) -> str | None:
-        """Where a list page's rows are cached: the list, every query parameter, who asks (the key or the portal
-        user: what they may see), the language, the day, and the data generation (renewed by every change the feed
-        records)."""
-        if not self.cache_pages:
-            return None
+    def cached_rows(self, request, queryset) -> "RenderedRows":
+        """A list page's rows, computed once per change: cached under the PARTNER_DATA token (core.cache: renewed by
+        every change the feed records) with the list, every query parameter, what the caller may see (the key's
+        scopes, not the key: keys that see the same rows share the page), the language and the day."""
+        computed = []
+
+        def compute():
+            rows = self.rows_of(self.paginate_queryset(self.rows_queryset(queryset)))
+            computed.append(True)
+            return JSONRenderer().render(rows), self.paginator.next_cursor
+
         parts = (
-            type(self).__name__, request.path, sorted(request.query_params.lists()), request.user.pk,
-            getattr(request.auth, "pk", None), get_language(), timezone.localdate().isoformat(),
-            core_selectors.data_generation(),
+            type(self).__name__, request.path, sorted(request.query_params.lists()), visibility_of(request.user),
+            get_language(), timezone.localdate().isoformat(),
         )
-        return "api-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        content, next_cursor = portal_cache.cached(
+            "api-page", parts, compute, version=portal_cache.PARTNER_DATA, ttl=PAGE_CACHE_SECONDS,
+        )
+        if not computed:
+            self.paginator.resume(request, self, next_cursor)
+        return RenderedRows(content)
 
     @extend_schema(
         summary="The whole list as CSV",

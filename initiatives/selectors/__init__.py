@@ -6,6 +6,7 @@ The package re-exports every public selector: callers write `from initiatives im
 from .api import *  # noqa: F401,F403
 from .office import *  # noqa: F401,F403
 from .portfolio import *  # noqa: F401,F403
+from .records import *  # noqa: F401,F403
 from .reporting import *  # noqa: F401,F403
 from .rollups import *  # noqa: F401,F403
 from .update_form import *  # noqa: F401,F403

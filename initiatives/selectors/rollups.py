@@ -6,12 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import get_language
 
-from core import selectors as core_selectors
+from core import cache as portal_cache
 from strategy import selectors as strategy_selectors
 
 from ..models import LIVE_STAGES, Initiative, ProgressUpdate, Rag, Stage
@@ -128,15 +127,13 @@ ROLLUPS_CACHE_SECONDS = 600
 
 
 def outcome_rollups_cached(*, strategy: Strategy) -> list[OutcomeRollup]:
-    """outcome_rollups, computed once per change: cached under the data generation, which every committed change
-    to the portfolio, its measures or the councils it names renews (core.services.change_record). The expiry only
-    bounds what a cache outage could leave behind."""
-    key = f"outcome-rollups:{strategy.pk}:{get_language()}:{core_selectors.data_generation()}"
-    rollups = cache.get(key)
-    if rollups is None:
-        rollups = outcome_rollups(strategy=strategy)
-        cache.set(key, rollups, timeout=ROLLUPS_CACHE_SECONDS)
-    return rollups
+    """outcome_rollups, computed once per change: cached under the PARTNER_DATA token (core.cache), which every
+    committed change to the portfolio, its measures or the councils it names renews (core.services.change_record).
+    The expiry only bounds what a cache outage could leave behind."""
+    return portal_cache.cached(
+        "outcome-rollups", (strategy.pk, get_language()), lambda: outcome_rollups(strategy=strategy),
+        version=portal_cache.PARTNER_DATA, ttl=ROLLUPS_CACHE_SECONDS,
+    )
 
 
 @dataclass

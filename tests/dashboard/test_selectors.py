@@ -7,7 +7,7 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from core.services import data_generation_renew
+from core import cache as portal_cache
 from dashboard import selectors
 from initiatives import services
 from initiatives.models import Initiative, Milestone, Participation, ProgressUpdate, Risk
@@ -168,9 +168,9 @@ def test_the_queries_do_not_grow_with_the_portfolio(world, staff, django_assert_
     from django.test.utils import CaptureQueriesContext
 
     def count():
-        """Queries of the dashboard computed (a new data generation, as after a change) and cached, and of the
+        """Queries of the dashboard computed (new cache tokens, as after a change) and cached, and of the
         council page."""
-        data_generation_renew()
+        portal_cache.renew(portal_cache.PARTNER_DATA)
         with CaptureQueriesContext(connection) as computed:
             data_for(staff, "council=")
         with CaptureQueriesContext(connection) as cached:
@@ -203,7 +203,9 @@ def test_the_queries_do_not_grow_with_the_portfolio(world, staff, django_assert_
     grow(500)
     assert count() == small
     computed, cached, council_page = small
-    assert computed <= 29 and cached == 0 and council_page <= 10, small
+    # One query of a cached page (and of a computed one): the check for a renewal another process could not make
+    # (core.cache's marker in the database cache).
+    assert computed <= 30 and cached == 1 and council_page <= 10, small
 
 
 def test_figures_are_cached_until_a_write_commits(world, staff, django_capture_on_commit_callbacks):

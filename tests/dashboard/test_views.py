@@ -176,7 +176,7 @@ def test_funding_overcommitment_is_a_plain_warning(world, sign_in):
 def test_council_page_lists_its_initiatives_a_page_at_a_time(world, sign_in, monkeypatch):
     from dashboard import selectors
 
-    monkeypatch.setattr(selectors, "COUNCIL_PAGE_SIZE", 2)
+    monkeypatch.setattr(selectors.council, "COUNCIL_PAGE_SIZE", 2)
     client = sign_in("staff")
     first = html_of(client.get("/councils/glasgow-city/"))
     # Glasgow leads A and D and adopts B: leads first, by reference.

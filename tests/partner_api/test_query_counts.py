@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core import cache as portal_cache
 from core.models import User
 from core.scopes import READ_SCOPES
-from core.services import data_generation_renew
 from councils.models import PartnerOrganisation
 from initiatives.models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Risk
 from strategy.models import Outcome
@@ -52,9 +52,9 @@ def grow(count):
 
 def queries(client, url):
     """The queries of one request, after one that pays what is done once (the key's last use, once a minute), with
-    its page computed (a new data generation: no page cached)."""
+    its page computed (new cache tokens: no page cached)."""
     client.get(url)
-    data_generation_renew()
+    portal_cache.renew(portal_cache.PARTNER_DATA)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
         assert response.status_code == 200, response.content[:300]

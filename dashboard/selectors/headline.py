@@ -1,0 +1,142 @@
+"""The headline figures: stage counts, RAG mix, on-time share, budget, spend, benefits, funding."""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import reduce
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    Count,
+    Q,
+)
+from django.utils.translation import gettext as _
+
+from councils import selectors as councils_selectors
+from initiatives import selectors as portfolio
+
+from .. import policies
+from .aggregates import AXES, axis_label, money_sum
+from .scope import Scope
+
+if TYPE_CHECKING:
+    from initiatives.models import ReportingPeriod
+
+
+def any_axis(rag) -> Q:
+    return reduce(operator.or_, (Q(**{f"current_update__rag_{axis}": rag}) for axis in AXES))
+
+
+@dataclass
+class Figure:
+    """A number with the portfolio list of exactly the initiatives it counts."""
+
+    label: str
+    count: int
+    link: str | None = None
+
+
+@dataclass
+class Headline:
+    total: Figure
+    stages: list
+    rag: list  # per axis: {"axis", "label", "cells": [Figure green, amber, red, not rated]}
+    red: Figure
+    worsened: Figure
+    overdue: Figure
+    slipped: Figure
+    on_time: Figure | None
+    late: Figure | None
+    required: int
+    period: ReportingPeriod | None
+    budget: Decimal
+    spend: Decimal
+    benefits: dict
+    funding: list | None
+
+    @property
+    def on_time_share(self) -> int | None:
+        if not self.required or self.on_time is None:
+            return None
+        return round(100 * self.on_time.count / self.required)
+
+    @property
+    def spend_share(self) -> int | None:
+        return round(100 * self.spend / self.budget) if self.budget else None
+
+
+def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
+    """Stage counts, RAG mix, on-time share, budget and spend in one aggregate; benefits in another; the pooled
+    funding position (two more) for those who may read it. `period`: the last closed period."""
+    base = scope.base
+    aggregates = {
+        "total": Count("pk"),
+        "budget": money_sum("budget"),
+        "spend": money_sum("current_update__spend_to_date"),
+        "red": Count("pk", filter=any_axis(portfolio.Rag.RED)),
+        "worsened": Count("pk", filter=portfolio.worsened_condition()),
+        "overdue": Count("pk", filter=portfolio.overdue_condition(period)),
+        "slipped": Count("pk", filter=portfolio.slipped_condition()),
+        **{f"stage_{stage.value}": Count("pk", filter=Q(stage=stage)) for stage in portfolio.Stage},
+        **{
+            f"{axis}_{rag.value}": Count("pk", filter=Q(**{f"current_update__rag_{axis}": rag}))
+            for axis in AXES
+            for rag in portfolio.Rag
+        },
+    }
+    if period is not None:
+        aggregates["required"] = Count("pk", filter=portfolio.required_to_report_condition(period))
+        aggregates["on_time"] = Count("pk", filter=portfolio.on_time_condition(period))
+    row = base.aggregate(**aggregates)
+    link = scope.portfolio_link
+    stages = []
+    for stage in portfolio.Stage:
+        count = row[f"stage_{stage.value}"]
+        # Counting by stage within a stage filter: each figure's link replaces the filter by its own stage.
+        stages.append(Figure(str(stage.label), count, link(stage=[stage.value]) if count else None))
+    rag_rows = []
+    for axis in AXES:
+        cells = [
+            Figure(str(rag.label), row[f"{axis}_{rag.value}"], link(**{f"rag_{axis}": rag.value}))
+            for rag in portfolio.Rag
+        ]
+        rated = sum(cell.count for cell in cells)
+        # An initiative not rated on one axis has no approved update at all: "not rated" on every axis.
+        cells.append(Figure(_("Not rated"), row["total"] - rated, link(rating="not_rated")))
+        rag_rows.append({"axis": axis, "label": axis_label(axis), "cells": cells})
+    required = row.get("required", 0)
+    on_time = late = None
+    if period is not None:
+        on_time = Figure(_("On time"), row["on_time"], link(on_time="true"))
+        late = Figure(_("Late or missing"), required - row["on_time"], link(on_time="false"))
+    return Headline(
+        total=Figure(_("Initiatives"), row["total"], link()),
+        stages=stages,
+        rag=rag_rows,
+        red=Figure(_("Red on any axis"), row["red"], link(rating="red")),
+        worsened=Figure(_("Worse than the previous period"), row["worsened"], link(worsened="true")),
+        overdue=Figure(_("Update overdue"), row["overdue"], link(overdue="true")),
+        slipped=Figure(_("Milestone slipped past its baseline"), row["slipped"], link(slipped="true")),
+        on_time=on_time,
+        late=late,
+        required=required,
+        period=period,
+        budget=row["budget"],
+        spend=row["spend"],
+        benefits=benefit_totals(portfolio.benefit_records().filter(initiative__in=scope.ids)),
+        funding=councils_selectors.agreement_positions(user=user) if policies.can_see_funding(user) else None,
+    )
+
+
+def benefit_totals(benefits) -> dict:
+    """Targets and realised values in pounds, cashable and not (benefits counted in other units are left out)."""
+    pounds = benefits.filter(unit="£")
+    return pounds.aggregate(
+        cashable_target=money_sum("target_value", filter=Q(is_cashable=True)),
+        cashable_realised=money_sum("realised_value", filter=Q(is_cashable=True)),
+        other_target=money_sum("target_value", filter=Q(is_cashable=False)),
+        other_realised=money_sum("realised_value", filter=Q(is_cashable=False)),
+        count=Count("pk"),
+    )
