@@ -378,7 +378,7 @@ def open_invitation_for(email: str) -> Invitation | None:
 
 @transaction.atomic
 def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | None = None, council=None,
-                       provider: str = "") -> User:
+                       provider: str = "", issuer: str = "", tenant_id: str = "") -> User:
     """Make the account of a person whose organisation's single sign-on vouched for them: as their pending
     invitation says, or (no invitation: the caller, councils.sso, decided the council allows it) as a viewer of
     `council`. They have no password; they sign in through their organisation."""
@@ -392,6 +392,7 @@ def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | N
         person = User(email=email.lower(), full_name=full_name.strip(), council=council, council_role="viewer")
         kind = AccessEvent.Kind.SSO_CREATED
         summary = role_description(role=Role.COUNCIL_VIEWER, council=council)
+    person.sso_issuer, person.sso_tenant_id = issuer[:300], tenant_id[:64]
     person.set_unusable_password()
     person.full_clean(exclude=["password"])
     _join(person, invitation)
@@ -400,8 +401,22 @@ def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | N
     return person
 
 
-def person_link_sso(*, person: User, provider: str = "") -> None:
+def person_set_sso_identity(*, person: User, issuer: str, tenant_id: str) -> None:
+    """Keep where the account's single sign-on comes from (the first time only: later sign-ins must match it)."""
+    fields = {}
+    if issuer and not person.sso_issuer:
+        fields["sso_issuer"] = issuer[:300]
+    if tenant_id and not person.sso_tenant_id:
+        fields["sso_tenant_id"] = tenant_id[:64]
+    if fields:
+        User.objects.filter(pk=person.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(person, name, value)
+
+
+def person_link_sso(*, person: User, provider: str = "", issuer: str = "", tenant_id: str = "") -> None:
     """An existing account signed in with single sign-on for the first time (its address matched)."""
+    person_set_sso_identity(person=person, issuer=issuer, tenant_id=tenant_id)
     access_record(AccessEvent.Kind.SSO_LINKED, actor=person, person=person, council_id=person.council_id,
                   partner_id=person.partner_id, summary=provider)
 
