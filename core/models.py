@@ -409,6 +409,9 @@ class Change(models.Model):
     object_id = models.BigIntegerField(_("record id"))
     operation = models.CharField(_("operation"), max_length=6, choices=Operation.choices)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    # For records confidential to one council (contributions): that council, recorded with the entry so that a
+    # delete, too, reaches only the readers who could see the record (core.policies.can_see_council_owned).
+    owner_council_id = models.BigIntegerField(_("owning council"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("change feed entry")

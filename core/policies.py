@@ -61,6 +61,19 @@ def can_use_scope(caller, scope: str) -> bool:
     return scope in scopes_of(caller)
 
 
+def can_see_council_owned(caller, council_id) -> bool:
+    """Whether the caller may be told of a record confidential to council `council_id` (a contribution): Digital
+    Office staff, that council's staff, and partner keys (whose scopes decide which kinds they read)."""
+    if api_key_of(caller) is not None:
+        return True
+    role = role_of(caller)
+    if role == Role.DIGITAL_OFFICE:
+        return is_digital_office(caller)
+    if role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
+        return caller.council_id == council_id
+    return False
+
+
 def key_has_scope(caller, scope: str) -> bool:
     """True for a partner key that carries `scope`; False for everyone else (people are judged by role)."""
     key = api_key_of(caller)

@@ -83,17 +83,22 @@ def key_touch(key: PartnerAPIKey, *, now=None):
         key.last_used_at = now
 
 
-def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT):
+def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT, owners: dict | None = None):
     """Enter in the change feed that the records `ids` of `kind` (an API list's name, such as "milestone") were
     created or changed (upsert) or deleted.
 
     Call it inside the transaction that makes the change (the apps' receivers do, on every save and delete), so
     the entry commits with the change or not at all. The feed serves each record as it is when the partner reads
     it, so recording a record twice, or a change that turns out to change nothing a partner sees, is harmless.
+    `owners` (id -> council id) marks records confidential to one council: only readers who may see that council's
+    records are told of them, deletes included.
     """
     ids = sorted({int(pk) for pk in ids if pk is not None})
+    owners = owners or {}
     if ids:
-        Change.objects.bulk_create([Change(kind=kind, object_id=pk, operation=operation) for pk in ids])
+        Change.objects.bulk_create([
+            Change(kind=kind, object_id=pk, operation=operation, owner_council_id=owners.get(pk)) for pk in ids
+        ])
         generation_renew_now_and_at_commit(data_generation_renew)
 
 
