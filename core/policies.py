@@ -117,6 +117,46 @@ def can_invite(user, *, role, council_id=None, partner_id=None, is_lead=False) -
     return False
 
 
+def inviter_may_still_invite(inviter, *, role, council_id=None, partner_id=None, is_lead=False) -> bool:
+    """At acceptance: whether the person who made an invitation could still make it (active, in a role that invites
+    this one). None: made by the operator or the demo seed. Unlike can_invite, no session is asked about."""
+    if inviter is None:
+        return True
+    if not inviter.is_active:
+        return False
+    if role_of(inviter) == Role.DIGITAL_OFFICE:
+        return True
+    if is_lead:
+        return False
+    if role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
+        return council_id is not None and is_lead_of(inviter, council_id=council_id)
+    if role == Role.PARTNER:
+        return partner_id is not None and is_lead_of(inviter, partner_id=partner_id)
+    return False
+
+
+def sees_addresses_of(user, person_or_invitation) -> bool:
+    """Whether the invite form may say what it knows of an address (it has an account, was deactivated, is invited
+    already): Digital Office staff for every address, a lead for the addresses of their own organisation only."""
+    if is_digital_office(user):
+        return True
+    council_id = getattr(person_or_invitation, "council_id", None)
+    partner_id = getattr(person_or_invitation, "partner_id", None)
+    if council_id:
+        return is_lead_of(user, council_id=council_id)
+    if partner_id:
+        return is_lead_of(user, partner_id=partner_id)
+    return False
+
+
+def lost_rights(*, before, after) -> bool:
+    """A role change that takes rights away (demotion): a lead no longer one, an editor made a viewer, Digital
+    Office staff no longer so. `before` and `after`: (is_digital_office_staff, council_role, is_lead)."""
+    (office_before, role_before, lead_before), (office_after, role_after, lead_after) = before, after
+    return (office_before and not office_after) or (lead_before and not lead_after) or (
+        role_before == "editor" and role_after != "editor")
+
+
 def invitable_roles(user) -> list[str]:
     """The roles this person may invite people in (the invitation form offers these)."""
     if is_digital_office(user):
