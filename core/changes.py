@@ -22,14 +22,26 @@ from .services import change_record
 DELETE = Change.Operation.DELETE
 
 
-def track(model, kind: str):
-    """Record every save of `model` as an upsert of `kind` and every delete as a delete."""
+# kind -> the field naming the one council whose records they are (confidential to it), for kinds that have one.
+OWNER_FIELDS: dict[str, str] = {}
+
+
+def _owners(instance, kind):
+    field = OWNER_FIELDS.get(kind)
+    return {instance.pk: getattr(instance, field)} if field else None
+
+
+def track(model, kind: str, *, owner_field: str = ""):
+    """Record every save of `model` as an upsert of `kind` and every delete as a delete. `owner_field` (such as
+    "council_id"): the records are confidential to that council, and their entries say so (core.models.Change)."""
+    if owner_field:
+        OWNER_FIELDS[kind] = owner_field
 
     def saved(sender, instance, **kwargs):
-        change_record(kind=kind, ids=[instance.pk])
+        change_record(kind=kind, ids=[instance.pk], owners=_owners(instance, kind))
 
     def deleted(sender, instance, **kwargs):
-        change_record(kind=kind, ids=[instance.pk], operation=DELETE)
+        change_record(kind=kind, ids=[instance.pk], operation=DELETE, owners=_owners(instance, kind))
 
     label = model._meta.label
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"change-feed-save-{label}")
@@ -96,13 +108,18 @@ def _attname(instance, name):
 def touch_and_record(queryset, kind: str):
     """These rows' served content changed (something they embed did): move their `updated_at` to now, where they
     have one, and re-send them in the feed."""
-    ids = list(queryset.order_by().values_list("pk", flat=True).distinct())
+    owner_field = OWNER_FIELDS.get(kind)
+    if owner_field:
+        owners = dict(queryset.order_by().values_list("pk", owner_field).distinct())
+        ids = list(owners)
+    else:
+        owners, ids = None, list(queryset.order_by().values_list("pk", flat=True).distinct())
     if not ids:
         return
     model = queryset.model
     if any(field.name == "updated_at" for field in model._meta.concrete_fields):
         model._default_manager.filter(pk__in=ids).update(updated_at=timezone.now())
-    change_record(kind=kind, ids=ids)
+    change_record(kind=kind, ids=ids, owners=owners)
 
 
 def renew_on_writes(app_label: str):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
@@ -98,6 +99,13 @@ class User(AbstractUser):
     )
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo account"), default=False)
+    # Where the single sign-on linked to this account comes from: every later sign-in must come from the same issuer
+    # and tenant (councils.services.sso_sign_in).
+    sso_issuer = models.CharField(_("single sign-on issuer"), max_length=300, blank=True, editable=False)
+    sso_tenant_id = models.CharField(_("single sign-on tenant id"), max_length=64, blank=True, editable=False)
+    # Raised to end every open session of the person (deactivation, demotion): it is part of the session's
+    # authentication hash, so each session is signed out at its next request.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -139,6 +147,14 @@ class User(AbstractUser):
 
     def get_full_name(self):
         return self.full_name or self.email
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "core.models.User.session_epoch", f"{self.password}:{self.session_epoch}", secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def get_short_name(self):
         return (self.full_name or self.email).split(" ")[0]
@@ -395,6 +411,9 @@ class Change(models.Model):
     object_id = models.BigIntegerField(_("record id"))
     operation = models.CharField(_("operation"), max_length=6, choices=Operation.choices)
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, db_index=True)
+    # For records confidential to one council (contributions): that council, recorded with the entry so that a
+    # delete, too, reaches only the readers who could see the record (core.policies.can_see_council_owned).
+    owner_council_id = models.BigIntegerField(_("owning council"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("change feed entry")

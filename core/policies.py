@@ -72,6 +72,19 @@ def can_use_scope(caller, scope: str) -> bool:
     return scope in scopes_of(caller)
 
 
+def can_see_council_owned(caller, council_id) -> bool:
+    """Whether the caller may be told of a record confidential to council `council_id` (a contribution): Digital
+    Office staff, that council's staff, and partner keys (whose scopes decide which kinds they read)."""
+    if api_key_of(caller) is not None:
+        return True
+    role = role_of(caller)
+    if role == Role.DIGITAL_OFFICE:
+        return is_digital_office(caller)
+    if role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
+        return caller.council_id == council_id
+    return False
+
+
 def key_has_scope(caller, scope: str) -> bool:
     """True for a partner key that carries `scope`; False for everyone else (people are judged by role)."""
     key = api_key_of(caller)
@@ -113,6 +126,46 @@ def can_invite(user, *, role, council_id=None, partner_id=None, is_lead=False) -
     if role == Role.PARTNER:
         return partner_id is not None and is_lead_of(user, partner_id=partner_id)
     return False
+
+
+def inviter_may_still_invite(inviter, *, role, council_id=None, partner_id=None, is_lead=False) -> bool:
+    """At acceptance: whether the person who made an invitation could still make it (active, in a role that invites
+    this one). None: made by the operator or the demo seed. Unlike can_invite, no session is asked about."""
+    if inviter is None:
+        return True
+    if not inviter.is_active:
+        return False
+    if role_of(inviter) == Role.DIGITAL_OFFICE:
+        return True
+    if is_lead:
+        return False
+    if role in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
+        return council_id is not None and is_lead_of(inviter, council_id=council_id)
+    if role == Role.PARTNER:
+        return partner_id is not None and is_lead_of(inviter, partner_id=partner_id)
+    return False
+
+
+def sees_addresses_of(user, person_or_invitation) -> bool:
+    """Whether the invite form may say what it knows of an address (it has an account, was deactivated, is invited
+    already): Digital Office staff for every address, a lead for the addresses of their own organisation only."""
+    if is_digital_office(user):
+        return True
+    council_id = getattr(person_or_invitation, "council_id", None)
+    partner_id = getattr(person_or_invitation, "partner_id", None)
+    if council_id:
+        return is_lead_of(user, council_id=council_id)
+    if partner_id:
+        return is_lead_of(user, partner_id=partner_id)
+    return False
+
+
+def lost_rights(*, before, after) -> bool:
+    """A role change that takes rights away (demotion): a lead no longer one, an editor made a viewer, Digital
+    Office staff no longer so. `before` and `after`: (is_digital_office_staff, council_role, is_lead)."""
+    (office_before, role_before, lead_before), (office_after, role_after, lead_after) = before, after
+    return (office_before and not office_after) or (lead_before and not lead_after) or (
+        role_before == "editor" and role_after != "editor")
 
 
 def invitable_roles(user) -> list[str]:

@@ -4,6 +4,7 @@ inside the transaction of the change they record)."""
 
 import datetime
 import logging
+import re
 import secrets
 
 from allauth.account.models import EmailAddress
@@ -11,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -81,17 +82,22 @@ def key_touch(key: PartnerAPIKey, *, now=None):
         key.last_used_at = now
 
 
-def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT):
+def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT, owners: dict | None = None):
     """Enter in the change feed that the records `ids` of `kind` (an API list's name, such as "milestone") were
     created or changed (upsert) or deleted.
 
     Call it inside the transaction that makes the change (the apps' receivers do, on every save and delete), so
     the entry commits with the change or not at all. The feed serves each record as it is when the partner reads
     it, so recording a record twice, or a change that turns out to change nothing a partner sees, is harmless.
+    `owners` (id -> council id) marks records confidential to one council: only readers who may see that council's
+    records are told of them, deletes included.
     """
     ids = sorted({int(pk) for pk in ids if pk is not None})
+    owners = owners or {}
     if ids:
-        Change.objects.bulk_create([Change(kind=kind, object_id=pk, operation=operation) for pk in ids])
+        Change.objects.bulk_create([
+            Change(kind=kind, object_id=pk, operation=operation, owner_council_id=owners.get(pk)) for pk in ids
+        ])
         portal_cache.renew(portal_cache.PARTNER_DATA)
 
 
@@ -157,17 +163,74 @@ def _clean_organisation(role, council, partner):
     return None, None
 
 
-def _refuse_existing_account(email):
+def _refuse_known_address(user, email, *, invitation=None):
+    """An address that has an account, or an open invitation (other than `invitation`), cannot be invited. Digital
+    Office staff are told which; a lead is told only about their own organisation's addresses, and otherwise gets
+    one refusal that says nothing of the address (finding 7 of issue 20: the form was an address directory)."""
     existing = User.objects.filter(email__iexact=email).first()
-    if existing is None:
+    pending = Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, withdrawn_at__isnull=True)
+    if invitation is not None:
+        pending = pending.exclude(pk=invitation.pk)
+    pending = pending.first()
+    known = existing or pending
+    if known is None:
         return
-    if not existing.is_active:
+    if not policies.sees_addresses_of(user, known):
+        raise ValidationError({"email": _(
+            "This address cannot be invited from here. If the person should join your organisation, ask the Digital "
+            "Office (%(contact)s)."
+        ) % {"contact": settings.PEOPLE_CONTACT_EMAIL}})
+    if existing is not None and not existing.is_active:
         raise ValidationError({"email": _(
             "%(email)s has an account that was deactivated. Ask the Digital Office if it should be used again."
         ) % {"email": email}})
+    if existing is not None:
+        raise ValidationError({"email": _(
+            "%(email)s already has an account: change its role on the team page instead of inviting it."
+        ) % {"email": email}})
     raise ValidationError({"email": _(
-        "%(email)s already has an account: change its role on the team page instead of inviting it."
+        "%(email)s has already been invited: resend or withdraw that invitation from the list."
     ) % {"email": email}})
+
+
+NAME_LINK = re.compile(r"(https?:|www\.|//)|\b[\w-]+\.(?:[a-z]{2,})(?:/|\b)", re.IGNORECASE)
+
+
+def _clean_invited_name(full_name: str) -> str:
+    """The name the inviter gave goes into the portal's e-mail: one line, no links (finding 6 of issue 20: "URGENT
+    ... sign in at https://evil.example/login")."""
+    name = (full_name or "").strip()
+    if any(character in name for character in "\r\n\t\x0b\x0c\x85\u2028\u2029"):
+        raise ValidationError({"full_name": _("Write the name on one line.")})
+    if NAME_LINK.search(name) or "@" in name:
+        raise ValidationError({"full_name": _(
+            "Write only the person's name: no web or e-mail addresses.")})
+    return name
+
+
+def _limit_sends(user, *, email, invitation=None):
+    """Invitations are not a mail relay: each lead makes at most INVITATIONS_PER_INVITER_PER_DAY new ones a day,
+    one invitation is sent at most INVITATION_SENDS_PER_HOUR times an hour, and one address gets at most
+    INVITATION_SENDS_PER_ADDRESS_PER_DAY invitation e-mails a day, counted from the access record."""
+    now = timezone.now()
+    day, hour = now - datetime.timedelta(days=1), now - datetime.timedelta(hours=1)
+    sent = AccessEvent.objects.filter(kind__in=[AccessEvent.Kind.INVITED, AccessEvent.Kind.INVITATION_RESENT])
+    if invitation is None and getattr(user, "pk", None) and not policies.is_digital_office(user):
+        made = sent.filter(kind=AccessEvent.Kind.INVITED, actor_id=user.pk, at__gte=day).count()
+        if made >= settings.INVITATIONS_PER_INVITER_PER_DAY:
+            raise ValidationError(_(
+                "You have sent %(count)s invitations in the last 24 hours, the most allowed: try again tomorrow, or "
+                "ask the Digital Office."
+            ) % {"count": made})
+    if invitation is not None:
+        again = sent.filter(email__iexact=email, at__gte=max(hour, invitation.created_at)).count()
+        if again >= settings.INVITATION_SENDS_PER_HOUR:
+            raise ValidationError(_(
+                "This invitation was sent %(count)s times in the last hour: wait an hour before sending it again."
+            ) % {"count": again})
+    if sent.filter(email__iexact=email, at__gte=day).count() >= settings.INVITATION_SENDS_PER_ADDRESS_PER_DAY:
+        raise ValidationError(_(
+            "This address has been sent as many invitations as allowed in 24 hours: try again tomorrow."))
 
 
 def _send_invitation(invitation: Invitation, token: str, *, sender):
@@ -214,17 +277,16 @@ def invitation_create(*, user, email, role, council=None, partner=None, full_nam
                                partner_id=getattr(partner, "pk", None), is_lead=is_lead):
         raise PermissionDenied(_("You may not invite people in this role."))
     email = (email or "").strip().lower()
+    full_name = _clean_invited_name(full_name)
     invitation = Invitation(
-        email=email, full_name=full_name.strip(), role=role, council=council, partner=partner, is_lead=is_lead,
+        email=email, full_name=full_name, role=role, council=council, partner=partner, is_lead=is_lead,
         created_by=user if getattr(user, "pk", None) else None, is_demo=is_demo,
     )
     token = _issue_token(invitation)
-    _refuse_existing_account(email)
-    if Invitation.objects.filter(email__iexact=email, accepted_at__isnull=True, withdrawn_at__isnull=True).exists():
-        raise ValidationError({"email": _(
-            "%(email)s has already been invited: resend or withdraw that invitation from the list."
-        ) % {"email": email}})
+    _refuse_known_address(user, email)
     invitation.full_clean(exclude=["token_hash"])
+    if send:
+        _limit_sends(user, email=email)
     if send:
         _send_invitation(invitation, token, sender=user)
     invitation.save()
@@ -247,7 +309,8 @@ def invitation_resend(*, user, invitation) -> str:
     if not invitation.is_open:
         raise ValidationError(_("This invitation was %(state)s: it cannot be sent again.") % {
             "state": invitation.state_label.lower()})
-    _refuse_existing_account(invitation.email)
+    _refuse_known_address(user, invitation.email, invitation=invitation)
+    _limit_sends(user, email=invitation.email, invitation=invitation)
     token = _issue_token(invitation)
     _send_invitation(invitation, token, sender=user)
     invitation.save()
@@ -279,6 +342,8 @@ def _usable_invitation(token: str) -> Invitation:
         raise InvitationRefused("unknown")
     if invitation.state != Invitation.State.PENDING:
         raise InvitationRefused(invitation.state, invitation)
+    if not _inviter_may_still_invite(invitation):
+        raise InvitationRefused(Invitation.State.WITHDRAWN, invitation)
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise InvitationRefused("account_exists", invitation)
     return invitation
@@ -332,14 +397,21 @@ def open_invitation_for(email: str) -> Invitation | None:
         Invitation.objects.select_for_update()
         .filter(email__iexact=email, accepted_at__isnull=True, withdrawn_at__isnull=True).first()
     )
-    if invitation is None or invitation.state != Invitation.State.PENDING:
+    if invitation is None or invitation.state != Invitation.State.PENDING or not _inviter_may_still_invite(invitation):
         return None
     return invitation
 
 
+def _inviter_may_still_invite(invitation: Invitation) -> bool:
+    return policies.inviter_may_still_invite(
+        invitation.created_by, role=invitation.role, council_id=invitation.council_id,
+        partner_id=invitation.partner_id, is_lead=invitation.is_lead,
+    )
+
+
 @transaction.atomic
 def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | None = None, council=None,
-                       provider: str = "") -> User:
+                       provider: str = "", issuer: str = "", tenant_id: str = "") -> User:
     """Make the account of a person whose organisation's single sign-on vouched for them: as their pending
     invitation says, or (no invitation: the caller, councils.sso, decided the council allows it) as a viewer of
     `council`. They have no password; they sign in through their organisation."""
@@ -353,6 +425,7 @@ def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | N
         person = User(email=email.lower(), full_name=full_name.strip(), council=council, council_role="viewer")
         kind = AccessEvent.Kind.SSO_CREATED
         summary = role_description(role=Role.COUNCIL_VIEWER, council=council)
+    person.sso_issuer, person.sso_tenant_id = issuer[:300], tenant_id[:64]
     person.set_unusable_password()
     person.full_clean(exclude=["password"])
     _join(person, invitation)
@@ -361,8 +434,22 @@ def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | N
     return person
 
 
-def person_link_sso(*, person: User, provider: str = "") -> None:
+def person_set_sso_identity(*, person: User, issuer: str, tenant_id: str) -> None:
+    """Keep where the account's single sign-on comes from (the first time only: later sign-ins must match it)."""
+    fields = {}
+    if issuer and not person.sso_issuer:
+        fields["sso_issuer"] = issuer[:300]
+    if tenant_id and not person.sso_tenant_id:
+        fields["sso_tenant_id"] = tenant_id[:64]
+    if fields:
+        User.objects.filter(pk=person.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(person, name, value)
+
+
+def person_link_sso(*, person: User, provider: str = "", issuer: str = "", tenant_id: str = "") -> None:
     """An existing account signed in with single sign-on for the first time (its address matched)."""
+    person_set_sso_identity(person=person, issuer=issuer, tenant_id=tenant_id)
     access_record(AccessEvent.Kind.SSO_LINKED, actor=person, person=person, council_id=person.council_id,
                   partner_id=person.partner_id, summary=provider)
 
@@ -373,16 +460,55 @@ def person_set_role(*, user, person, council_role: str, is_lead: bool) -> User:
     if not policies.can_set_role(user, person, council_role=council_role, is_lead=is_lead):
         raise PermissionDenied(_("You may not give this person that role."))
     person = User.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=person.pk)
-    before = person_role_description(person)
+    before, rights_before = person_role_description(person), rights_of(person)
     person.council_role = council_role if person.council_id else ""
     person.is_lead = is_lead
     person.full_clean(exclude=["password"])
+    return person_role_changed(user=user, person=person, before=before, rights_before=rights_before)
+
+
+def rights_of(person) -> tuple:
+    return (person.is_digital_office_staff, person.council_role, person.is_lead)
+
+
+def person_role_changed(*, user, person, before: str, rights_before: tuple, request=None) -> User:
+    """Save a person's new role (set on `person` by the caller: the People page, the admin site) and record it; a
+    demotion takes away what the old role gave (person_access_withdraw). The one way a role changes."""
     after = person_role_description(person)
-    if before != after:
-        person.save(update_fields=["council_role", "is_lead"])
-        access_record(AccessEvent.Kind.ROLE_CHANGED, actor=user, person=person, council_id=person.council_id,
-                      partner_id=person.partner_id, summary=f"{before} → {after}")
+    if before == after and rights_before == rights_of(person):
+        return person
+    person.save(update_fields=["council_role", "is_lead", "is_digital_office_staff"])
+    access_record(AccessEvent.Kind.ROLE_CHANGED, actor=user, person=person, council_id=person.council_id,
+                  partner_id=person.partner_id, summary=f"{before} → {after}")
+    if policies.lost_rights(before=rights_before, after=rights_of(person)):
+        person_access_withdraw(user=user, person=person, request=request, reason="demoted")
     return person
+
+
+def person_access_withdraw(*, user, person, request=None, reason: str) -> dict:
+    """What a person loses when deactivated or demoted, whatever the door (People page, admin site, command line):
+    their open invitations are withdrawn (an invitation dies with its maker's right to make it), the partner API
+    keys they made are revoked, every open session of theirs ends at its next request, and the access record says
+    so. Returns the counts."""
+    now = timezone.now()
+    actor = user if getattr(user, "pk", None) else None
+    invitations = list(Invitation.objects.select_for_update().filter(
+        created_by=person, accepted_at__isnull=True, withdrawn_at__isnull=True))
+    for invitation in invitations:
+        invitation.withdrawn_at, invitation.withdrawn_by = now, actor
+        invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        access_record(AccessEvent.Kind.INVITATION_WITHDRAWN, actor=user, email=invitation.email,
+                      council_id=invitation.council_id, partner_id=invitation.partner_id,
+                      summary=_("made by %(person)s, who was %(reason)s") % {
+                          "person": person.email, "reason": _("deactivated") if reason == "deactivated"
+                          else _("given a lesser role")})
+    revoked = PartnerAPIKey.objects.filter(created_by=person, revoked=False).update(revoked=True, revoked_at=now)
+    User.objects.filter(pk=person.pk).update(session_epoch=models.F("session_epoch") + 1)
+    person.refresh_from_db(fields=["session_epoch"])
+    counts = {"invitations": len(invitations), "keys": revoked}
+    security_log.event("person_access_withdrawn", request, user=user if actor else None, person=person.email,
+                       reason=reason, invitations_withdrawn=len(invitations), keys_revoked=revoked)
+    return counts
 
 
 @transaction.atomic
@@ -391,18 +517,23 @@ def person_deactivate(*, user, person, request=None) -> int:
     open session of theirs is signed out at its next request (the authentication backend refuses inactive
     accounts) and they cannot sign in again, by password or single sign-on; the partner API keys they made are
     revoked. Returns how many keys were revoked."""
-    if not policies.can_manage_person(user, person):
+    if not (user is policies.SYSTEM or policies.can_manage_person(user, person)
+            or (policies.can_use_admin(user) and person.pk != user.pk)):  # the admin site's user change form
         raise PermissionDenied(_("You may not deactivate this person."))
     person = User.objects.select_for_update().get(pk=person.pk)
-    if not person.is_active:
+    if person.deactivated_at is not None and not person.is_active:
         return 0
-    now = timezone.now()
     person.is_active = False
-    person.deactivated_at = now
+    person.deactivated_at = timezone.now()
     person.save(update_fields=["is_active", "deactivated_at"])
-    revoked = PartnerAPIKey.objects.filter(created_by=person, revoked=False).update(revoked=True, revoked_at=now)
-    summary = _("%(count)s partner API key(s) revoked") % {"count": revoked} if revoked else ""
+    counts = person_access_withdraw(user=user, person=person, request=request, reason="deactivated")
+    parts = []
+    if counts["keys"]:
+        parts.append(_("%(count)s partner API key(s) revoked") % {"count": counts["keys"]})
+    if counts["invitations"]:
+        parts.append(_("%(count)s open invitation(s) withdrawn") % {"count": counts["invitations"]})
     access_record(AccessEvent.Kind.DEACTIVATED, actor=user, person=person, council_id=person.council_id,
-                  partner_id=person.partner_id, summary=summary)
-    security_log.event("person_deactivated", request, user=user, person=person.email, keys_revoked=revoked)
-    return revoked
+                  partner_id=person.partner_id, summary="; ".join(parts))
+    security_log.event("person_deactivated", request, user=user if getattr(user, "pk", None) else None,
+                       person=person.email, keys_revoked=counts["keys"])
+    return counts["keys"]

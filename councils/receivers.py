@@ -25,7 +25,7 @@ KINDS = (COUNCIL, PARTNER, CONTRIBUTION)
 renew_on_writes("councils")
 track(Council, COUNCIL)
 track(PartnerOrganisation, PARTNER)
-track(Contribution, CONTRIBUTION)
+track(Contribution, CONTRIBUTION, owner_field="council_id")  # confidential to its council
 track_embedded(CouncilCodeAlias, "council_id", Council, COUNCIL)  # a council's old_codes
 track_embedded(Payment, "contribution_id", Contribution, CONTRIBUTION)  # paid, outstanding, status, payments
 

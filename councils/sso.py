@@ -22,6 +22,12 @@ def claims_of(sociallogin) -> dict:
     return claims or dict(data)
 
 
+def claim_bool(claims: dict, name: str) -> bool | None:
+    """A yes/no claim; None when the provider did not send it."""
+    value = claims.get(name)
+    return None if value is None else parse_bool_safely(value)
+
+
 def refusal_page(request, refusal: services.SSORefused):
     return render(request, "people/sso_refused.html", {
         "refusal": refusal, "contact_email": settings.PEOPLE_CONTACT_EMAIL,
@@ -38,13 +44,14 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             raise ImmediateHttpResponse(refusal_page(request, services.SSORefused("connect")))
         claims = claims_of(sociallogin)
         email = sociallogin.user.email if sociallogin.user and sociallogin.user.email else claims.get("email", "")
-        verified = claims.get("email_verified")
         try:
             outcome = services.sso_sign_in(
                 email=email,
-                email_verified=None if verified is None else parse_bool_safely(verified),
+                email_verified=claim_bool(claims, "email_verified"),
+                domain_verified=claim_bool(claims, "xms_edov"),
                 full_name=claims.get("name") or "",
-                tenant_id=claims.get("tid"),
+                tenant_id=str(claims.get("tid") or ""),
+                issuer=str(claims.get("iss") or ""),
                 linked_person=sociallogin.user if sociallogin.is_existing else None,
                 provider=sociallogin.account.provider,
             )

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Change
-from ..policies import can_use_scope, scopes_of
+from ..policies import can_see_council_owned, can_use_scope, scopes_of
 from ..scopes import READ_SCOPES
 from ..selectors import FEED_START, change_floor, change_head, change_page
 from .pagination import page_size_of, page_size_parameter, query_string_with
@@ -134,6 +134,8 @@ class ChangeFeedView(ApiViewMixin, APIView):
         token = token_of(position)
         latest = {}
         for entry in entries:  # a record once per page, at its last entry
+            if entry.owner_council_id is not None and not can_see_council_owned(request.user, entry.owner_council_id):
+                continue  # another council's confidential record: not even its deletes are told
             latest.pop((entry.kind, entry.object_id), None)
             latest[(entry.kind, entry.object_id)] = entry
         records = self.records(request, readable, latest)

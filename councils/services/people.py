@@ -3,7 +3,8 @@ join as viewers without an invitation, and who a person signing in with their or
 
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,7 @@ from core import services as core_services
 from core.models import AccessEvent
 
 from .. import policies
-from ..models import Council, EmailDomain
+from ..models import Council, EmailDomain, sso_trusts_several_tenants
 
 
 class SSORefused(Exception):
@@ -73,40 +74,82 @@ def council_set_sso_viewers(*, user, council: Council, allowed: bool) -> Council
     return council
 
 
+def normalise_email(email: str) -> str:
+    """An address as single sign-on asserted it, lower case, without the trailing dot of a fully qualified domain
+    ("lead@glasgow.gov.uk." is lead@glasgow.gov.uk); "" for anything that is not an address."""
+    local, _at, domain = (email or "").strip().lower().rpartition("@")
+    email = f"{local}@{normalise_domain(domain)}" if local else ""
+    try:
+        validate_email(email)
+    except ValidationError:
+        return ""
+    return email
+
+
 def _mapping(email: str, tenant_id: str | None) -> EmailDomain:
+    """The council the address's domain is mapped to, if this sign-in's tenant may speak for it: the mapping's
+    tenant when it has one; without one, only while single sign-on trusts a single directory."""
     domain = normalise_domain(email.rpartition("@")[2])
     mapping = EmailDomain.objects.select_related("council").filter(domain=domain).first()
     if mapping is None:
         raise SSORefused("unmapped", email=email)
-    if mapping.tenant_id and (tenant_id or "").lower() != mapping.tenant_id.lower():
+    if mapping.tenant_id:
+        if (tenant_id or "").lower() != mapping.tenant_id.lower():
+            raise SSORefused("tenant", email=email, council=mapping.council)
+    elif sso_trusts_several_tenants():
         raise SSORefused("tenant", email=email, council=mapping.council)
     return mapping
 
 
+def _verified(*, email_verified: bool | None, domain_verified: bool | None, mapping: EmailDomain) -> bool:
+    """Whether the address is the person's. A provider that says so (`email_verified`, Entra's verified-domain
+    claim `xms_edov`), or the tenant pinned on the mapping (the council's own directory vouches for its domain);
+    a missing claim alone is not enough, and either claim saying false refuses."""
+    if email_verified is False or domain_verified is False:
+        return False
+    return bool(email_verified or domain_verified or mapping.tenant_id)
+
+
+def _same_identity(person, *, issuer: str, tenant_id: str | None) -> bool:
+    """A linked account comes in only from the issuer and tenant it was linked from."""
+    if person.sso_issuer and (issuer or "") != person.sso_issuer:
+        return False
+    return not person.sso_tenant_id or (tenant_id or "").lower() == person.sso_tenant_id.lower()
+
+
 @transaction.atomic
-def sso_sign_in(*, email: str, email_verified: bool | None, full_name: str = "", tenant_id: str | None = None,
-                linked_person=None, provider: str = "") -> SSOOutcome:
+def sso_sign_in(*, email: str, email_verified: bool | None, domain_verified: bool | None = None, full_name: str = "",
+                tenant_id: str | None = None, issuer: str = "", linked_person=None, provider: str = "") -> SSOOutcome:
     """Who a person who signed in with single sign-on is in the portal, or SSORefused.
 
-    An account already linked to this sign-in (`linked_person`) comes in if it is active. Otherwise the address
-    decides: its domain must be mapped to a council (and come from the mapped tenant, when one is set); an active
-    account with the address is linked to it; else the pending invitation for the address makes the account, or,
-    without one, the council's setting decides whether the person joins as its viewer."""
-    email = (email or "").strip().lower()
+    Every sign-in is checked again, an account already linked to it (`linked_person`) too: the account must be
+    active, its address's domain mapped to a council, the sign-in from the mapped tenant (required when several
+    directories are trusted) and from the issuer and tenant the account was linked from. So unpinning, re-pinning
+    or deleting a mapping takes effect at the next sign-in. Otherwise the address decides: an active account with
+    the address is linked to it (its issuer and tenant kept); else the pending invitation for the address makes the
+    account, or, without one, the council's setting decides whether the person joins as its viewer."""
+    tenant_id = (tenant_id or "").strip()
     if linked_person is not None:
         if not linked_person.is_active:
             raise SSORefused("deactivated", email=linked_person.email, council=linked_person.council)
+        mapping = _mapping(linked_person.email, tenant_id)
+        if not _same_identity(linked_person, issuer=issuer, tenant_id=tenant_id):
+            raise SSORefused("tenant", email=linked_person.email, council=mapping.council)
+        core_services.person_set_sso_identity(person=linked_person, issuer=issuer, tenant_id=tenant_id)
         return SSOOutcome(person=linked_person)
-    if not email or "@" not in email:
+    email = normalise_email(email)
+    if not email:
         raise SSORefused("no_email")
-    if email_verified is False:
-        raise SSORefused("unverified", email=email)
     person = core_selectors.person_by_email(email)
     if person is not None and not person.is_active:
         raise SSORefused("deactivated", email=email, council=person.council)
     mapping = _mapping(email, tenant_id)
+    if not _verified(email_verified=email_verified, domain_verified=domain_verified, mapping=mapping):
+        raise SSORefused("unverified", email=email)
     if person is not None:
-        core_services.person_link_sso(person=person, provider=provider)
+        if not _same_identity(person, issuer=issuer, tenant_id=tenant_id):
+            raise SSORefused("tenant", email=email, council=mapping.council)
+        core_services.person_link_sso(person=person, provider=provider, issuer=issuer, tenant_id=tenant_id)
         return SSOOutcome(person=person, linked=True)
     invitation = core_services.open_invitation_for(email)
     if invitation is None and not policies.sso_creates_viewer(mapping.council):
@@ -114,7 +157,6 @@ def sso_sign_in(*, email: str, email_verified: bool | None, full_name: str = "",
                          leads=core_selectors.leads_of(council_id=mapping.council_id).order_by("full_name", "email"))
     person = core_services.person_join_by_sso(
         email=email, full_name=full_name, invitation=invitation, council=mapping.council, provider=provider,
+        issuer=issuer, tenant_id=tenant_id,
     )
     return SSOOutcome(person=person, created=True)
-
-

@@ -158,8 +158,19 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Digital Office portal"
 # Invitations (core.services.invitation_create): the e-mailed link works once, for this many days.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# Invitations sent, for a council of a few hundred staff (core.services.invitation_create, invitation_resend): a
+# lead inviting a whole team in a day stays under the first; one address is not mailed more than the second allows.
+INVITATIONS_PER_INVITER_PER_DAY = env.int("INVITATIONS_PER_INVITER_PER_DAY", default=50)
+INVITATION_SENDS_PER_HOUR = env.int("INVITATION_SENDS_PER_HOUR", default=3)  # one invitation (first send and resends)
+INVITATION_SENDS_PER_ADDRESS_PER_DAY = env.int("INVITATION_SENDS_PER_ADDRESS_PER_DAY", default=5)
 # Whom people are told to ask when single sign-on refuses their domain (the Digital Office's address).
 PEOPLE_CONTACT_EMAIL = env("PEOPLE_CONTACT_EMAIL", default="digitaloffice@example.scot")
+
+# Spreadsheet imports (core.imports): what one upload may make the server read. A funding ledger of 32 councils over
+# 10 years is 320 rows of about 10 columns; the caps leave room for that many times over.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=5000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=60)
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=200_000)
 
 # Single sign-on (README "Single sign-on"): allauth's OpenID Connect provider, on when SSO_OIDC_SERVER_URL,
 # SSO_OIDC_CLIENT_ID and SSO_OIDC_CLIENT_SECRET are set. Who may come in is decided by councils.sso (e-mail

@@ -120,3 +120,84 @@ def test_the_funding_import_page_says_why_an_inflating_workbook_is_refused(clien
         "file": SimpleUploadedFile("ledger.xlsx", _inflating_workbook()),
     })
     assert "The workbook unpacks to more than" in response.content.decode()
+
+
+# -- issue 20: imports bounded by the work they cause -----------------------------------------------------------------
+
+
+def _cpu_seconds():
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+@pytest.mark.parametrize("rows, refused", [(5002, True), (3000, False)])
+def test_a_workbook_that_declares_the_whole_sheet_is_read_in_well_under_a_second(rows, refused):
+    """Finding 8: <dimension ref="A1:XFD1048576"/> made openpyxl pad every row to 16,384 cells: 9.4 s of CPU and
+    1.3 GB for a 5 KB file. Now the header bounds the columns, and rows and cells are capped."""
+    from bench.whole_sheet_import import whole_sheet_workbook
+
+    content = whole_sheet_workbook(rows)
+    assert len(content) < 6000
+    started = _cpu_seconds()
+    if refused:
+        with pytest.raises(UnreadableFile) as refusal:
+            read_table(content, "whole-sheet.xlsx")
+        assert "more than 5000 rows" in str(refusal.value)
+    else:
+        header, data = read_table(content, "whole-sheet.xlsx")
+        assert header == ["Council", "Financial year"]
+        assert len(data) == rows - 1 and data[0] == (2, [1, None])
+    assert _cpu_seconds() - started < 0.5
+
+
+def test_rows_columns_and_cells_are_capped_by_settings(settings):
+    from bench.whole_sheet_import import whole_sheet_workbook
+
+    settings.IMPORT_MAX_CELLS = 1000
+    with pytest.raises(UnreadableFile) as refusal:
+        read_table(whole_sheet_workbook(600), "whole-sheet.xlsx")
+    assert "more than 1000 cells" in str(refusal.value)
+    settings.IMPORT_MAX_COLUMNS = 1
+    with pytest.raises(UnreadableFile) as refusal:
+        read_table(whole_sheet_workbook(10), "whole-sheet.xlsx")
+    assert "more than 1 columns" in str(refusal.value)
+
+
+def _workbook_with_a_malformed_cell():
+    book = Workbook()
+    book.active.append(["Council", "Financial year", "Amount due", "Due date"])
+    book.active.append(["Glasgow City", "2017/18", 1000, None])
+    book.active.append(["Fife", "2017/18", 2000, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<c r="C3" t="n"><v>2000</v></c>', b'<c r="C3" t="n"><v>2,000</v></c>')
+                assert b"2,000" in data
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def test_a_malformed_cell_is_named_by_row_and_column():
+    """Finding 9: a number cell holding "2,000" crashed the import (500)."""
+    with pytest.raises(UnreadableFile) as refusal:
+        read_table(_workbook_with_a_malformed_cell(), "ledger.xlsx")
+    assert str(refusal.value).startswith("Row 3, column C: the cell could not be read.")
+
+
+def test_the_funding_import_page_names_the_malformed_cell(client, login_as):
+    from councils.models import FundingAgreement
+
+    login_as(CDO)
+    response = client.post(reverse("councils:import"), {
+        "agreement": FundingAgreement.objects.order_by("first_year").first().pk, "kind": "contributions",
+        "file": SimpleUploadedFile("ledger.xlsx", _workbook_with_a_malformed_cell()),
+    })
+    assert response.status_code == 200
+    assert "Row 3, column C: the cell could not be read." in response.content.decode()

@@ -322,3 +322,40 @@ def test_the_feed_keeps_entries_for_its_retention_and_an_older_position_is_told_
                                  impact=1)
     from_the_start, _after = read_feed(partner)  # without `after`: from the oldest entry kept
     assert {entry["type"] for entry in from_the_start} == {"risk", "initiative"}
+
+
+def test_another_councils_contributions_never_reach_a_council_session_not_even_as_deletes(cdo, client, login_as):
+    """Issue 20, finding 11: a Fife session was told {"type": "contribution", "operation": "delete"} when Glasgow's
+    contribution was edited. Entries a reader may not see do not appear at all."""
+    fife = login_as("editor@fife.demo.digitaloffice.scot")
+    start = head(fife)
+    glasgow = Contribution.objects.filter(council__gss_code="S12000049").order_by("pk")
+    edited, deleted = glasgow[0], glasgow[1]
+    deleted.payments.all().delete()
+    funding.contribution_update(user=cdo, contribution=edited, invoice_number="GCC-2026-1")
+    deleted_pk = deleted.pk
+    deleted.delete()
+    own = Contribution.objects.filter(council=User.objects.get(email="editor@fife.demo.digitaloffice.scot").council
+                                      ).order_by("pk").first()
+    funding.contribution_update(user=cdo, contribution=own, invoice_number="FIFE-2026-1")
+    results, _after = read_feed(fife, after=start)
+    told = {(entry["type"], entry["id"]) for entry in results}
+    assert ("contribution", edited.pk) not in told and ("contribution", deleted_pk) not in told
+    assert last_of(results)[("contribution", own.pk)]["record"]["invoice_number"] == "FIFE-2026-1"
+
+    # The Digital Office and a key with funding:read are told of both, the delete included.
+    everything, _after = read_feed(login_as(CDO), after=start)
+    assert last_of(everything)[("contribution", deleted_pk)]["operation"] == "delete"
+    assert last_of(everything)[("contribution", edited.pk)]["operation"] == "upsert"
+
+
+def test_a_partner_key_without_funding_read_is_told_of_no_contribution(cdo, make_key, key_client):
+    _key, text = make_key([scope for scope in SCOPES if scope not in ("funding:read", "webhooks:manage")])
+    partner = key_client(text)
+    start = head(partner)
+    contribution = Contribution.objects.order_by("pk").first()
+    funding.contribution_update(user=cdo, contribution=contribution, invoice_number="INV-1")
+    contribution.payments.all().delete()
+    contribution.delete()
+    results, _after = read_feed(partner, after=start)
+    assert not [entry for entry in results if entry["type"] == "contribution"]

@@ -1,7 +1,9 @@
 // A real OpenID Connect provider for the single sign-on tests (npm `oidc-provider`, certified by the OpenID
 // Foundation), listening on loopback. Its development login form takes any login: the login is the person's e-mail
-// address, which the provider then asserts (email_verified true, unless the login starts with "unverified:"), with
-// the Microsoft Entra ID style tenant claim `tid` from OIDC_TENANT. Consent is granted without asking.
+// address, which the provider then asserts (email_verified true), with the Microsoft Entra ID style tenant claim `tid`
+// from OIDC_TENANT. Options before the address, each ending with ":", change the claims: "unverified:" (email_verified
+// false), "noclaim:" (no email_verified claim, as Entra ID sends), "edov:" (Entra's verified-domain claim xms_edov
+// true) and "tid=<tenant>:" (another tenant). Consent is granted without asking.
 //
 //   PORT=8123 OIDC_CLIENT_ID=portal OIDC_CLIENT_SECRET=secret OIDC_REDIRECT_URIS=http://testserver/... \
 //   node tests/sso/oidc_provider.mjs
@@ -11,15 +13,22 @@ const port = Number(process.env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
 
 function claimsOf(login) {
-  const unverified = login.startsWith('unverified:');
-  const email = unverified ? login.slice('unverified:'.length) : login;
-  return {
+  const parts = login.split(':');
+  const email = parts.pop();
+  const claims = {
     sub: login,
     email,
-    email_verified: !unverified,
+    email_verified: true,
     name: `Test ${email.split('@')[0]}`,
     tid: process.env.OIDC_TENANT || 'tenant-test',
   };
+  for (const option of parts) {
+    if (option === 'unverified') claims.email_verified = false;
+    else if (option === 'noclaim') delete claims.email_verified;
+    else if (option === 'edov') claims.xms_edov = true;
+    else if (option.startsWith('tid=')) claims.tid = option.slice(4);
+  }
+  return claims;
 }
 
 const provider = new Provider(issuer, {
@@ -31,7 +40,7 @@ const provider = new Provider(issuer, {
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_post',
   }],
-  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'tid'] },
+  claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'tid', 'xms_edov'] },
   scopes: ['openid', 'email', 'profile'],
   cookies: { keys: ['single-sign-on-tests-only'] },
   features: { devInteractions: { enabled: true } },
@@ -44,7 +53,7 @@ const provider = new Provider(issuer, {
       accountId: ctx.oidc.session.accountId,
     });
     grant.addOIDCScope('openid email profile');
-    grant.addOIDCClaims(['email', 'email_verified', 'name', 'tid']);
+    grant.addOIDCClaims(['email', 'email_verified', 'name', 'tid', 'xms_edov']);
     await grant.save();
     return grant;
   },

@@ -209,3 +209,114 @@ def test_settings_turn_single_sign_on_on_from_the_environment():
     json.dumps(app)  # plain data
 
 
+
+
+# -- issue 20: single sign-on bound to its tenant ---------------------------------------------------------------------
+
+FIFE_TENANT = "9c3d2a7b-fife-tenant"
+
+
+@pytest.fixture
+def one_issuer_sso(identity_provider, settings):
+    """Single sign-on trusting one directory only (a single-tenant app): a mapping may go without a tenant id."""
+    settings.SOCIALACCOUNT_PROVIDERS = oidc_providers(
+        server_url=identity_provider, client_id=CLIENT_ID, secret=CLIENT_SECRET, provider_id=PROVIDER_ID,
+        name="Council Microsoft 365",
+    )
+    return identity_provider
+
+
+def office_client(client):
+    from tests.conftest import mark_second_factor_used
+
+    office = User.objects.create_user(email="cdo@digitaloffice.example.scot", is_digital_office_staff=True,
+                                      is_staff=True)
+    client.force_login(office)
+    mark_second_factor_used(client, office)
+    return client
+
+
+def test_a_domain_cannot_be_mapped_without_its_tenant_while_several_directories_are_trusted(sso, client):
+    glasgow = Council.objects.get(gss_code="S12000049")
+    office = office_client(client)
+    page = office.post("/people/domains/", {"domain": "glasgow.gov.uk", "council": glasgow.pk, "tenant_id": ""})
+    assert page.status_code == 200
+    assert "Enter the council&#x27;s directory (tenant) id" in page.content.decode()
+    assert not EmailDomain.objects.filter(domain="glasgow.gov.uk").exists()
+    assert office.post("/people/domains/", {"domain": "glasgow.gov.uk", "council": glasgow.pk,
+                                            "tenant_id": TENANT}).status_code == 302
+    assert EmailDomain.objects.get(domain="glasgow.gov.uk").tenant_id == TENANT
+
+
+def test_another_tenant_cannot_take_over_an_account_through_a_mapping_without_tenant(sso, client):
+    """Finding 1 (nOAuth): a mapping kept from before (no tenant id) no longer lets Fife's directory assert a
+    Glasgow address and come in as Glasgow's digital lead."""
+    glasgow = Council.objects.get(gss_code="S12000049")
+    EmailDomain.objects.create(domain="glasgow.gov.uk", council=glasgow)  # saved before the rule, no tenant id
+    lead = User.objects.create_user(email="lead@glasgow.gov.uk", council=glasgow, council_role="editor",
+                                    is_lead=True)
+    response = sign_in_with_sso(client, f"tid={FIFE_TENANT}:lead@glasgow.gov.uk")
+    assert response.status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert not SocialAccount.objects.filter(user=lead).exists()
+
+
+def test_a_linked_account_keeps_its_issuer_and_tenant_and_is_checked_again_at_each_sign_in(sso, glasgow, client):
+    """Finding 2: pinning another tenant, or deleting the mapping, shuts out an account already linked."""
+    person = User.objects.create_user(email="staff@glasgow.gov.uk", council=glasgow, council_role="editor")
+    assert sign_in_with_sso(client, "staff@glasgow.gov.uk").status_code == 302
+    person.refresh_from_db()
+    assert (person.sso_issuer, person.sso_tenant_id) == (sso, TENANT)
+    client.logout()
+
+    EmailDomain.objects.filter(domain="glasgow.gov.uk").update(tenant_id=FIFE_TENANT)  # re-pinned
+    response = sign_in_with_sso(client, "staff@glasgow.gov.uk")
+    assert response.status_code == 403 and "_auth_user_id" not in client.session
+
+    EmailDomain.objects.filter(domain="glasgow.gov.uk").update(tenant_id=TENANT)
+    assert sign_in_with_sso(Client(), "staff@glasgow.gov.uk").status_code == 302
+
+    EmailDomain.objects.filter(domain="glasgow.gov.uk").update(tenant_id="")  # unpinned, several directories
+    assert sign_in_with_sso(Client(), "staff@glasgow.gov.uk").status_code == 403
+
+    EmailDomain.objects.filter(domain="glasgow.gov.uk").delete()
+    fresh = Client()
+    assert sign_in_with_sso(fresh, "staff@glasgow.gov.uk").status_code == 403
+    assert "_auth_user_id" not in fresh.session
+
+
+def test_a_linked_account_is_refused_from_another_tenant_when_the_mapping_has_none(one_issuer_sso, client):
+    glasgow = Council.objects.get(gss_code="S12000049")
+    EmailDomain.objects.create(domain="glasgow.gov.uk", council=glasgow)
+    User.objects.create_user(email="staff@glasgow.gov.uk", council=glasgow, council_role="editor")
+    assert sign_in_with_sso(client, "staff@glasgow.gov.uk").status_code == 302
+    other = sign_in_with_sso(Client(), f"tid={FIFE_TENANT}:staff@glasgow.gov.uk")
+    assert other.status_code == 403
+
+
+def test_a_missing_email_verified_claim_is_not_verified_without_entras_signal_or_a_tenant_pin(one_issuer_sso, client):
+    """Finding 3: Entra ID sends no email_verified claim; its verified-domain claim (xms_edov) or the mapping's tenant
+    pin is what makes an address verified."""
+    glasgow = Council.objects.get(gss_code="S12000049")
+    glasgow.sso_creates_viewers = True
+    glasgow.save()
+    mapping = EmailDomain.objects.create(domain="glasgow.gov.uk", council=glasgow)
+    assert sign_in_with_sso(client, "noclaim:walk.in@glasgow.gov.uk").status_code == 403
+    assert not User.objects.filter(email="walk.in@glasgow.gov.uk").exists()
+
+    assert sign_in_with_sso(Client(), "noclaim:edov:walk.in@glasgow.gov.uk").status_code == 302
+    assert User.objects.filter(email="walk.in@glasgow.gov.uk").exists()
+
+    mapping.tenant_id = TENANT
+    mapping.save()
+    assert sign_in_with_sso(Client(), "noclaim:pinned@glasgow.gov.uk").status_code == 302
+    assert User.objects.filter(email="pinned@glasgow.gov.uk").exists()
+
+
+def test_an_address_with_a_trailing_dot_joins_without_an_error(sso, glasgow, client):
+    """Finding 9: "walk.in@glasgow.gov.uk." (a fully qualified domain) crashed account creation."""
+    glasgow.sso_creates_viewers = True
+    glasgow.save()
+    response = sign_in_with_sso(client, "walk.in@glasgow.gov.uk.")
+    assert response.status_code == 302
+    assert User.objects.filter(email="walk.in@glasgow.gov.uk").exists()
