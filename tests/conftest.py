@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 
 from seeding.demo import DEMO_PASSWORD, demo_seed
 from seeding.reference_data import reference_data_load
@@ -14,6 +15,57 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the shipped reference data (32 councils, partners, strategy)."""
     with django_db_blocker.unblock():
         reference_data_load()
+    _committed.update(reference=True, demo=None)
+
+
+# What the test database holds between tests, outside every test's transaction: the reference data (loaded at set-up,
+# removed by a transactional test's flush) and the small demo set (seeded once, committed, for the tests that use
+# it; its counts here). Each test that is not transactional runs in a transaction rolled back at its end, so it
+# finds this state as it was committed.
+_committed = {"reference": False, "demo": None}
+
+
+def _uses_demo_data(request_or_item) -> bool:
+    return "demo_data" in getattr(request_or_item, "fixturenames", ())
+
+
+def _is_transactional(request_or_item) -> bool:
+    names = getattr(request_or_item, "fixturenames", ())
+    if "transactional_db" in names or "live_server" in names:
+        return True
+    marker = request_or_item.node.get_closest_marker("django_db") if hasattr(request_or_item, "node") else (
+        request_or_item.get_closest_marker("django_db"))
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+
+
+@pytest.fixture
+def _committed_data(request, django_db_setup, django_db_blocker):
+    """Before a test's transaction starts: commit the state it needs. A test of demo_data finds the small demo set
+    (seeded once, then kept until a test needs it gone); any other test finds the reference data alone, as before
+    (a transactional test's flush is followed by the reference data again, for the tests after it)."""
+    transactional = _is_transactional(request)
+    wants_demo = _uses_demo_data(request) and not transactional
+    with django_db_blocker.unblock():
+        if not _committed["reference"]:
+            reference_data_load()
+            _committed["reference"] = True
+        if wants_demo and _committed["demo"] is None:
+            _committed["demo"] = demo_seed(scale="small", seed=1, today=DEMO_TODAY)
+        elif not wants_demo and _committed["demo"] is not None:
+            # Back to the reference data alone, as set-up left it (the demo's history and feed entries too).
+            call_command("flush", interactive=False, verbosity=0)
+            reference_data_load()
+            _committed["demo"] = None
+    yield
+    if transactional:  # its flush emptied every table
+        _committed.update(reference=False, demo=None)
+
+
+@pytest.fixture
+def _django_db_helper(_committed_data, _django_db_helper):
+    """pytest-django's per-test database access (a transaction, or a flush at the end for transactional tests),
+    opened once _committed_data has committed what the test needs."""
+    return _django_db_helper
 
 
 @pytest.fixture
@@ -24,7 +76,27 @@ def reference_data(db):
 
 @pytest.fixture
 def demo_data(db):
-    return demo_seed(scale="small", seed=1, today=DEMO_TODAY)
+    """The small demo set (seed 1, built around DEMO_TODAY): its counts, as seeding.demo.demo_seed returns them.
+    Seeded once per session and committed; each test's changes roll back with its transaction. A transactional
+    test (transactional_db, live_server) seeds it itself in the data it commits, as browser_data does."""
+    if _committed["demo"] is None:  # a transactional test: nothing was committed for it
+        return demo_seed(scale="small", seed=1, today=DEMO_TODAY)
+    return dict(_committed["demo"])
+
+
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests, then transactional ones, then the rest): among the database
+    tests, those that use demo_data come after those that do not, so the demo set is seeded (and cleared) once."""
+
+    def order(item):
+        if _is_transactional(item):
+            return 2
+        if _uses_demo_data(item):
+            return 1
+        uses_db = item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
+        return 0 if uses_db else 3
+
+    items.sort(key=order)
 
 
 @pytest.fixture
