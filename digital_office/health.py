@@ -1,4 +1,5 @@
-"""/healthz: the state of the database, Redis, the Celery workers and beat, and the change feed's horizon, within a second whatever is down.
+"""/healthz: the state of the database, Redis, the Celery workers and beat, and the change feed's horizon, within
+a second whatever is down.
 
 Each check runs in a thread of its own with a deadline; one that has not answered by then is reported as a
 timeout. Workers and beat are judged by their heartbeats (digital_office.workers), not by a live ping.

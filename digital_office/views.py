@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.defaults import permission_denied as django_permission_denied
 
 from core import security_log
