@@ -8,15 +8,22 @@ name, an initiative its participants) is re-sent, and its `updated_at` moved, wh
 the feed and `updated_since` see it.
 
 Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_and_record` themselves.
+
+`horizon_check` says whether the feed is being held back by a long transaction anywhere on the server
+(docs/operations.md, "The change feed's horizon").
 """
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.utils import timezone
 
 from . import cache as portal_cache
+from . import security_log
 from .models import Change
+from .selectors import feed_horizon
 from .services import change_record
 
 DELETE = Change.Operation.DELETE
@@ -148,3 +155,28 @@ def renew_on_writes(app_label: str):
             through = m2m.remote_field.through
             m2m_changed.connect(written, sender=through, weak=False,
                                 dispatch_uid=f"staff-data-links-{through._meta.label}")
+
+
+HORIZON_LOGGED_KEY = "portal:feed-horizon-logged:{pid}:{xid}"
+HORIZON_LOG_EVERY_SECONDS = 60
+
+
+def horizon_check(*, kinds=None) -> dict:
+    """The feed's horizon now (core.selectors.feed_horizon) with `held`: the oldest open transaction is older than
+    CHANGE_FEED_HORIZON_WARNING_SECONDS. A held horizon is written to the security/ops log with the backend that
+    holds it (pid, database, age, state), once a minute per blocking transaction."""
+    horizon = feed_horizon(kinds=kinds)
+    threshold = settings.CHANGE_FEED_HORIZON_WARNING_SECONDS
+    horizon["held"] = bool(horizon["age_seconds"] is not None and horizon["age_seconds"] >= threshold)
+    blocker = horizon["blocker"]
+    if horizon["held"] and blocker is not None:
+        try:
+            first = cache.add(HORIZON_LOGGED_KEY.format(**blocker), 1, timeout=HORIZON_LOG_EVERY_SECONDS)
+        except Exception:  # a cache that cannot answer must not hide the warning
+            first = True
+        if first:
+            security_log.event(
+                "change_feed_horizon_held", threshold_seconds=threshold, held_back=horizon["held_back"],
+                **{f"blocker_{name}": value for name, value in blocker.items()},
+            )
+    return horizon

@@ -33,6 +33,12 @@ def can_manage_partner_access(user) -> bool:
     return user is SYSTEM or is_digital_office(user)
 
 
+def can_see_service_status(user) -> bool:
+    """The status page (/status/: the services and the change feed's horizon, with the backend holding it):
+    Digital Office staff."""
+    return is_digital_office(user)
+
+
 def api_key_of(caller):
     """The partner key a request was made with (see core.api.authentication.KeyPrincipal), or None."""
     return getattr(caller, "api_key", None)

@@ -11,7 +11,7 @@ from .client_address import client_address
 logger = logging.getLogger("security")
 
 WARNINGS = {"login_failed", "lockout", "permission_denied", "api_key_invalid", "second_factor_failed",
-            "api_unauthenticated_throttled"}
+            "api_unauthenticated_throttled", "change_feed_horizon_held"}
 
 
 def event(name: str, request=None, *, user=None, key=None, **details):

@@ -63,6 +63,51 @@ def _feed_horizon():
         return cursor.fetchone()
 
 
+BLOCKER_QUERY = """
+    SELECT pid, datname, state, application_name, backend_xid::text, backend_xmin::text,
+           EXTRACT(EPOCH FROM clock_timestamp() - xact_start)::float8, age(backend_xid)
+      FROM pg_stat_activity
+     WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+    UNION ALL
+    SELECT NULL, database, 'prepared', gid, transaction::text, NULL,
+           EXTRACT(EPOCH FROM clock_timestamp() - prepared)::float8, age(transaction)
+      FROM pg_prepared_xacts
+     ORDER BY 8 DESC
+     LIMIT 1
+"""
+
+
+def feed_horizon(*, kinds=None) -> dict:
+    """How far the feed's horizon (_feed_horizon) is held behind now, on the whole PostgreSQL server: the age in
+    seconds of the oldest transaction still open that holds an id (any database, any client: ids are server-wide),
+    whether committed entries (of `kinds`, else of any kind) wait behind it, and that transaction's backend
+    (pid, database, state, application, xid, xmin; from pg_stat_activity, or pg_prepared_xacts for a prepared
+    transaction), for the operators' log and the office's status page, never for partners.
+
+    The age and state of another role's backend need the `pg_read_all_stats` role (docs/operations.md); without
+    it the age is None. Elsewhere than PostgreSQL (SQLite serialises writers) nothing is ever held back.
+    """
+    if connection.vendor != "postgresql":
+        return {"age_seconds": 0.0, "held_back": False, "blocker": None}
+    with transaction.atomic():
+        horizon, own = _feed_horizon()
+        with connection.cursor() as cursor:
+            cursor.execute(BLOCKER_QUERY)
+            row = cursor.fetchone()
+        waiting = Change.objects.filter(txid__gte=horizon)
+        if own is not None:
+            waiting = waiting.exclude(txid=own)
+        if kinds is not None:
+            waiting = waiting.filter(kind__in=list(kinds))
+        held_back = waiting.exists()
+    if row is None:
+        return {"age_seconds": 0.0, "held_back": held_back, "blocker": None}
+    pid, database, state, application, xid, xmin, age, _xid_age = row
+    blocker = {"pid": pid, "database": database, "state": state, "application": application or None,
+               "xid": xid, "xmin": xmin, "age_seconds": None if age is None else round(age, 1)}
+    return {"age_seconds": blocker["age_seconds"], "held_back": held_back, "blocker": blocker}
+
+
 def change_page(*, after: tuple[int, int], kinds, limit: int):
     """The feed entries of `kinds` after the position `after` ((transaction, entry id)), at most `limit`, in feed
     order; with the position to read from next and whether more entries are ready now.

@@ -42,7 +42,7 @@ FEED_KINDS = {basename: viewset for _prefix, viewset, basename in router.registr
 urlpatterns = [
     path("", ApiRootView.as_view(lists=[basename for _prefix, _viewset, basename in router.registry]), name="root"),
     path("changes/", ChangeFeedView.as_view(kinds=FEED_KINDS), name="changes"),
-    path("changes/latest/", ChangeFeedHeadView.as_view(), name="changes-latest"),
+    path("changes/latest/", ChangeFeedHeadView.as_view(kinds=FEED_KINDS), name="changes-latest"),
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,

@@ -1,4 +1,5 @@
-"""/healthz: the state of the database, Redis, the Celery workers and beat, within a second whatever is down.
+"""/healthz: the state of the database, Redis, the Celery workers and beat, and the change feed's horizon, within
+a second whatever is down.
 
 Each check runs in a thread of its own with a deadline; one that has not answered by then is reported as a
 timeout. Workers and beat are judged by their heartbeats (digital_office.workers), not by a live ping.
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from core import selectors as core_selectors
+from core.changes import horizon_check
 
 DEADLINE_SECONDS = 0.8
 OK = "ok"
@@ -48,8 +50,24 @@ def _heartbeat(role):
     return check
 
 
+def _change_feed():
+    """The feed's horizon: held longer than CHANGE_FEED_HORIZON_WARNING_SECONDS by an open transaction anywhere on
+    the server, partners' copies stop receiving changes (docs/operations.md, "The change feed's horizon")."""
+    try:
+        horizon = horizon_check()
+    finally:
+        connection.close()
+    age = horizon["age_seconds"]
+    if not horizon["held"]:
+        return OK if age is None else f"{OK} (oldest open transaction {age:g} s)"
+    waiting = "changes wait behind it" if horizon["held_back"] else "no change waits behind it yet"
+    return (f"error: held for {age:g} s (over {settings.CHANGE_FEED_HORIZON_WARNING_SECONDS:g} s) by an open "
+            f"transaction; {waiting} (the log names its backend: change_feed_horizon_held)")
+
+
 def service_health() -> dict:
-    checks = {"database": _database, "celery": _heartbeat("worker"), "beat": _heartbeat("beat")}
+    checks = {"database": _database, "celery": _heartbeat("worker"), "beat": _heartbeat("beat"),
+              "change_feed": _change_feed}
     if settings.REDIS_URL:
         checks["redis"] = _redis
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="healthz")

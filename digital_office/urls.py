@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("dashboard.urls")),
     path("accessibility/", views.accessibility_statement, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("status/", views.service_status, name="service_status"),
     path("initiatives/", include("initiatives.urls")),
     path("funding/", include("councils.urls")),
     path("strategy/", include(strategy_pages)),

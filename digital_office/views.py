@@ -1,12 +1,16 @@
 """The pages of the portal as a whole: home, the accessibility statement and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.defaults import permission_denied as django_permission_denied
 
 from core import security_log
+from core.changes import horizon_check
+from core.policies import can_see_service_status
 from core.roles import Role, identity_of
 from dashboard import views as dashboard_views
 
@@ -33,6 +37,14 @@ def accessibility_statement(request):
 def healthz(request):
     health = service_health()
     return JsonResponse(health, status=200 if health["status"] == "ok" else 503)
+
+
+@require_GET
+def service_status(request):
+    """The office's status page: what /healthz says, and the change feed's horizon with the backend holding it."""
+    if not can_see_service_status(request.user):
+        raise PermissionDenied(_("Only Digital Office staff see the service status."))
+    return render(request, "status.html", {"health": service_health(), "horizon": horizon_check()})
 
 
 def permission_denied(request, exception=None):

@@ -15,6 +15,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..changes import horizon_check
 from ..models import Change
 from ..policies import can_see_council_owned, can_use_scope, scopes_of
 from ..scopes import READ_SCOPES
@@ -75,6 +76,25 @@ class ChangeEntrySerializer(serializers.Serializer):
         "For an upsert, the record exactly as its list serves it now; null for a delete."))
 
 
+class FeedHorizonSerializer(serializers.Serializer):
+    age_seconds = serializers.FloatField(allow_null=True, help_text=_(
+        "How far the feed's horizon is behind now: the age in seconds of the oldest transaction still open on the "
+        "portal's database server (0 when none is). The feed serves an entry only once every transaction that "
+        "started before it has finished, so while one stays open, later changes wait behind it. Null when the "
+        "server does not let the portal see it."))
+    held_back = serializers.BooleanField(help_text=_(
+        "Changes have been made and are waiting behind that open transaction: they will come once it finishes. "
+        "`has_more: false` then does not mean that nothing changed."))
+    stalled = serializers.BooleanField(help_text=_(
+        "The horizon has been held longer than the portal's warning threshold: the office is alerted; expect "
+        "delays. Keep reading from `next_after`: nothing is lost."))
+
+
+def horizon_of(kinds) -> dict:
+    horizon = horizon_check(kinds=kinds)
+    return {"age_seconds": horizon["age_seconds"], "held_back": horizon["held_back"], "stalled": horizon["held"]}
+
+
 class ChangeFeedSerializer(serializers.Serializer):
     next = serializers.URLField(help_text=_("Read this next: the same parameters, after `next_after`."))
     next_after = serializers.CharField(help_text=_(
@@ -82,11 +102,13 @@ class ChangeFeedSerializer(serializers.Serializer):
     has_more = serializers.BooleanField(help_text=_(
         "More entries are ready now: read `next` at once. False: you are up to date; read again later."))
     results = ChangeEntrySerializer(many=True)
+    horizon = FeedHorizonSerializer(help_text=_("Whether changes are being held back, and for how long."))
 
 
 class ChangeFeedPositionSerializer(serializers.Serializer):
     next_after = serializers.CharField(help_text=_(
         "The feed's position now: take it before a full copy, then read the feed from it."))
+    horizon = FeedHorizonSerializer(help_text=_("Whether changes are being held back, and for how long."))
 
 
 FEED_PAGE_SIZE_PARAMETER = page_size_parameter(default=FEED_PAGE_SIZE, most=FEED_MAX_PAGE_SIZE, rows="Entries")
@@ -148,7 +170,8 @@ class ChangeFeedView(ApiViewMixin, APIView):
             for kind, object_id in latest
         ]
         next_link = request.build_absolute_uri(request.path) + "?" + query_string_with(request, after=token)
-        response = Response({"next": next_link, "next_after": token, "has_more": more, "results": results})
+        response = Response({"next": next_link, "next_after": token, "has_more": more, "results": results,
+                             "horizon": horizon_of(readable)})
         response[FEED_TOKEN_HEADER] = token
         if more:
             response["Link"] = f'<{next_link}>; rel="next"'
@@ -176,12 +199,15 @@ class ChangeFeedHeadView(ApiViewMixin, APIView):
 
     permission_classes = [HasAnyReadScope]
     feed_token_header = FEED_TOKEN_HEADER
+    kinds: dict = {}  # as the feed's
 
     @extend_schema(
         operation_id="changes_latest", responses={200: OpenApiResponse(ChangeFeedPositionSerializer)}, filters=False,
     )
     def get(self, request):
         token = token_of(change_head())
-        response = Response({"next_after": token})
+        readable = [kind for kind, viewset in self.kinds.items()
+                    if can_use_scope(request.user, viewset.required_scope)]
+        response = Response({"next_after": token, "horizon": horizon_of(readable)})
         response[FEED_TOKEN_HEADER] = token
         return response

@@ -447,6 +447,9 @@ API_UNAUTHENTICATED_RATE = env("API_UNAUTHENTICATED_RATE", default="30/min")
 PARTNER_API_LOG_RETENTION_DAYS = env.int("PARTNER_API_LOG_RETENTION_DAYS", default=90)
 # How long the change feed (/api/v1/changes/) keeps its entries; a partner further behind takes a full copy again.
 PARTNER_API_FEED_RETENTION_DAYS = env.int("PARTNER_API_FEED_RETENTION_DAYS", default=90)
+# An open transaction older than this, anywhere on the PostgreSQL server, holds the change feed back: /healthz and
+# the status page report it, and the log names its backend (docs/operations.md, "The change feed's horizon").
+CHANGE_FEED_HORIZON_WARNING_SECONDS = env.float("CHANGE_FEED_HORIZON_WARNING_SECONDS", default=60)
 # How far back a list's sync token (`next_updated_since`) reaches, to cover transactions that commit late.
 PARTNER_API_SYNC_MARGIN_SECONDS = env.int("PARTNER_API_SYNC_MARGIN_SECONDS", default=5)
 # Lets tests deliver webhooks to http://127.0.0.1; never set it in production.
