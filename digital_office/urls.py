@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("initiatives/", include("initiatives.urls")),
     path("funding/", include("councils.urls")),
+    path("contracts/", include("contracts.urls")),
     path("strategy/", include(strategy_pages)),
     path("api/v1/", include("digital_office.api_urls")),
     path("api-keys/", include("partner_api.urls")),

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from ..models import Change
 from ..policies import can_use_scope, scopes_of
-from ..scopes import READ_SCOPES
+from ..scopes import FEED_SCOPES
 from ..selectors import FEED_START, change_floor, change_head, change_page
 from .pagination import page_size_of, page_size_parameter, query_string_with
 from .schema import ErrorSerializer
@@ -60,7 +60,7 @@ class HasAnyReadScope(BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and scopes_of(user) & set(READ_SCOPES))
+        return bool(user and user.is_authenticated and scopes_of(user) & set(FEED_SCOPES))
 
 
 class ChangeEntrySerializer(serializers.Serializer):
