@@ -24,7 +24,7 @@ CONTRACTS = [
     ("City of Edinburgh", "CEC-ERP-0099", "Finance and HR enterprise resource planning", "Demo Ledger Ltd",
      "SC000303", ERP, "LedgerSuite", "3200000", 20, 1, 24, 12, "council", "own_tender"),
     ("Aberdeen City", "ACC-FIN-0412", "Finance system", "Demo Ledger Ltd", "SC000303", ERP, "LedgerSuite",
-     "1100000", 27, 0, 0, 6, "council", "scottish_government"),
+     "1100000", 23, 0, 0, 6, "council", "scottish_government"),
     ("Dundee City", "DCC-HR-0150", "Payroll and HR system", "Demo People Systems Ltd", "00000404", HR,
      "PayPoint", "410000", 4, 1, 12, 3, "council", "own_tender"),
     ("Stirling", "SC-EUD-0077", "Laptops and end-user devices", "Demo Devices Ltd", "00000505", DEVICES, "",
