@@ -6,6 +6,8 @@ Dates are counted from `today`, so the radar shows the same picture whatever the
 import datetime
 from decimal import Decimal
 
+from simple_history.utils import bulk_create_with_history
+
 from contracts.models import Contract, ContractUse, add_months
 from councils.models import Council
 
@@ -45,26 +47,28 @@ def _end(today, months) -> datetime.date:
 def demo_contracts_seed(*, today: datetime.date, owners: dict | None = None) -> int:
     councils = {c.name: c for c in Council.objects.filter(
         name__in={row[0] for row in CONTRACTS} | {row[0] for row in SHARED_USERS})}
-    made = 0
+    contracts = []
     for (council, reference, title, supplier, number, code, product, value, months, options, length, notice,
          kind, route) in CONTRACTS:
         end = _end(today, months)
-        Contract.objects.create(
+        contracts.append(Contract(
             council=councils[council], reference=reference, title=title, supplier_name=supplier,
             supplier_company_number=number, cpv_code=code, product=product, value=Decimal(value),
             start_date=add_months(end, -60), initial_end_date=end, extension_count=options,
             extension_months=length, notice_months=notice, kind=kind, route=route, is_demo=True,
             owner=(owners or {}).get(council), notes="Demo contract: not real data.",
-        )
-        made += 1
+        ))
     reference, title, supplier, number, code, product, value = SHARED
-    shared = Contract.objects.create(
+    shared = Contract(
         council=None, reference=reference, title=title, supplier_name=supplier, supplier_company_number=number,
         cpv_code=code, product=product, value=Decimal(value), value_basis=Contract.ValueBasis.POTENTIAL,
         start_date=add_months(today, -36), initial_end_date=_end(today, 24), kind=Contract.Kind.CALL_OFF,
         route=Contract.Route.SCOTLAND_EXCEL, is_demo=True, notes="Demo contract: not real data.",
     )
-    for council, months, spend in SHARED_USERS:
-        ContractUse.objects.create(contract=shared, council=councils[council], end_date=_end(today, months),
-                                   annual_spend=Decimal(spend), is_demo=True)
-    return made + 1
+    # Bulk loads, as the rest of the demo data: no change-feed entries (partners copy demo data in full).
+    made = bulk_create_with_history([*contracts, shared], Contract, default_change_reason="demo data")
+    shared = next(c for c in made if c.reference == SHARED[0])
+    uses = [ContractUse(contract=shared, council=councils[council], end_date=_end(today, months),
+                        annual_spend=Decimal(spend), is_demo=True) for council, months, spend in SHARED_USERS]
+    bulk_create_with_history(uses, ContractUse, default_change_reason="demo data")
+    return len(made)
