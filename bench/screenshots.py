@@ -1,4 +1,5 @@
-"""Screenshots of the dashboard, its map and the contracts radar for the README (docs/screenshots/), from a running portal with demo data:
+"""Screenshots of the dashboard, its map and the contracts radar for the README (docs/screenshots/), from a running
+portal with demo data:
 
     .venv/bin/python manage.py runserver 127.0.0.1:8000 &   # or make run
     .venv/bin/python bench/screenshots.py --base http://127.0.0.1:8000
