@@ -66,7 +66,7 @@ class HasAnyReadScope(BasePermission):
 class ChangeEntrySerializer(serializers.Serializer):
     type = serializers.CharField(help_text=_(
         "The list the record belongs to: council, partner, contribution, theme, outcome, measure, measure-reading, "
-        "initiative, milestone, update, risk, benefit or report."))
+        "initiative, milestone, update, risk, benefit, report or contract."))
     id = serializers.IntegerField(help_text=_("The record's id (its `id` field in the list)."))
     operation = serializers.ChoiceField(choices=Change.Operation.choices, help_text=_(
         "upsert: store `record` under (type, id), replacing what you had. delete: remove (type, id) if you have "
