@@ -68,6 +68,8 @@ def main():
             "/strategy/coverage/",
             "/strategy/maturity/sector/",
             "/api/v1/initiatives/?page_size=500",
+            "/contracts/",
+            "/contracts/radar/",
         ],
         "editor@glasgow.demo.digitaloffice.scot": ["/", "/councils/glasgow-city/", "/initiatives/my-council/",
                                                    update_form],

@@ -1,4 +1,5 @@
-"""Screenshots of the dashboard and its map for the README (docs/screenshots/), from a running portal with demo data:
+"""Screenshots of the dashboard, its map and the contracts radar for the README (docs/screenshots/), from a running
+portal with demo data:
 
     .venv/bin/python manage.py runserver 127.0.0.1:8000 &   # or make run
     .venv/bin/python bench/screenshots.py --base http://127.0.0.1:8000
@@ -51,8 +52,10 @@ def main():
         page.locator(".portal-hex").first.focus()
         page.wait_for_timeout(300)
         page.locator("#map-section").screenshot(path=str(out / "map.png"))
+        page.goto(args.base + "/contracts/radar/")  # the contracts renewal radar (issue 24)
+        page.screenshot(path=str(out / "radar.png"), full_page=True)
         browser.close()
-    print(f"saved {out / 'dashboard.png'} and {out / 'map.png'}")
+    print(f"saved {out / 'dashboard.png'}, {out / 'map.png'} and {out / 'radar.png'}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ policies build on these. Services check them before writing; templates ask them 
 """
 
 from .roles import Role, is_digital_office, role_of, second_factor_verified
-from .scopes import FUNDING_READ, READ_SCOPES, WEBHOOKS_MANAGE
+from .scopes import CONTRACTS_READ, FUNDING_READ, READ_SCOPES, WEBHOOKS_MANAGE
 
 
 class SystemActor:
@@ -52,8 +52,9 @@ def scopes_of(caller) -> set[str]:
     if role == Role.DIGITAL_OFFICE and not is_digital_office(caller):
         return set()  # staff who have not used their second factor in this session
     if role in (Role.DIGITAL_OFFICE, Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
-        # Council staff read funding too, but only their own council's (councils.selectors.visible_contributions).
-        return set(READ_SCOPES)
+        # Council staff read funding and contracts too, but only their own council's (councils.selectors.
+        # visible_contributions, contracts.policies.contract_filter).
+        return {*READ_SCOPES, CONTRACTS_READ}
     if role == Role.PARTNER:
         return set(READ_SCOPES) - {FUNDING_READ}
     return set()

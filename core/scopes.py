@@ -9,6 +9,8 @@ INITIATIVES_READ = "initiatives:read"
 REPORTS_READ = "reports:read"
 FUNDING_READ = "funding:read"
 WEBHOOKS_MANAGE = "webhooks:manage"
+# Commercial terms: no key and no partner has it by default; the Digital Office gives it (README "Contracts").
+CONTRACTS_READ = "contracts:read"
 
 SCOPES = {
     COUNCILS_READ: _("Councils and partner organisations"),
@@ -17,9 +19,12 @@ SCOPES = {
     REPORTS_READ: _("Reports and their files"),
     FUNDING_READ: _("Funding contributions of every council"),
     WEBHOOKS_MANAGE: _("Register and remove the partner's own webhooks"),
+    CONTRACTS_READ: _("Contracts of every council: suppliers, values, dates and the councils using them"),
 }
 SCOPE_CHOICES = list(SCOPES.items())
 READ_SCOPES = (COUNCILS_READ, STRATEGY_READ, INITIATIVES_READ, REPORTS_READ, FUNDING_READ)
+# The change feed serves any of these; contracts:read is not among the READ_SCOPES, which are the defaults.
+FEED_SCOPES = (*READ_SCOPES, CONTRACTS_READ)
 
 
 def parse_scopes(text: str) -> list[str]:

@@ -235,6 +235,11 @@ def person_by_email(email: str) -> User | None:
     return User.objects.filter(email__iexact=(email or "").strip()).first()
 
 
+def council_leads(council_ids):
+    """The active digital leads of these councils (contract alerts go to them when a contract has no owner)."""
+    return User.objects.filter(is_lead=True, is_active=True, council_id__in=list(council_ids))
+
+
 def leads_of(*, council_id=None, partner_id=None):
     """The active leads of a council or partner (whom to ask for an invitation)."""
     found = User.objects.filter(is_lead=True, is_active=True)

@@ -3,6 +3,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+from contracts.api.views import ContractViewSet
 from core.api.changes import ChangeFeedHeadView, ChangeFeedView
 from core.api.views import ApiNotFoundView, ApiRootView, DocsView, SchemaView
 from councils.api.views import ContributionViewSet, CouncilViewSet, PartnerOrganisationViewSet
@@ -33,6 +34,7 @@ router.register("updates", ProgressUpdateViewSet, basename="update")
 router.register("risks", RiskViewSet, basename="risk")
 router.register("benefits", BenefitViewSet, basename="benefit")
 router.register("reports", ReportViewSet, basename="report")
+router.register("contracts", ContractViewSet, basename="contract")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 

@@ -1,5 +1,6 @@
 """What every page's navigation may offer this person, asked of each app's policies (templates decide nothing)."""
 
+from contracts import policies as contract_policies
 from core import policies as core_policies
 from councils import policies as funding_policies
 from initiatives import policies as portfolio_policies
@@ -18,6 +19,7 @@ def navigation(request):
             "strategy": strategy_policies.can_read_strategy(user),
             "maturity": strategy_policies.can_read_maturity(user),
             "funding": funding_policies.can_read_some_funding(user),
+            "contracts": contract_policies.can_use_register(user),
             "reports": portfolio_policies.can_read_portfolio(user),
             "api_keys": core_policies.can_manage_partner_access(user),
             "people": core_policies.can_manage_people(user),

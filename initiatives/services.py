@@ -111,8 +111,10 @@ def next_reference() -> str:
 
 @transaction.atomic
 def initiative_create(
-    *, user, title, summary, theme, lead_council, stage, outcomes=(), partners=(), **fields
+    *, user, title, summary, theme, lead_council, stage, outcomes=(), partners=(), observers=(), **fields
 ) -> Initiative:
+    """A new initiative led by `lead_council`; `observers` (councils) take part as observers from the start (the
+    councils a contracts-radar draft names)."""
     if not policies.can_create_initiative(user, lead_council_id=lead_council.pk):
         raise PermissionDenied(_("You may only create initiatives led by your own council."))
     initiative = Initiative(
@@ -133,6 +135,10 @@ def initiative_create(
     Participation.objects.create(
         initiative=initiative, council=lead_council, role=Participation.Role.LEAD, joined_on=timezone.localdate()
     )
+    for council in observers:
+        if council.pk != lead_council.pk:
+            Participation.objects.create(initiative=initiative, council=council, role=Participation.Role.OBSERVER,
+                                         joined_on=timezone.localdate())
     return initiative
 
 

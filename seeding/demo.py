@@ -25,6 +25,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from contracts.models import Contract, ContractUse
 from core import services as core_services
 from core.models import AccessEvent, Invitation, User, invitation_token_hash
 from core.roles import Role
@@ -64,6 +65,7 @@ from strategy.models import (
     Theme,
 )
 
+from .contracts_demo import demo_contracts_seed
 from .planner_statistics import bulk_load_finished
 
 DEMO_PASSWORD = "scotland-digital-2020"
@@ -920,6 +922,9 @@ def _demo_clear():
     Initiative.objects.filter(is_demo=True).update(current_update=None, previous_update=None)
     Reminder.objects.filter(is_demo=True).delete()
     Report.objects.filter(is_demo=True).delete()
+    Contract.objects.filter(is_demo=True).delete()  # with the councils using them, their alerts and documents
+    Contract.history.filter(is_demo=True).delete()
+    ContractUse.history.filter(is_demo=True).delete()
     for model in DEMO_MODELS:
         if model is ReportingPeriod:
             # A period that real updates use stays.
@@ -951,5 +956,6 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         initiatives = builder.initiatives(users, periods)
         builder.updates(initiatives, periods, users)
         builder.registers(initiatives)
+        builder.counts["contracts"] = demo_contracts_seed(today=builder.today)
     bulk_load_finished()
     return builder.counts

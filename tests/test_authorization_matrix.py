@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from contracts.models import Contract, ContractDocument
 from core.models import Invitation, User
 from core.policies import SYSTEM
 from core.scopes import SCOPES
@@ -155,7 +156,7 @@ class Api:
 
 
 PERSON_SCOPES = {
-    **{role: {"councils:read", "strategy:read", "initiatives:read", "reports:read", "funding:read"}
+    **{role: {"councils:read", "strategy:read", "initiatives:read", "reports:read", "funding:read", "contracts:read"}
        for role in (*COUNCIL_STAFF, STAFF)},
     PARTNER: {"councils:read", "strategy:read", "initiatives:read", "reports:read"},
 }
@@ -218,6 +219,26 @@ EXPECTED = {
     "councils:payment_delete": Page(get=None, post={STAFF: 302, (VIEWER, LEAD): 403}, otherwise=404),
     "councils:import": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
     "councils:import_preview": Page(get=only(STAFF, 302), post=only(STAFF, 302)),
+    # -- contracts (issue 24): a council's contracts are its own and the office's (the sample is Glasgow's: its viewer
+    # reads it and may not change it, other councils and partners find nothing); the radar is the office's
+    "contracts:list": Page(get=only((*COUNCIL_STAFF, STAFF))),
+    "contracts:create": Page(get=only((*EDITORS, STAFF)), post=only((*EDITORS, STAFF), FORM)),
+    "contracts:radar": Page(get=DIGITAL_OFFICE),
+    "contracts:draft": Page(get=None, post=only(STAFF, 302)),  # no candidate posted: back to the radar
+    "contracts:sector": Page(get=everyone()),
+    "contracts:import": Page(get=only((*EDITORS, STAFF)), post=only((*EDITORS, STAFF), FORM)),
+    "contracts:import_preview": Page(get=only((*EDITORS, STAFF), 302), post=only((*EDITORS, STAFF), 302)),
+    "contracts:import_template": Page(get=only((*EDITORS, STAFF))),
+    "contracts:detail": Page(get={(VIEWER, LEAD, STAFF): 200}, otherwise=404),
+    "contracts:edit": Page(get={(LEAD, STAFF): 200, VIEWER: 403}, post={(LEAD, STAFF): FORM, VIEWER: 403},
+                           otherwise=404),
+    "contracts:decide": Page(get={(LEAD, STAFF): 200, VIEWER: 403}, post={(LEAD, STAFF): FORM, VIEWER: 403},
+                             otherwise=404),
+    "contracts:use_add": Page(get={(LEAD, STAFF): 200, VIEWER: 403}, post={(LEAD, STAFF): FORM, VIEWER: 403},
+                              otherwise=404),
+    "contracts:document_add": Page(get={(LEAD, STAFF): 200, VIEWER: 403}, post={(LEAD, STAFF): FORM, VIEWER: 403},
+                                   otherwise=404),
+    "contracts:document": Page(get={(VIEWER, LEAD, STAFF): 200}, otherwise=404),
     # -- strategy: every role reads measures; maturity is confidential to each council and the office
     "strategy:measure_create": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
     "strategy:measure": Page(get=everyone()),
@@ -338,6 +359,8 @@ EXPECTED = {
 API_EXCEPTIONS = {
     # another council's contribution is not found; a partner user never reads funding
     ("GET", "/api/v1/contributions/{id}/"): Api(people={OBSERVER: 404, UNRELATED: 404}),
+    # another council's contract is not found (a partner user never reads contracts: no scope)
+    ("GET", "/api/v1/contracts/{id}/"): Api(people={OBSERVER: 404, UNRELATED: 404}),
     # a partner's own webhooks: its keys with webhooks:manage only
     ("GET", "/api/v1/webhooks/"): Api(people=dict.fromkeys(SIGNED_IN, 403)),
     ("POST", "/api/v1/webhooks/"): Api(ok=400, people=dict.fromkeys(SIGNED_IN, 403)),
@@ -439,6 +462,9 @@ def world(demo_data, settings):
     contribution = Contribution.objects.filter(council=glasgow).order_by("pk").first()
     measure = Measure.objects.order_by("pk").first()
     join_request = JoinRequest.objects.create(initiative=initiative, council=highland, role="adopter")
+    contract = Contract.objects.get(reference="GCC-ICT-0141")  # Glasgow's (demo data)
+    document = ContractDocument(contract=contract, title="Signed", content_type="application/pdf", size=9)
+    document.file.save("signed.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
         "initiative": initiative, "update": update, "period": period, "closed": last_closed_period(),
         "glasgow": glasgow, "key": key, "endpoint": endpoint, "delivery": delivery, "report": report,
@@ -453,6 +479,7 @@ def world(demo_data, settings):
         "invitation": Invitation.objects.get(email=DEMO_INVITATION_EMAIL),
         "viewer": User.objects.get(email=ACCOUNTS[VIEWER]),
         "domain": EmailDomain.objects.create(domain="glasgow.gov.uk", council=glasgow),
+        "contract": contract, "document": document,
     }
 
 
@@ -475,6 +502,12 @@ def page_kwargs(name, w):
         "initiatives:register_new": {"reference": i.reference, "kind": "risk"},
         "initiatives:register_edit": {"reference": i.reference, "kind": "risk", "pk": w["risk"].pk},
         "initiatives:register_delete": {"reference": i.reference, "kind": "risk", "pk": w["risk"].pk},
+        "contracts:detail": {"pk": w["contract"].pk},
+        "contracts:edit": {"pk": w["contract"].pk},
+        "contracts:decide": {"pk": w["contract"].pk},
+        "contracts:use_add": {"pk": w["contract"].pk},
+        "contracts:document_add": {"pk": w["contract"].pk},
+        "contracts:document": {"pk": w["contract"].pk, "document_pk": w["document"].pk},
         "councils:agreement": {"pk": w["agreement"].pk},
         "councils:agreement_edit": {"pk": w["agreement"].pk},
         "councils:import_template": {"pk": w["agreement"].pk, "kind": "contributions"},
@@ -562,7 +595,7 @@ def api_path(template, w):
         "/milestones/": w["initiative"].milestones.first().pk, "/risks/": w["risk"].pk,
         "/benefits/": w["initiative"].benefits.first().pk if w["initiative"].benefits.exists() else 0,
         "/updates/": ProgressUpdate.objects.filter(state="approved").first().pk, "/reports/": w["report"].pk,
-        "/webhooks/": w["endpoint"].pk, "/webhook-deliveries/": w["delivery"].pk,
+        "/webhooks/": w["endpoint"].pk, "/webhook-deliveries/": w["delivery"].pk, "/contracts/": w["contract"].pk,
     }
     for prefix, value in values.items():
         if template.startswith("/api/v1" + prefix):

@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from ..changes import horizon_check
 from ..models import Change
 from ..policies import can_see_council_owned, can_use_scope, scopes_of
-from ..scopes import READ_SCOPES
+from ..scopes import FEED_SCOPES
 from ..selectors import FEED_START, change_floor, change_head, change_page
 from .pagination import page_size_of, page_size_parameter, query_string_with
 from .schema import ErrorSerializer
@@ -61,13 +61,13 @@ class HasAnyReadScope(BasePermission):
 
     def has_permission(self, request, view):
         user = request.user
-        return bool(user and user.is_authenticated and scopes_of(user) & set(READ_SCOPES))
+        return bool(user and user.is_authenticated and scopes_of(user) & set(FEED_SCOPES))
 
 
 class ChangeEntrySerializer(serializers.Serializer):
     type = serializers.CharField(help_text=_(
         "The list the record belongs to: council, partner, contribution, theme, outcome, measure, measure-reading, "
-        "initiative, milestone, update, risk, benefit or report."))
+        "initiative, milestone, update, risk, benefit, report or contract."))
     id = serializers.IntegerField(help_text=_("The record's id (its `id` field in the list)."))
     operation = serializers.ChoiceField(choices=Change.Operation.choices, help_text=_(
         "upsert: store `record` under (type, id), replacing what you had. delete: remove (type, id) if you have "

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "strategy",
     "initiatives",
     "partner_api",
+    "contracts",
     "dashboard",
     "seeding",
     "digital_office",
@@ -244,6 +245,8 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Documents kept with contracts (contracts.services.records): the largest a file may be.
+CONTRACT_DOCUMENT_MAX_BYTES = env.int("CONTRACT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Celery: Redis when REDIS_URL is set, else Kombu's filesystem transport, which needs no server.
 REDIS_URL = env("REDIS_URL", default="")
