@@ -227,12 +227,46 @@ STATICFILES_DIRS = [
     ("vendor/design-system", BASE_DIR / "node_modules/@scottish-government/design-system/dist"),
     ("vendor/chart.js", BASE_DIR / "node_modules/chart.js/dist"),
 ]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files (reports, exports) go through Django's storage API only (core/storage.py): under MEDIA_ROOT on one
+# machine, or, with AWS_STORAGE_BUCKET_NAME set, in an S3 bucket (AWS S3, MinIO or any S3-compatible service at
+# AWS_S3_ENDPOINT_URL) that web processes and workers on different machines share (README "Files").
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+# "path" for MinIO and most S3-compatible services (http://host:9000/bucket/key); "virtual" or "auto" for AWS.
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="path")
+AWS_LOCATION = env("AWS_LOCATION", default="")
+
+
+def file_storage(*, bucket: str, endpoint_url=None, region=None, access_key=None, secret_key=None,
+                 addressing_style="path", location="") -> dict:
+    """STORAGES["default"]: S3 when a bucket is named, else atomic files under MEDIA_ROOT."""
+    if not bucket:
+        return {"BACKEND": "core.storage.AtomicFileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket, "endpoint_url": endpoint_url, "region_name": region,
+            "access_key": access_key, "secret_key": secret_key, "addressing_style": addressing_style,
+            "location": location,
+            # Private objects; downloads go through the portal, which checks who may read them.
+            "default_acl": None, "querystring_auth": True, "file_overwrite": False,
+        },
+    }
+
+
+STORAGES = {
+    "default": file_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME, endpoint_url=AWS_S3_ENDPOINT_URL, region=AWS_S3_REGION_NAME,
+        access_key=AWS_ACCESS_KEY_ID, secret_key=AWS_SECRET_ACCESS_KEY, addressing_style=AWS_S3_ADDRESSING_STYLE,
+        location=AWS_LOCATION,
+    ),
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Celery: Redis when REDIS_URL is set, else Kombu's filesystem transport, which needs no server.
 REDIS_URL = env("REDIS_URL", default="")
@@ -303,6 +337,10 @@ REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=960)
 # How often a job in progress and a worker say they are alive (s), and how long without a sign means dead.
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)
 JOB_STALE_AFTER_SECONDS = env.float("JOB_STALE_AFTER_SECONDS", default=60)
+# /healthz: a worker or beat whose heartbeat is older than this (s) has died without stopping and is reported as
+# failed (503); it stays reported this long (s) unless a process of its kind starts again on the same host.
+HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = env.float("HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS", default=30)
+HEALTHZ_HEARTBEAT_FORGET_AFTER_SECONDS = env.float("HEALTHZ_HEARTBEAT_FORGET_AFTER_SECONDS", default=1800)
 # A queued report whose job has not started after this long is handed to the queue again (s).
 REPORT_REQUEUE_AFTER_SECONDS = env.int("REPORT_REQUEUE_AFTER_SECONDS", default=600)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
@@ -330,6 +368,11 @@ EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or env("EMAIL_FILE_PATH", defaul
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Digital Office portal <no-reply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Invitation e-mails go by a Celery task: tried again this many times while the mail server is away, with
+# exponential backoff (5 s, 10 s, ...) up to this many seconds between tries; then the inviter is told to give the
+# person the link.
+MAIL_MAX_RETRIES = env.int("MAIL_MAX_RETRIES", default=6)
+MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=300)
 # Where links in e-mails point (the portal's public address), e.g. https://portal.example.scot
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 
