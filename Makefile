@@ -87,6 +87,7 @@ test: install-dev chromium
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/bandit --quiet --recursive $(APPS) --severity-level high
+	BIN=$(BIN) bin/audit-dependencies
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(BIN)/pytest $(PYTEST_ARGS)
 	@if [ "$(SMOKE)" = 1 ]; then $(MAKE) --no-print-directory smoke; fi

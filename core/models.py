@@ -202,8 +202,17 @@ class Invitation(models.Model):
     created_by = models.ForeignKey(
         "core.User", verbose_name=_("invited by"), null=True, on_delete=models.PROTECT, related_name="+",
     )
+    class Mail(models.TextChoices):
+        QUEUED = "queued", _("waiting to be sent")
+        RETRYING = "retrying", _("not sent yet: trying again")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("could not be sent")
+
     sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
     send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
+    # The e-mail goes by a Celery task with retries (core.tasks.send_invitation): what became of the last one.
+    mail_status = models.CharField(_("e-mail"), max_length=10, choices=Mail.choices, default=Mail.QUEUED)
+    mail_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
     expires_at = models.DateTimeField(_("expires at"))
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     user = models.ForeignKey(

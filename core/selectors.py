@@ -174,7 +174,21 @@ def live_heartbeats(*, role: str, within_seconds: float):
     return WorkerHeartbeat.objects.filter(role=role, seen_at__gte=since)
 
 
+def recent_heartbeats(*, role: str, within_seconds: float) -> list[tuple[str, float]]:
+    """(name, seconds since its last heartbeat) of each worker (or beat) heard from in the last `within_seconds`,
+    most silent first: those that stopped cleanly have removed their row, so an old one is a process that died."""
+    now = timezone.now()
+    rows = (WorkerHeartbeat.objects.filter(role=role, seen_at__gte=now - datetime.timedelta(seconds=within_seconds))
+            .order_by("seen_at").values_list("name", "seen_at"))
+    return [(name, (now - seen_at).total_seconds()) for name, seen_at in rows]
+
+
 # -- people ------------------------------------------------------------------------------------------------------
+
+
+def invitation_mail_status(*, invitation_id: int) -> str:
+    """What became of an invitation's last e-mail (Invitation.Mail)."""
+    return Invitation.objects.filter(pk=invitation_id).values_list("mail_status", flat=True).first() or ""
 
 
 def invitation_by_token(token: str) -> Invitation | None:

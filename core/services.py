@@ -6,6 +6,7 @@ import datetime
 import logging
 import re
 import secrets
+import smtplib
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from . import cache as portal_cache
 from . import policies, security_log
+from .jobs import enqueue_after_commit
 from .models import (
     AccessEvent,
     Change,
@@ -128,6 +130,16 @@ def worker_heartbeat(*, name: str, role: str, started_at) -> None:
     )
 
 
+def worker_heartbeat_replace_dead(*, name: str, silent_for_seconds: float) -> int:
+    """A process starting on a host replaces the ones of its kind there that died without a word (SIGKILL, OOM):
+    their rows, silent for longer than `silent_for_seconds`, are removed. `name` is "<kind>@<host>:<pid>"."""
+    prefix = name[:255].rpartition(":")[0] + ":"
+    since = timezone.now() - datetime.timedelta(seconds=silent_for_seconds)
+    deleted, _ = WorkerHeartbeat.objects.filter(name__startswith=prefix, seen_at__lt=since).exclude(
+        name=name[:255]).delete()
+    return deleted
+
+
 def worker_heartbeat_end(*, name: str) -> None:
     """A worker that stops cleanly says so, so it is not counted as alive until its heartbeat ages."""
     WorkerHeartbeat.objects.filter(name=name[:255]).delete()
@@ -233,10 +245,54 @@ def _limit_sends(user, *, email, invitation=None):
             "This address has been sent as many invitations as allowed in 24 hours: try again tomorrow."))
 
 
+INVITATION_MAIL_TASK = "core.tasks.send_invitation"
+
+
+def invitation_link(token: str) -> str:
+    return settings.PORTAL_URL.rstrip("/") + reverse("people:accept", kwargs={"token": token})
+
+
 def _send_invitation(invitation: Invitation, token: str, *, sender):
-    link = settings.PORTAL_URL.rstrip("/") + reverse("people:accept", kwargs={"token": token})
+    """Hand the e-mail to a Celery task once the invitation is committed (retried with backoff there): a mail
+    server that is down never loses the invitation, and the inviter is told what became of it."""
+    invitation.mail_status, invitation.mail_error = Invitation.Mail.QUEUED, ""
+    Invitation.objects.filter(pk=invitation.pk).update(mail_status=Invitation.Mail.QUEUED, mail_error="")
+    sender_id = getattr(sender, "pk", None)
+    transaction.on_commit(lambda: _queue_invitation_mail(invitation.pk, token, sender_id))
+
+
+def _queue_invitation_mail(invitation_id, token, sender_id):
+    job = enqueue_after_commit(INVITATION_MAIL_TASK, invitation_id, token, sender_id)
+    if job.sent is False:
+        Invitation.objects.filter(pk=invitation_id).update(
+            mail_status=Invitation.Mail.FAILED, mail_error=_("The mail queue could not be reached.")[:300])
+
+
+def _mail_error_is_transient(exc) -> bool:
+    """Worth another try: the server could not be reached, hung up, or answered 4xx (try later)."""
+    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, smtplib.SMTPException):
+        return False  # refused for good (recipient, authentication, ...)
+    return isinstance(exc, OSError)  # connection refused, timeouts, DNS
+
+
+def invitation_mail_send(*, invitation_id: int, token: str, sender_id=None, last_attempt: bool) -> str:
+    """Send an invitation's e-mail (core.tasks.send_invitation); returns its mail status.
+
+    A transient failure is recorded as "trying again" and raised, so the task retries it with backoff; on the last
+    attempt, or for a permanent refusal, it is recorded as failed and logged, and the team page says to give the
+    person the link. An invitation no longer open (accepted, withdrawn, or its link replaced) is not sent.
+    """
+    invitation = Invitation.objects.select_related("council", "partner").filter(
+        pk=invitation_id, token_hash=invitation_token_hash(token)).first()
+    if invitation is None or not invitation.is_open or invitation.mail_status == Invitation.Mail.SENT:
+        return "skipped"
+    sender = User.objects.filter(pk=sender_id).first() if sender_id else None
     context = {
-        "invitation": invitation, "link": link, "sender": sender,
+        "invitation": invitation, "link": invitation_link(token), "sender": sender,
         "role": role_description(role=invitation.role, council=invitation.council, partner=invitation.partner,
                                  is_lead=invitation.is_lead),
         "expires_at": invitation.expires_at, "portal_name": settings.PORTAL_NAME,
@@ -247,9 +303,21 @@ def _send_invitation(invitation: Invitation, token: str, *, sender):
         to=[invitation.email],
         reply_to=[sender.email] if getattr(sender, "email", "") else None,
     )
-    message.send()
-    invitation.sent_at = timezone.now()
-    invitation.send_count += 1
+    try:
+        message.send()
+    except Exception as exc:  # any mail failure is recorded and shown; the invitation itself stands
+        transient = _mail_error_is_transient(exc)
+        status = Invitation.Mail.RETRYING if transient and not last_attempt else Invitation.Mail.FAILED
+        detail = f"{exc.__class__.__name__}: {exc}"[:300]
+        Invitation.objects.filter(pk=invitation.pk).update(mail_status=status, mail_error=detail)
+        if status == Invitation.Mail.RETRYING:
+            logger.warning("Invitation %s: e-mail not sent, trying again: %s", invitation.pk, detail)
+            raise
+        logger.error("Invitation %s: e-mail could not be sent: %s", invitation.pk, detail)
+        return status
+    Invitation.objects.filter(pk=invitation.pk).update(
+        mail_status=Invitation.Mail.SENT, mail_error="", sent_at=timezone.now(), send_count=F("send_count") + 1)
+    return Invitation.Mail.SENT
 
 
 def _issue_token(invitation: Invitation) -> str:
@@ -287,9 +355,9 @@ def invitation_create(*, user, email, role, council=None, partner=None, full_nam
     invitation.full_clean(exclude=["token_hash"])
     if send:
         _limit_sends(user, email=email)
+    invitation.save()
     if send:
         _send_invitation(invitation, token, sender=user)
-    invitation.save()
     access_record(
         AccessEvent.Kind.INVITED, actor=user, email=email, council_id=invitation.council_id,
         partner_id=invitation.partner_id, is_demo=is_demo,
@@ -312,8 +380,8 @@ def invitation_resend(*, user, invitation) -> str:
     _refuse_known_address(user, invitation.email, invitation=invitation)
     _limit_sends(user, email=invitation.email, invitation=invitation)
     token = _issue_token(invitation)
-    _send_invitation(invitation, token, sender=user)
     invitation.save()
+    _send_invitation(invitation, token, sender=user)
     access_record(AccessEvent.Kind.INVITATION_RESENT, actor=user, email=invitation.email,
                   council_id=invitation.council_id, partner_id=invitation.partner_id)
     return token

@@ -16,6 +16,7 @@ from core import policies as core_policies
 from core import selectors as core_selectors
 from core import services as core_services
 from core.forms import apply_errors
+from core.models import Invitation
 from core.roles import Role, role_of
 
 from . import policies, selectors, services
@@ -68,29 +69,47 @@ def invite(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation, _token = core_services.invitation_create(
+            invitation, token = core_services.invitation_create(
                 user=request.user, email=data["email"], full_name=data["full_name"], role=data["role"],
                 council=data.get("council"), partner=data.get("partner"), is_lead=data.get("is_lead", False),
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s. The link works once, for %(days)s days.") % {
-                "email": invitation.email, "days": settings.INVITATION_VALID_DAYS}, extra_tags="banner")
+            _say_what_became_of_the_mail(request, invitation, token)
             return redirect(_team_url(council=invitation.council, partner=invitation.partner))
     return render(request, "people/invite.html", {"form": form})
+
+
+def _say_what_became_of_the_mail(request, invitation, token, *, again=False):
+    """Sent, sent later (the task keeps trying), or not sent: then the inviter is given the link to pass on."""
+    status = core_selectors.invitation_mail_status(invitation_id=invitation.pk)
+    values = {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS}
+    if status == Invitation.Mail.FAILED:
+        messages.warning(request, _(
+            "The invitation to %(email)s is made, but its e-mail could not be sent: tell the person the link "
+            "%(link)s yourself. It works once, for %(days)s days.") % {
+            **values, "link": core_services.invitation_link(token)}, extra_tags="banner")
+    elif status == Invitation.Mail.SENT:
+        text = (_("Invitation sent again to %(email)s, with a new link; the old one no longer works.") if again
+                else _("Invitation sent to %(email)s. The link works once, for %(days)s days."))
+        messages.success(request, text % values, extra_tags="banner")
+    else:
+        messages.success(request, _(
+            "The invitation to %(email)s is made; its e-mail will be sent later (the mail server is being tried "
+            "again). The list of open invitations says when it has gone. The link works once, for %(days)s days."
+        ) % values, extra_tags="banner")
 
 
 @require_POST
 def invitation_resend(request, pk):
     invitation = selectors.team_of_invitation(user=request.user, pk=pk)
     try:
-        core_services.invitation_resend(user=request.user, invitation=invitation)
+        token = core_services.invitation_resend(user=request.user, invitation=invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Invitation sent again to %(email)s, with a new link; the old one no longer "
-                                    "works.") % {"email": invitation.email})
+        _say_what_became_of_the_mail(request, invitation, token, again=True)
     return redirect(_team_url(council=invitation.council, partner=invitation.partner))
 
 

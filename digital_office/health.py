@@ -38,14 +38,28 @@ def _redis():
 
 
 def _heartbeat(role):
+    """ok while every process of `role` heard from lately still beats; an error naming any that fell silent.
+
+    A heartbeat older than HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS is a process that died without stopping (SIGKILL,
+    out of memory, its machine gone): a clean stop removes its row. It stays reported for
+    HEALTHZ_HEARTBEAT_FORGET_AFTER_SECONDS, or until a process of its kind starts on the same host.
+    """
+
     def check():
+        max_age = settings.HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS
         try:
-            alive = core_selectors.live_heartbeats(role=role, within_seconds=settings.JOB_STALE_AFTER_SECONDS).count()
+            heard = core_selectors.recent_heartbeats(role=role,
+                                                     within_seconds=settings.HEALTHZ_HEARTBEAT_FORGET_AFTER_SECONDS)
         finally:
             connection.close()
+        alive = [name for name, age in heard if age <= max_age]
+        silent = [(name, age) for name, age in heard if age > max_age]
+        if silent:
+            named = ", ".join(f"{name} silent for {age:.0f} s" for name, age in silent)
+            return f"error: {named} (threshold {max_age:g} s; {len(alive)} alive)"
         if alive:
-            return f"{OK} ({alive} alive)" if role == "worker" else OK
-        return f"no {role} heartbeat in the last {settings.JOB_STALE_AFTER_SECONDS:g} s"
+            return f"{OK} ({len(alive)} alive)" if role == "worker" else OK
+        return f"no {role} heartbeat in the last {max_age:g} s"
 
     return check
 

@@ -33,5 +33,8 @@ urlpatterns = [
 
 handler403 = "digital_office.views.permission_denied"
 
+if settings.METRICS_ENABLED:  # off by default (docs/operations.md "Monitoring")
+    urlpatterns.append(path("metrics", views.metrics, name="metrics"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -25,6 +25,9 @@ def _start(role, name):
         core_services.worker_heartbeat(name=name, role=role, started_at=started_at)
 
     beat()
+    # A worker restarted on its host (after SIGKILL, say) takes its dead predecessor's place in /healthz.
+    core_services.worker_heartbeat_replace_dead(
+        name=name, silent_for_seconds=settings.HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS)
     context = beating(beat, every=settings.JOB_HEARTBEAT_SECONDS)
     context.__enter__()
     _running[name] = context

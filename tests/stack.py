@@ -1,6 +1,7 @@
 """The portal's production processes, started for real: for the integration tests and bin/smoke-production.
 
 - `RedisServer`: a redis-server of its own on a free port (killed and restarted at will);
+- `S3Server`: an S3-compatible server of its own (moto's server mode) on a free loopback port, with a bucket;
 - `Database`: a database of its own (PostgreSQL, or an SQLite file), made and dropped, read with plain SQL;
 - `Stack`: migrations, gunicorn, a Celery worker and beat started as docker-compose.yml starts them (its
   commands, through bin/docker-entrypoint) with production settings, each in its own process group so that
@@ -86,6 +87,55 @@ class RedisServer:
             return False
 
     def kill(self):
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+class S3Server:
+    """moto's S3 server (`moto_server`, from PyPI's moto[server]) on 127.0.0.1, standing in for MinIO or AWS S3."""
+
+    ACCESS_KEY, SECRET_KEY, REGION = "testing-access-key", "testing-secret-key", "eu-west-2"
+
+    def __init__(self, folder: Path, bucket: str = "portal-files"):
+        self.folder = folder
+        self.bucket = bucket
+        self.port = free_port()
+        self.process = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=open(self.folder / "moto.log", "ab"), stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        wait_until(lambda: requests.get(self.url, timeout=1).status_code < 500, timeout=30,
+                   what=f"moto_server on port {self.port}")
+        self.client().create_bucket(Bucket=self.bucket,
+                                    CreateBucketConfiguration={"LocationConstraint": self.REGION})
+        return self
+
+    def client(self):
+        import boto3  # noqa: PLC0415 - only the S3 tests need it
+
+        return boto3.client("s3", endpoint_url=self.url, region_name=self.REGION,
+                            aws_access_key_id=self.ACCESS_KEY, aws_secret_access_key=self.SECRET_KEY)
+
+    def keys(self) -> list[str]:
+        listed = self.client().list_objects_v2(Bucket=self.bucket)
+        return sorted(item["Key"] for item in listed.get("Contents", []))
+
+    def env(self) -> dict:
+        """The portal's settings for this bucket (the environment variables an operator sets)."""
+        return {"AWS_STORAGE_BUCKET_NAME": self.bucket, "AWS_S3_ENDPOINT_URL": self.url,
+                "AWS_S3_REGION_NAME": self.REGION, "AWS_ACCESS_KEY_ID": self.ACCESS_KEY,
+                "AWS_SECRET_ACCESS_KEY": self.SECRET_KEY}
+
+    def stop(self):
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=10)

@@ -55,7 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: forwarded headers are believed only from a trusted proxy (TRUSTED_PROXIES).
+    # Every request's id (X-Request-ID, in and out) on every log line written while it runs (core/request_id.py).
+    "core.request_id.RequestIdMiddleware",
+    # Then: forwarded headers are believed only from a trusted proxy (TRUSTED_PROXIES).
     "core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -239,14 +241,48 @@ STATICFILES_DIRS = [
     ("vendor/design-system", BASE_DIR / "node_modules/@scottish-government/design-system/dist"),
     ("vendor/chart.js", BASE_DIR / "node_modules/chart.js/dist"),
 ]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Documents kept with contracts (contracts.services.records): the largest a file may be.
 CONTRACT_DOCUMENT_MAX_BYTES = env.int("CONTRACT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Files (reports, exports) go through Django's storage API only (core/storage.py): under MEDIA_ROOT on one
+# machine, or, with AWS_STORAGE_BUCKET_NAME set, in an S3 bucket (AWS S3, MinIO or any S3-compatible service at
+# AWS_S3_ENDPOINT_URL) that web processes and workers on different machines share (README "Files").
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="") or None
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="") or None
+AWS_ACCESS_KEY_ID = env("AWS_ACCESS_KEY_ID", default="") or None
+AWS_SECRET_ACCESS_KEY = env("AWS_SECRET_ACCESS_KEY", default="") or None
+# "path" for MinIO and most S3-compatible services (http://host:9000/bucket/key); "virtual" or "auto" for AWS.
+AWS_S3_ADDRESSING_STYLE = env("AWS_S3_ADDRESSING_STYLE", default="path")
+AWS_LOCATION = env("AWS_LOCATION", default="")
+
+
+def file_storage(*, bucket: str, endpoint_url=None, region=None, access_key=None, secret_key=None,
+                 addressing_style="path", location="") -> dict:
+    """STORAGES["default"]: S3 when a bucket is named, else atomic files under MEDIA_ROOT."""
+    if not bucket:
+        return {"BACKEND": "core.storage.AtomicFileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket, "endpoint_url": endpoint_url, "region_name": region,
+            "access_key": access_key, "secret_key": secret_key, "addressing_style": addressing_style,
+            "location": location,
+            # Private objects; downloads go through the portal, which checks who may read them.
+            "default_acl": None, "querystring_auth": True, "file_overwrite": False,
+        },
+    }
+
+
+STORAGES = {
+    "default": file_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME, endpoint_url=AWS_S3_ENDPOINT_URL, region=AWS_S3_REGION_NAME,
+        access_key=AWS_ACCESS_KEY_ID, secret_key=AWS_SECRET_ACCESS_KEY, addressing_style=AWS_S3_ADDRESSING_STYLE,
+        location=AWS_LOCATION,
+    ),
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Celery: Redis when REDIS_URL is set, else Kombu's filesystem transport, which needs no server.
 REDIS_URL = env("REDIS_URL", default="")
@@ -317,6 +353,10 @@ REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=960)
 # How often a job in progress and a worker say they are alive (s), and how long without a sign means dead.
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)
 JOB_STALE_AFTER_SECONDS = env.float("JOB_STALE_AFTER_SECONDS", default=60)
+# /healthz: a worker or beat whose heartbeat is older than this (s) has died without stopping and is reported as
+# failed (503); it stays reported this long (s) unless a process of its kind starts again on the same host.
+HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = env.float("HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS", default=30)
+HEALTHZ_HEARTBEAT_FORGET_AFTER_SECONDS = env.float("HEALTHZ_HEARTBEAT_FORGET_AFTER_SECONDS", default=1800)
 # A queued report whose job has not started after this long is handed to the queue again (s).
 REPORT_REQUEUE_AFTER_SECONDS = env.int("REPORT_REQUEUE_AFTER_SECONDS", default=600)
 REPORT_MAX_ATTEMPTS = env.int("REPORT_MAX_ATTEMPTS", default=3)
@@ -344,6 +384,11 @@ EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or env("EMAIL_FILE_PATH", defaul
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Digital Office portal <no-reply@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Invitation e-mails go by a Celery task: tried again this many times while the mail server is away, with
+# exponential backoff (5 s, 10 s, ...) up to this many seconds between tries; then the inviter is told to give the
+# person the link.
+MAIL_MAX_RETRIES = env.int("MAIL_MAX_RETRIES", default=6)
+MAIL_RETRY_MAX_SECONDS = env.int("MAIL_RETRY_MAX_SECONDS", default=300)
 # Where links in e-mails point (the portal's public address), e.g. https://portal.example.scot
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 
@@ -472,15 +517,39 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every layout step of every page at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# -- monitoring (docs/operations.md "Monitoring") ---------------------------------------------------------------
+# Prometheus metrics (django-prometheus) at /metrics: off by default. Turned on, /metrics answers only the
+# addresses in METRICS_ALLOWED_IPS (the Prometheus server's; loopback by default), 404 to everyone else.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+# Errors and traces to Sentry (sentry-sdk) when SENTRY_DSN is set; nothing is sent otherwise.
+SENTRY_DSN = env("SENTRY_DSN", default="")
+SENTRY_ENVIRONMENT = env("SENTRY_ENVIRONMENT", default="production")
+SENTRY_TRACES_SAMPLE_RATE = env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0)
+if SENTRY_DSN:
+    import sentry_sdk  # noqa: E402
+    from sentry_sdk.integrations.celery import CeleryIntegration  # noqa: E402
+    from sentry_sdk.integrations.django import DjangoIntegration  # noqa: E402
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN, environment=SENTRY_ENVIRONMENT, traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+        integrations=[DjangoIntegration(), CeleryIntegration()], send_default_pii=False,
+    )

@@ -4,9 +4,7 @@ on sheets (openpyxl), both written to a fresh name and moved into place whole, s
 
 import datetime
 import io
-import os
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -125,34 +123,29 @@ def _cell(ws, value, font):
 def store_whole(name: str, content: bytes, storage=default_storage) -> str:
     """Save `content` under `name` (or a free variant of it) so that the name never holds a partial file.
 
-    On the local file system the bytes go to reports/partial/ first, are flushed to disk and then renamed
-    into place (an atomic step); other storages write objects whole anyway.
+    Through the storage API only, so it works on the local disk and on S3 alike: the bytes are written whole to a
+    temporary name under reports/partial/ first, then copied to their final name and the temporary object deleted
+    (copy-and-delete). A process killed meanwhile leaves only a partial object, which report_sweep removes; the
+    report's row names a file only once it is complete.
     """
-    if not hasattr(storage, "path"):
-        return storage.save(name, ContentFile(content))
-    partial = Path(storage.path(PARTIAL_FOLDER)) / f"{uuid.uuid4().hex}.part"
-    partial.parent.mkdir(parents=True, exist_ok=True)
-    with open(partial, "wb") as handle:
-        handle.write(content)
-        handle.flush()
-        os.fsync(handle.fileno())
-    final_name = storage.get_available_name(name)
-    final = Path(storage.path(final_name))
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(partial, final)
-    return final_name
+    partial = storage.save(f"{PARTIAL_FOLDER}/{uuid.uuid4().hex}.part", ContentFile(content))
+    try:
+        with storage.open(partial, "rb") as handle:
+            return storage.save(name, handle)
+    finally:
+        storage.delete(partial)
 
 
 def remove_partial_files(*, older_than: datetime.datetime, storage=default_storage) -> int:
-    """Delete partial files left by a process that died while writing one."""
-    if not hasattr(storage, "path"):
-        return 0
-    folder = Path(storage.path(PARTIAL_FOLDER))
-    if not folder.is_dir():
+    """Delete partial files left by a process that died while writing one (any storage)."""
+    try:
+        _folders, names = storage.listdir(PARTIAL_FOLDER)
+    except (FileNotFoundError, NotADirectoryError):
         return 0
     removed = 0
-    for path in folder.glob("*.part"):
-        if datetime.datetime.fromtimestamp(path.stat().st_mtime, tz=datetime.UTC) < older_than:
-            path.unlink(missing_ok=True)
+    for name in names:
+        path = f"{PARTIAL_FOLDER}/{name}"
+        if name.endswith(".part") and storage.get_modified_time(path) < older_than:
+            storage.delete(path)
             removed += 1
     return removed

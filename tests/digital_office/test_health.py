@@ -131,3 +131,34 @@ def test_a_signed_in_person_gets_the_same_503_from_the_api(client, demo_data, de
     with override_settings(CACHES=caches_at(dead_redis)):
         response = client.get("/api/v1/initiatives/")
     assert response.status_code == 503 and response.json()["error"]["code"] == "service_unavailable"
+
+
+def test_healthz_names_a_worker_whose_heartbeat_is_older_than_the_threshold(client, transactional_db, settings):
+    settings.HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = 30
+    beat("worker")  # one alive
+    beat("worker", seconds_ago=45)  # one killed with SIGKILL 45 s ago: its row stayed behind
+    beat("beat")
+    response, _took = healthz(client)
+    assert response.status_code == 503
+    celery = response.json()["checks"]["celery"]
+    assert celery.startswith("error") and "worker@test:45 silent for 45 s" in celery and "1 alive" in celery
+    assert response.json()["checks"]["beat"] == "ok"
+
+
+def test_healthz_reports_a_silent_beat_as_failed(client, transactional_db, settings):
+    settings.HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = 30
+    beat("worker")
+    beat("beat", seconds_ago=31)
+    response, _took = healthz(client)
+    assert response.status_code == 503 and response.json()["checks"]["beat"].startswith("error: beat@test:31")
+
+
+def test_a_worker_restarted_on_its_host_replaces_its_dead_predecessor(transactional_db, settings):
+    from core import services
+
+    settings.HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = 30
+    seen = timezone.now() - datetime.timedelta(seconds=120)
+    WorkerHeartbeat.objects.create(name="celery@web1@host1:10", role="worker", started_at=seen, seen_at=seen)
+    WorkerHeartbeat.objects.create(name="celery@web1@host2:10", role="worker", started_at=seen, seen_at=seen)
+    assert services.worker_heartbeat_replace_dead(name="celery@web1@host1:11", silent_for_seconds=30) == 1
+    assert list(WorkerHeartbeat.objects.values_list("name", flat=True)) == ["celery@web1@host2:10"]

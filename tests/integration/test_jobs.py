@@ -16,14 +16,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from seeding.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from tests.stack import Browser, Database, RedisServer, Stack, wait_until
+from tests.stack import Browser, Database, RedisServer, S3Server, Stack, wait_until
 
 pytestmark = pytest.mark.slow
 
 CDO = "cdo@demo.digitaloffice.scot"
 VIEWER = "viewer@glasgow.demo.digitaloffice.scot"
 LOCAL = "digital_office.settings.local"
-FAST_JOBS = {"JOB_HEARTBEAT_SECONDS": 1, "JOB_STALE_AFTER_SECONDS": 6}
+FAST_JOBS = {"JOB_HEARTBEAT_SECONDS": 1, "JOB_STALE_AFTER_SECONDS": 6, "HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS": 4}
 
 # Independent of the report code: the figures of the last closed period, worked out row by row.
 ORACLE = """
@@ -63,11 +63,15 @@ def stack_database(tmp_path_factory):
     database.drop()
 
 
-@pytest.fixture
-def stack(stack_database, tmp_path):
+def clear_jobs(database):
     for table in ("initiatives_reportemail", "initiatives_reportsubscription", "initiatives_historicalreport",
                   "initiatives_report", "core_workerheartbeat"):
-        stack_database.sql(f"DELETE FROM {table}")
+        database.sql(f"DELETE FROM {table}")
+
+
+@pytest.fixture
+def stack(stack_database, tmp_path):
+    clear_jobs(stack_database)
     redis = RedisServer(tmp_path / "redis").start()
     portal = Stack(tmp_path / "stack", stack_database, redis.url(0), static_root=stack_database.static_root,
                    **FAST_JOBS)
@@ -205,3 +209,54 @@ def test_with_redis_stopped_pages_and_sign_in_work_the_api_says_503_and_reports_
     assert ready["file"]
     assert wait_until(lambda: cdo.get("/healthz").status_code == 200, timeout=60, what="/healthz ok again")
     assert cdo.get("/api/v1/initiatives/", headers=api).status_code == 200
+
+
+def test_a_report_made_by_a_worker_is_downloaded_from_a_web_host_that_shares_no_disk_with_it(stack_database,
+                                                                                             tmp_path):
+    """Two machines: the worker's and the web's, each with its own (empty) MEDIA_ROOT, one S3 bucket."""
+    clear_jobs(stack_database)
+    redis = RedisServer(tmp_path / "redis").start()
+    s3 = S3Server(tmp_path / "s3").start()
+    worker_host = Stack(tmp_path / "worker-host", stack_database, redis.url(0),
+                        static_root=stack_database.static_root, **FAST_JOBS, **s3.env())
+    web_host = Stack(tmp_path / "web-host", stack_database, redis.url(0),
+                     static_root=stack_database.static_root, **FAST_JOBS, **s3.env())
+    try:
+        web_host.start("web")
+        worker_host.start("worker")
+        cdo = Browser(web_host.base_url)
+        cdo.login(CDO, DEMO_PASSWORD, totp_secret=DEMO_TOTP_SECRET)
+        cdo.post("/initiatives/reports/", {"kind": "board_pack"})
+        ready = wait_for_status(worker_host, "board_pack", "ready", timeout=120, interval=0.5)
+        assert sorted(s3.keys()) == sorted([ready["file"], ready["spreadsheet"]])  # nothing partial left
+        pdf = cdo.get(f"/initiatives/reports/{ready['id']}/download/")
+        assert pdf.status_code == 200
+        complete_pdf(pdf.content)
+        xlsx = cdo.get(f"/initiatives/reports/{ready['id']}/download/xlsx/")
+        assert xlsx.status_code == 200 and zipfile.ZipFile(io.BytesIO(xlsx.content)).testzip() is None
+        assert not worker_host.media_files() and not web_host.media_files()  # neither wrote to its own disk
+    finally:
+        web_host.stop_all()
+        worker_host.stop_all()
+        s3.stop()
+        redis.kill()
+
+
+def test_healthz_reports_a_worker_killed_with_sigkill_as_failed_within_the_threshold(stack):
+    stack.start("web")
+    stack.start("worker")
+    stack.start("beat")
+    probe = Browser(stack.base_url)
+    assert wait_until(lambda: probe.get("/healthz").status_code == 200, timeout=60, what="/healthz ok")
+    stack.kill("worker")  # SIGKILL: no shutdown signal, its heartbeat row stays behind
+    killed_at = time.monotonic()
+    failed = wait_until(lambda: (r := probe.get("/healthz")).status_code == 503 and r.json(), timeout=60,
+                        interval=0.5, what="/healthz failing")
+    assert time.monotonic() - killed_at <= FAST_JOBS["HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS"] + 5
+    celery = failed["checks"]["celery"]
+    assert celery.startswith("error") and "silent for" in celery, celery
+    assert failed["checks"]["beat"] == "ok"
+
+    stack.start("worker")  # as compose restarts it: the new heartbeat is alive, the dead one still named
+    assert wait_until(lambda: "1 alive" in probe.get("/healthz").json()["checks"]["celery"], timeout=60,
+                      what="the new worker's heartbeat")

@@ -3,6 +3,7 @@ record, as each role would meet them (hand-made requests through the test client
 
 import datetime
 import re
+import smtplib
 
 import pytest
 from django.core import mail
@@ -23,6 +24,22 @@ LEAD = "editor@glasgow.demo.digitaloffice.scot"  # Glasgow's digital lead in the
 VIEWER = "viewer@glasgow.demo.digitaloffice.scot"
 FIFE_EDITOR = "editor@fife.demo.digitaloffice.scot"
 PARTNER = "partner@scottish-government.demo.digitaloffice.scot"
+
+
+@pytest.fixture(autouse=True)
+def committed_at_once(monkeypatch):
+    """The test's transaction never commits: what waits for the commit (the e-mail's task) runs at once instead,
+    as it does when a request's transaction commits."""
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda func, using=None, robust=False: func())
+
+
+@pytest.fixture(autouse=True)
+def mail_worker(monkeypatch):
+    """The invitation e-mails' task runs at once (eager), its retries too; a retry is not an error that reaches
+    the request, as it is not in a worker."""
+    from core import tasks
+
+    monkeypatch.setitem(tasks.send_invitation.app.conf, "task_eager_propagates", False)
 
 
 def signed_in(email, *, second_factor=True):
@@ -291,3 +308,83 @@ def test_invited_digital_office_staff_set_up_two_factor_before_anything_else(dem
     home = client.get("/")
     assert home.status_code == 302 and home["Location"].startswith("/accounts/2fa/totp/activate/")
     assert client.get("/people/").status_code == 302
+
+
+class RefusingMailServer:
+    """An EMAIL_BACKEND whose mail server is down (connection refused) or refuses the message for good."""
+
+    error = ConnectionRefusedError(111, "Connection refused")
+    calls = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        type(self).calls += 1
+        raise type(self).error
+
+
+@pytest.fixture
+def refusing_mail(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingMailServer"
+    RefusingMailServer.calls = 0
+    return RefusingMailServer
+
+
+@pytest.mark.parametrize("error", [ConnectionRefusedError(111, "Connection refused"),
+                                   smtplib.SMTPException("the server said no")])
+def test_with_no_working_mail_server_the_invitation_stands_and_the_inviter_gets_the_link(
+        demo_data, refusing_mail, settings, caplog, error):
+    settings.MAIL_MAX_RETRIES = 2
+    refusing_mail.error = error
+    client = signed_in(LEAD)
+    response = invite(client)
+    assert response.status_code == 302  # never a 500: the action is kept
+    invitation = Invitation.objects.get(email="new.person@glasgow.gov.uk")
+    assert invitation.mail_status == "failed" and error.__class__.__name__ in invitation.mail_error
+    # a refused connection is tried again (1 + 2 retries); a message the server refuses is not
+    assert refusing_mail.calls == (3 if isinstance(error, ConnectionRefusedError) else 1)
+    assert any("could not be sent" in record.getMessage() for record in caplog.records if record.levelname == "ERROR")
+    page = client.get(response["Location"])
+    text = page.content.decode()
+    assert "could not be sent: tell the person the link" in text
+    link = re.search(r"http://\S+/accounts/invitations/[^/\s]+/", text).group(0)
+    assert Client().get(link.replace("http://127.0.0.1:8000", "")).status_code == 200  # the link shown works
+    assert "E-mail could not be sent" in text  # and the list of open invitations says so
+
+
+def test_an_invitation_whose_mail_is_being_retried_is_shown_as_sent_later(demo_data, monkeypatch):
+    from core import tasks
+
+    monkeypatch.setattr(tasks.send_invitation, "apply_async", lambda *args, **kwargs: None)  # queued, not run yet
+    client = signed_in(LEAD)
+    response = invite(client)
+    assert response.status_code == 302
+    assert Invitation.objects.get(email="new.person@glasgow.gov.uk").mail_status == "queued"
+    assert "will be sent later" in client.get(response["Location"]).content.decode()
+
+
+def test_a_transient_mail_failure_is_retried_with_backoff_then_sent(demo_data, monkeypatch):
+    from core import tasks
+
+    delays = []
+    real_delay = tasks.mail_retry_delay
+    monkeypatch.setattr(tasks, "mail_retry_delay", lambda retries: delays.append(real_delay(retries)) or delays[-1])
+    failures = iter([smtplib.SMTPServerDisconnected("gone"), ConnectionRefusedError(111, "refused")])
+    real_send = core_services.EmailMultiAlternatives.send
+
+    def flaky_send(message, *args, **kwargs):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(core_services.EmailMultiAlternatives, "send", flaky_send)
+    client = signed_in(LEAD)
+    response = invite(client)
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="new.person@glasgow.gov.uk")
+    assert invitation.mail_status == "sent" and invitation.send_count == 1
+    assert len(mail.outbox) == 1
+    assert len(delays) == 2 and 5 <= delays[0] <= 6 and 10 <= delays[1] <= 12  # doubling, jitter
+    assert "Invitation sent to new.person@glasgow.gov.uk" in client.get(response["Location"]).content.decode()
