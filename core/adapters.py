@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import security_log
 from .client_address import client_address
+from .jobs import enqueue_after_commit
+from .mail import MAIL_TASK, mail_as_dict
 from .second_factor import needs_second_factor
 
 
@@ -25,6 +27,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request):
         """allauth's rate limits count per client address: the one a trusted proxy vouches for (core.client_address)."""
         return client_address(request) or super().get_client_ip(request)
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's e-mails (notices such as "two-factor turned on", password resets, address checks) go by a
+        Celery task with retries after the request's transaction commits: a mail server that is down never turns
+        the action into a 500 (the first administrator's two-factor set-up did), and the failure is logged."""
+        message = self.render_mail(template_prefix, email, context)
+        enqueue_after_commit(MAIL_TASK, mail_as_dict(message))
 
     def validation_error(self, code, *args):
         if code == "too_many_login_attempts":

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from . import cache as portal_cache
 from . import policies, security_log
 from .jobs import enqueue_after_commit
+from .mail import mail_from_dict
 from .models import (
     AccessEvent,
     Change,
@@ -268,7 +269,7 @@ def _queue_invitation_mail(invitation_id, token, sender_id):
             mail_status=Invitation.Mail.FAILED, mail_error=_("The mail queue could not be reached.")[:300])
 
 
-def _mail_error_is_transient(exc) -> bool:
+def mail_error_is_transient(exc) -> bool:
     """Worth another try: the server could not be reached, hung up, or answered 4xx (try later)."""
     if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
         return True
@@ -277,6 +278,21 @@ def _mail_error_is_transient(exc) -> bool:
     if isinstance(exc, smtplib.SMTPException):
         return False  # refused for good (recipient, authentication, ...)
     return isinstance(exc, OSError)  # connection refused, timeouts, DNS
+
+
+def message_send(*, message: dict, last_attempt: bool) -> str:
+    """Send one e-mail given as data (core.mail); a transient failure is raised for the task to retry, a permanent
+    one (or the last attempt's) logged with the recipients and the error, never raised."""
+    try:
+        mail_from_dict(message).send()
+    except Exception as exc:  # any mail failure is logged; the action that made the message stands
+        detail = f"{exc.__class__.__name__}: {exc}"[:300]
+        if mail_error_is_transient(exc) and not last_attempt:
+            logger.warning("E-mail %r to %s not sent, trying again: %s", message["subject"], message["to"], detail)
+            raise
+        logger.error("E-mail %r to %s could not be sent: %s", message["subject"], message["to"], detail)
+        return "failed"
+    return "sent"
 
 
 def invitation_mail_send(*, invitation_id: int, token: str, sender_id=None, last_attempt: bool) -> str:
@@ -306,7 +322,7 @@ def invitation_mail_send(*, invitation_id: int, token: str, sender_id=None, last
     try:
         message.send()
     except Exception as exc:  # any mail failure is recorded and shown; the invitation itself stands
-        transient = _mail_error_is_transient(exc)
+        transient = mail_error_is_transient(exc)
         status = Invitation.Mail.RETRYING if transient and not last_attempt else Invitation.Mail.FAILED
         detail = f"{exc.__class__.__name__}: {exc}"[:300]
         Invitation.objects.filter(pk=invitation.pk).update(mail_status=status, mail_error=detail)

@@ -186,3 +186,42 @@ def test_an_office_behind_one_address_signs_in_more_than_thirty_times_a_minute(c
             client.logout()
         assert signed_in == 40
     assert base.ACCOUNT_RATE_LIMITS["login"] == "120/m/ip"
+
+
+class NoMailServer:
+    """EMAIL_BACKEND of a machine with no working mail server (connection refused)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError(111, "Connection refused")
+
+
+def test_the_first_administrator_sets_up_two_factor_and_reaches_the_admin_with_no_mail_server(
+        client, transactional_db, settings, caplog):
+    """As after `manage.py createsuperuser` on a fresh install: allauth's "two-factor turned on" notice cannot
+    be sent (it was the activation's 500); the set-up is kept, the failure logged, and /admin/ opens."""
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    from core.tasks import send_message
+
+    settings.EMAIL_BACKEND = f"{__name__}.NoMailServer"
+    settings.MAIL_MAX_RETRIES = 1
+    settings.ACCOUNT_RATE_LIMITS = PRODUCTION_RATE_LIMITS
+    send_message.app.conf.task_eager_propagates = False
+    try:
+        User.objects.create_superuser(email="first.admin@example.scot", password="a long first password")
+        sign_in_with_password(client, "first.admin@example.scot", "a long first password")
+        assert client.get("/admin/")["Location"].startswith(reverse("mfa_activate_totp"))
+        client.get(reverse("mfa_activate_totp"))
+        client.post(reverse("account_reauthenticate"), {"password": "a long first password"})
+        client.get(reverse("mfa_activate_totp"))
+        secret = client.session["mfa.totp.secret"]
+        response = client.post(reverse("mfa_activate_totp"),
+                               {"code": format_hotp_value(hotp_value(secret, int(time.time()) // 30))})
+        assert response.status_code == 302
+        assert client.get("/admin/").status_code == 200
+    finally:
+        send_message.app.conf.task_eager_propagates = True
+    assert any("could not be sent" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
