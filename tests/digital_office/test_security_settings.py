@@ -19,8 +19,11 @@ def run_production(code: str, **env):
     environment.update({
         "DJANGO_SETTINGS_MODULE": "digital_office.settings.production", "DJANGO_SECRET_KEY": GOOD_KEY,
         "DATABASE_URL": "sqlite:////tmp/digital-office-deploy-check.sqlite3",
-        "DJANGO_ALLOWED_HOSTS": "portal.example.scot", **env,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.scot",
+        # Production needs Redis named (nothing connects to it at start); a test may take it away.
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15", **env,
     })
+    environment = {key: value for key, value in environment.items() if value is not None}
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120,
         check=False,
@@ -46,6 +49,17 @@ def test_production_refuses_an_example_short_or_weak_secret_key(key):
     result = run_production(SETTINGS.format("s.SECRET_KEY"), DJANGO_SECRET_KEY=key)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis():
+    """Without REDIS_URL each process would keep its own cache tokens and rate counts, and the broker would be a
+    folder on one machine's disk (issue 21, 28): production refuses instead of running degraded."""
+    result = run_production(SETTINGS.format("s.CACHES"), REDIS_URL=None)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "REDIS_URL must be set in production" in result.stderr
+    named = run_production(SETTINGS.format("s.CACHES['default']['BACKEND'], s.CELERY_BROKER_URL"))
+    assert named.returncode == 0, named.stderr
+    assert "LocMemCache" not in named.stdout and "filesystem://" not in named.stdout
 
 
 def test_check_deploy_passes_with_a_production_environment():
