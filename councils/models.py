@@ -69,7 +69,7 @@ def sso_trusts_several_tenants() -> bool:
     """Whether single sign-on trusts more than one directory: several issuers listed (SSO_OIDC_ISSUERS), or Entra
     ID's multi-tenant endpoint (/organizations/ or /common/). Then only the tenant id tells one council's directory
     from another's, so every domain mapping must have one (README "Single sign-on")."""
-    providers = getattr(settings, "SOCIALACCOUNT_PROVIDERS", {}) or {}
+    providers = settings.SOCIALACCOUNT_PROVIDERS or {}
     issuers = set()
     for app in providers.get("openid_connect", {}).get("APPS", []):
         app_settings = app.get("settings", {})

@@ -16,6 +16,7 @@ from councils.models import Council, PartnerOrganisation
 from tests.conftest import signed_in_with_two_factor
 
 from .test_people import CDO, FIFE_EDITOR, LEAD, PARTNER, VIEWER, invite, link_in, signed_in
+from .test_people import committed_at_once, mail_worker  # noqa: F401 (autouse: the e-mails' task runs at once)
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +199,7 @@ def test_the_invite_form_still_tells_a_lead_about_their_own_councils_addresses(d
 def test_the_team_pages_single_sign_on_checkbox_says_what_it_does(demo_data):
     """Finding 10: the checkbox was labelled "Open invitations to Glasgow City" (a template variable leaked)."""
     glasgow = Council.objects.get(gss_code="S12000049")
-    page = signed_in(LEAD).get(f"/councils/{glasgow.slug}/team/").content.decode()
+    page = signed_in(LEAD).get(f"/people/councils/{glasgow.slug}/").content.decode()
     label = re.search(r'<label class="ds_checkbox__label[^"]*" for="id_allowed">([^<]+)</label>', page)
     assert label is not None, page
     assert label.group(1).strip() == (
