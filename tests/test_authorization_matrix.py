@@ -173,6 +173,7 @@ EXPECTED = {
     "dashboard:council": Page(get={(VIEWER, LEAD, STAFF): 200}, post=None, otherwise=404),
     "accessibility": Page(get={"all": 200}, post=None, public=True),
     "healthz": Page(get={"all": 200}, post=None, public=True),
+    "service_status": Page(get=DIGITAL_OFFICE, post=None),  # the office's status page (the feed's horizon)
     "set_language": Page(get={"all": 302}, public=True),  # it sends the person back where they were
     # -- the portfolio: every role reads; writes follow the initiative's councils and roles
     "initiatives:list": Page(get=everyone(), post=everyone()),

@@ -15,8 +15,18 @@ from core.policies import SYSTEM
 from councils.models import Council, PartnerOrganisation
 from tests.conftest import signed_in_with_two_factor
 
-from .test_people import CDO, FIFE_EDITOR, LEAD, PARTNER, VIEWER, invite, link_in, signed_in
-from .test_people import committed_at_once, mail_worker  # noqa: F401 (autouse: the e-mails' task runs at once)
+from .test_people import (  # noqa: F401 (autouse: the e-mails' task runs at once)
+    CDO,
+    FIFE_EDITOR,
+    LEAD,
+    PARTNER,
+    VIEWER,
+    committed_at_once,
+    invite,
+    link_in,
+    mail_worker,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
