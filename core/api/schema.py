@@ -6,7 +6,7 @@ works for JSON, CSV, files and the change feed."""
 
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
-from django_filters import ModelChoiceFilter
+from django_filters import ChoiceFilter, ModelChoiceFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -182,6 +182,12 @@ class ApiFilterExtension(DjangoFilterExtension):
                 schema["type"] = "integer" if values and all(isinstance(v, int) for v in values) else "string"
                 schema.pop("format", None)
                 schema["enum"] = values
+        choices = filter_field.extra.get("choices")
+        if isinstance(filter_field, ChoiceFilter) and callable(choices):
+            # Choices from a shipped reference list (contracts' CPV codes) are an enum as well, never "".
+            values = [value for value, _label in choices() if value != ""]
+            for parameter in parameters:
+                parameter["schema"] = {"type": "string", "enum": values}
         return parameters
 
 
