@@ -530,3 +530,23 @@ def stashed_upload(session, key: str, token: str | None = None) -> dict | None:
 
 def drop_upload(session, key: str):
     session.pop(key, None)
+
+
+def import_start(content: bytes, filename: str, columns: list[ImportColumn], *, column_check=None):
+    """What every import does first: read the file, name its columns, refuse a file with no data rows. Returns
+    (preview, header, data, positions); when `preview.problems` is not empty the import stops there and returns the
+    preview. `column_check(positions)` adds the import's own problems with the columns (listed first)."""
+    preview = ImportPreview.of(content, filename)
+    try:
+        header, data = read_table(content, filename)
+    except UnreadableFile as error:
+        preview.problems.append(ImportProblem(None, None, str(error)))
+        return preview, [], [], {}
+    positions, problems = map_columns(header, columns)
+    if column_check is not None:
+        problems = [*column_check(positions), *problems]
+    if problems:
+        preview.problems.extend(problems)
+    elif not data:
+        preview.problems.append(ImportProblem(None, None, _("The file has a header row but no rows of data.")))
+    return preview, header, data, positions

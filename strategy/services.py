@@ -16,15 +16,12 @@ from core.imports import (
     ImportChange,
     ImportColumn,
     ImportPreview,
-    ImportProblem,
     ImportRow,
-    UnreadableFile,
     cell_text,
     check_plan_unchanged,
-    map_columns,
+    import_start,
     parse_date,
     parse_number,
-    read_table,
     row_readers,
 )
 from councils.selectors import CouncilMatcher
@@ -156,18 +153,8 @@ def readings_import_check(*, user, measure, content: bytes, filename: str) -> Im
     column, so the file can be fixed in one go.
     """
     _require_measure_manager(user)
-    preview = ImportPreview.of(content, filename)
-    try:
-        header, data = read_table(content, filename)
-    except UnreadableFile as error:
-        preview.problems.append(ImportProblem(None, None, str(error)))
-        return preview
-    positions, problems = map_columns(header, READING_COLUMNS)
-    if problems:
-        preview.problems.extend(problems)
-        return preview
-    if not data:
-        preview.problems.append(ImportProblem(None, None, _("The file has a header row but no rows of data.")))
+    preview, header, data, positions = import_start(content, filename, READING_COLUMNS)
+    if preview.problems:
         return preview
 
     labels = {column.key: str(column.label) for column in READING_COLUMNS}

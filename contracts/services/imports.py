@@ -14,15 +14,12 @@ from core.imports import (
     ImportChange,
     ImportColumn,
     ImportPreview,
-    ImportProblem,
     ImportRow,
-    UnreadableFile,
     cell_text,
     check_plan_unchanged,
-    map_columns,
+    import_start,
     parse_date,
     parse_money,
-    read_table,
     row_readers,
 )
 from councils.selectors import CouncilMatcher
@@ -113,18 +110,8 @@ def contracts_import_check(*, user, content: bytes, filename: str) -> ImportPrev
     """Read and check a whole register; save nothing. Every problem is named with its row and column."""
     if not policies.can_record_any(user):
         raise PermissionDenied(_("Only the Digital Office and council editors import contracts."))
-    preview = ImportPreview.of(content, filename)
-    try:
-        header, data = read_table(content, filename)
-    except UnreadableFile as error:
-        preview.problems.append(ImportProblem(None, None, str(error)))
-        return preview
-    positions, problems = map_columns(header, IMPORT_COLUMNS)
-    if problems:
-        preview.problems.extend(problems)
-        return preview
-    if not data:
-        preview.problems.append(ImportProblem(None, None, _("The file has a header row but no rows of data.")))
+    preview, header, data, positions = import_start(content, filename, IMPORT_COLUMNS)
+    if preview.problems:
         return preview
     councils = _Councils()
     rows, seen = [], {}

@@ -16,15 +16,13 @@ from core.imports import (
     ImportProblem,
     ImportRow,
     RowReader,
-    UnreadableFile,
     cell_text,
     check_plan_unchanged,
+    import_start,
     is_blank,
-    map_columns,
     parse_date,
     parse_financial_year,
     parse_money,
-    read_table,
     row_readers,
 )
 
@@ -116,6 +114,13 @@ def _read_values(kind, reader: RowReader, *, today):
     return values
 
 
+def _council_column_check(positions) -> list:
+    if "council" in positions or "gss_code" in positions:
+        return []
+    return [ImportProblem(None, None, _(
+        "The file has no “Council” or “GSS code” column. The first row must name the columns, as in the template."))]
+
+
 def contributions_import_check(*, user, agreement, kind, content: bytes, filename: str,
                                today: datetime.date | None = None) -> ImportPreview:
     """Read and check a whole file of contributions or payments for one agreement; save nothing.
@@ -131,22 +136,9 @@ def contributions_import_check(*, user, agreement, kind, content: bytes, filenam
     if kind not in IMPORT_COLUMNS:
         raise ValueError(f"unknown import kind {kind!r}")
     today = today or timezone.localdate()
-    preview = ImportPreview.of(content, filename)
-    try:
-        header, data = read_table(content, filename)
-    except UnreadableFile as error:
-        preview.problems.append(ImportProblem(None, None, str(error)))
-        return preview
-    positions, problems = map_columns(header, IMPORT_COLUMNS[kind])
-    if "council" not in positions and "gss_code" not in positions:
-        problems.insert(0, ImportProblem(None, None, _(
-            "The file has no “Council” or “GSS code” column. "
-            "The first row must name the columns, as in the template.")))
-    if problems:
-        preview.problems.extend(problems)
-        return preview
-    if not data:
-        preview.problems.append(ImportProblem(None, None, _("The file has a header row but no rows of data.")))
+    preview, header, data, positions = import_start(content, filename, IMPORT_COLUMNS[kind],
+                                                    column_check=_council_column_check)
+    if preview.problems:
         return preview
 
     labels = {column.key: str(column.label) for column in IMPORT_COLUMNS[kind]}
