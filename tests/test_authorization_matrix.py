@@ -10,8 +10,9 @@ Every request runs in a transaction that is rolled back, so a POST that deletes 
 change what the next role meets.
 """
 
+import importlib
+import pkgutil
 import re
-from dataclasses import dataclass, field
 
 import pytest
 import yaml
@@ -23,7 +24,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from contracts.models import Contract, ContractDocument
 from core.models import Invitation, User
 from core.policies import SYSTEM
 from core.scopes import SCOPES
@@ -42,127 +42,35 @@ from initiatives.selectors import last_closed_period, open_period
 from partner_api.models import WebhookDelivery, WebhookEndpoint
 from seeding.demo import DEMO_INVITATION_EMAIL, DEMO_TOTP_SECRET
 from strategy.models import MaturityAssessment, MaturityDimension, MaturityLevel, Measure, MeasureReading
+from tests import authorization as authorization_rules
+from tests.authorization.roles import (
+    ACCOUNTS,
+    ANONYMOUS,
+    COUNCIL_STAFF,
+    DIGITAL_OFFICE,
+    EDITORS,
+    FORM,
+    KEYS,
+    LEAD,
+    OBSERVER,
+    PARTNER,
+    PERSON_SCOPES,
+    READ_KEYS,
+    ROLES,
+    SIGNED_IN,
+    STAFF,
+    STAFF_NO_2FA,
+    SUPERUSER,
+    UNRELATED,
+    VIEWER,
+    Api,
+    Page,
+    everyone,
+    only,
+)
 from tests.conftest import mark_second_factor_used
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-# -- the roles -----------------------------------------------------------------------------------------------------
-
-VIEWER, LEAD, OBSERVER, UNRELATED, PARTNER = "council viewer", "lead editor", "observer editor", "unrelated editor", \
-    "partner user"
-STAFF, STAFF_NO_2FA, ANONYMOUS = "staff", "staff without 2FA", "anonymous"
-SUPERUSER = "superuser"  # Digital Office staff too; in the admin, every model
-KEYS = tuple(f"key {scope}" for scope in SCOPES)
-READ_KEYS = tuple(key for key in KEYS if key != "key webhooks:manage")
-PEOPLE = (ANONYMOUS, VIEWER, LEAD, OBSERVER, UNRELATED, PARTNER, STAFF, SUPERUSER, STAFF_NO_2FA)
-ROLES = PEOPLE + KEYS
-
-ACCOUNTS = {
-    VIEWER: "viewer@glasgow.demo.digitaloffice.scot",  # Glasgow leads the sample initiative
-    LEAD: "editor@glasgow.demo.digitaloffice.scot",
-    OBSERVER: "editor@fife.demo.digitaloffice.scot",  # Fife observes it
-    UNRELATED: "editor@highland.demo.digitaloffice.scot",  # Highland takes no part
-    PARTNER: "partner@scottish-government.demo.digitaloffice.scot",
-    STAFF: "cdo@demo.digitaloffice.scot",
-    STAFF_NO_2FA: "cdo@demo.digitaloffice.scot",
-    SUPERUSER: "root@example.org",
-}
-
-# Groups the rules speak of.
-COUNCIL_STAFF = (VIEWER, LEAD, OBSERVER, UNRELATED)
-EDITORS = (LEAD, OBSERVER, UNRELATED)
-SIGNED_IN = (*COUNCIL_STAFF, PARTNER, STAFF)  # people whose session may act (staff: with their second factor)
-NOT_SIGNED_IN = (ANONYMOUS, *KEYS)  # a key opens the API only; on a page it is nobody
-
-
-# -- the rules -----------------------------------------------------------------------------------------------------
-
-
-SAME = "same as GET"
-
-
-@dataclass
-class Page:
-    """A portal page: `get` and `post` map roles (or groups) to the status they get; a signed-in role not named
-    gets `otherwise` (403 unless said). `post` is by default the same as `get` (the page answers both alike); None:
-    the page refuses the method (405). Signed-out callers are sent to sign in (302), and staff whose session has not
-    used the second factor to enter it (302), before anything else is decided."""
-
-    get: dict | None = None
-    post: dict | None | str = SAME
-    otherwise: int = 403
-    public: bool = False  # open to everyone, signed in or not (the same status for all)
-    account: bool = False  # the sign-in and account pages (allauth): staff without 2FA reach them too
-    admin: bool = False  # an admin page: superusers are not simply Digital Office staff there
-
-    def expected(self, role, method):
-        role = STAFF if role == SUPERUSER and not self.admin else role
-        statuses = self.get if method == "GET" or self.post == SAME else self.post
-        if statuses is None and (self.public or self.account):  # refused before anything else
-            return 405
-        if self.public:
-            return statuses["all"] if statuses is not None else 405
-        if role in NOT_SIGNED_IN and (statuses is None or "signed out" not in statuses):
-            return 302
-        if role == STAFF_NO_2FA and not self.account:
-            return 302
-        if statuses is None:
-            return 405
-        if role in NOT_SIGNED_IN:
-            return statuses["signed out"]
-        for who, status in statuses.items():
-            if role == who or (isinstance(who, tuple) and role in who):
-                return status
-        return self.otherwise
-
-
-def everyone(status=200):
-    return {SIGNED_IN: status}
-
-
-def only(roles, status=200):
-    return {roles if isinstance(roles, tuple) else (roles,): status}
-
-
-@dataclass
-class Api:
-    """An API operation. Callers without a key or session get 401; a key needs the scope the schema names; signed-in
-    people read with the scopes of their role (core.policies.scopes_of); staff without 2FA get 403. `people` and
-    `keys` override the status for a role when the scope alone does not decide (a 404 for another council's
-    record, a 201 for a create)."""
-
-    ok: int = 200
-    people: dict = field(default_factory=dict)
-    keys: dict = field(default_factory=dict)
-    public: bool = False
-
-    def expected(self, role, method, scope):
-        role = STAFF if role == SUPERUSER else role
-        if role == STAFF_NO_2FA:  # the API is closed to them altogether
-            return 403
-        if self.public:
-            return self.ok
-        if role == ANONYMOUS:
-            return 401
-        if role in KEYS:
-            if role in self.keys:
-                return self.keys[role]
-            return self.ok if role == f"key {scope}" else 403
-        if role == STAFF_NO_2FA:
-            return 403
-        if role in self.people:
-            return self.people[role]
-        return self.ok if scope in PERSON_SCOPES[role] else 403
-
-
-PERSON_SCOPES = {
-    **{role: {"councils:read", "strategy:read", "initiatives:read", "reports:read", "funding:read", "contracts:read"}
-       for role in (*COUNCIL_STAFF, STAFF)},
-    PARTNER: {"councils:read", "strategy:read", "initiatives:read", "reports:read"},
-}
-
-DIGITAL_OFFICE = only(STAFF)
-FORM = 200  # a form posted empty comes back with its errors
 
 EXPECTED = {
     # -- the portal as a whole
@@ -220,26 +128,6 @@ EXPECTED = {
     "councils:payment_delete": Page(get=None, post={STAFF: 302, (VIEWER, LEAD): 403}, otherwise=404),
     "councils:import": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
     "councils:import_preview": Page(get=only(STAFF, 302), post=only(STAFF, 302)),
-    # -- contracts (issue 24): a council's contracts are its own and the office's (the sample is Glasgow's: its viewer
-    # reads it and may not change it, other councils and partners find nothing); the radar is the office's
-    "contracts:list": Page(get=only((*COUNCIL_STAFF, STAFF))),
-    "contracts:create": Page(get=only((*EDITORS, STAFF)), post=only((*EDITORS, STAFF), FORM)),
-    "contracts:radar": Page(get=DIGITAL_OFFICE),
-    "contracts:draft": Page(get=None, post=only(STAFF, 302)),  # no candidate posted: back to the radar
-    "contracts:sector": Page(get=everyone()),
-    "contracts:import": Page(get=only((*EDITORS, STAFF)), post=only((*EDITORS, STAFF), FORM)),
-    "contracts:import_preview": Page(get=only((*EDITORS, STAFF), 302), post=only((*EDITORS, STAFF), 302)),
-    "contracts:import_template": Page(get=only((*EDITORS, STAFF))),
-    "contracts:detail": Page(get={(VIEWER, LEAD, STAFF): 200}, otherwise=404),
-    "contracts:edit": Page(get={(LEAD, STAFF): 200, VIEWER: 403}, post={(LEAD, STAFF): FORM, VIEWER: 403},
-                           otherwise=404),
-    "contracts:decide": Page(get={(LEAD, STAFF): 200, VIEWER: 403}, post={(LEAD, STAFF): FORM, VIEWER: 403},
-                             otherwise=404),
-    "contracts:use_add": Page(get={(LEAD, STAFF): 200, VIEWER: 403}, post={(LEAD, STAFF): FORM, VIEWER: 403},
-                              otherwise=404),
-    "contracts:document_add": Page(get={(LEAD, STAFF): 200, VIEWER: 403}, post={(LEAD, STAFF): FORM, VIEWER: 403},
-                                   otherwise=404),
-    "contracts:document": Page(get={(VIEWER, LEAD, STAFF): 200}, otherwise=404),
     # -- strategy: every role reads measures; maturity is confidential to each council and the office
     "strategy:measure_create": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
     "strategy:measure": Page(get=everyone()),
@@ -360,8 +248,6 @@ EXPECTED = {
 API_EXCEPTIONS = {
     # another council's contribution is not found; a partner user never reads funding
     ("GET", "/api/v1/contributions/{id}/"): Api(people={OBSERVER: 404, UNRELATED: 404}),
-    # another council's contract is not found (a partner user never reads contracts: no scope)
-    ("GET", "/api/v1/contracts/{id}/"): Api(people={OBSERVER: 404, UNRELATED: 404}),
     # a partner's own webhooks: its keys with webhooks:manage only
     ("GET", "/api/v1/webhooks/"): Api(people=dict.fromkeys(SIGNED_IN, 403)),
     ("POST", "/api/v1/webhooks/"): Api(ok=400, people=dict.fromkeys(SIGNED_IN, 403)),
@@ -409,6 +295,23 @@ def model_admin_of(name):
 
 READ_ONLY_ADMIN = {"partner_api_apirequestlog", "partner_api_apiunauthenticatedrequests",
                    "partner_api_webhookdelivery"}
+
+
+# -- each app's own rules ------------------------------------------------------------------------------------------
+# A module in tests/authorization/ per app (so a new app brings its rules in a file of its own): it may define
+# EXPECTED and API_EXCEPTIONS (merged into the ones above), PERSON_SCOPES (scopes a role reads with, added to the
+# ones above), world(w) (sample records, added to the world), page_kwargs(name, w) (a URL's arguments, or None),
+# api_values(w) ({"/prefix/": value}, for the API's paths) and READ_ONLY_ADMIN (a set).
+PLUGINS = [importlib.import_module(f"tests.authorization.{module.name}")
+           for module in pkgutil.iter_modules(authorization_rules.__path__) if not module.name.startswith("_")]
+for plugin in PLUGINS:
+    duplicated = set(getattr(plugin, "EXPECTED", {})) & set(EXPECTED)
+    assert not duplicated, f"{plugin.__name__} repeats rules for {sorted(duplicated)}"
+    EXPECTED.update(getattr(plugin, "EXPECTED", {}))
+    API_EXCEPTIONS.update(getattr(plugin, "API_EXCEPTIONS", {}))
+    READ_ONLY_ADMIN |= set(getattr(plugin, "READ_ONLY_ADMIN", ()))
+    for role, scopes in getattr(plugin, "PERSON_SCOPES", {}).items():
+        PERSON_SCOPES[role] = PERSON_SCOPES[role] | set(scopes)
 
 
 # -- what is called ------------------------------------------------------------------------------------------------
@@ -463,10 +366,7 @@ def world(demo_data, settings):
     contribution = Contribution.objects.filter(council=glasgow).order_by("pk").first()
     measure = Measure.objects.order_by("pk").first()
     join_request = JoinRequest.objects.create(initiative=initiative, council=highland, role="adopter")
-    contract = Contract.objects.get(reference="GCC-ICT-0141")  # Glasgow's (demo data)
-    document = ContractDocument(contract=contract, title="Signed", content_type="application/pdf", size=9)
-    document.file.save("signed.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    return {
+    w = {
         "initiative": initiative, "update": update, "period": period, "closed": last_closed_period(),
         "glasgow": glasgow, "key": key, "endpoint": endpoint, "delivery": delivery, "report": report,
         "contribution": contribution, "payment": Payment.objects.filter(contribution__council=glasgow).first(),
@@ -480,8 +380,11 @@ def world(demo_data, settings):
         "invitation": Invitation.objects.get(email=DEMO_INVITATION_EMAIL),
         "viewer": User.objects.get(email=ACCOUNTS[VIEWER]),
         "domain": EmailDomain.objects.create(domain="glasgow.gov.uk", council=glasgow),
-        "contract": contract, "document": document,
     }
+    for plugin in PLUGINS:
+        if hasattr(plugin, "world"):
+            w.update(plugin.world(w))
+    return w
 
 
 def page_kwargs(name, w):
@@ -503,12 +406,6 @@ def page_kwargs(name, w):
         "initiatives:register_new": {"reference": i.reference, "kind": "risk"},
         "initiatives:register_edit": {"reference": i.reference, "kind": "risk", "pk": w["risk"].pk},
         "initiatives:register_delete": {"reference": i.reference, "kind": "risk", "pk": w["risk"].pk},
-        "contracts:detail": {"pk": w["contract"].pk},
-        "contracts:edit": {"pk": w["contract"].pk},
-        "contracts:decide": {"pk": w["contract"].pk},
-        "contracts:use_add": {"pk": w["contract"].pk},
-        "contracts:document_add": {"pk": w["contract"].pk},
-        "contracts:document": {"pk": w["contract"].pk, "document_pk": w["document"].pk},
         "councils:agreement": {"pk": w["agreement"].pk},
         "councils:agreement_edit": {"pk": w["agreement"].pk},
         "councils:import_template": {"pk": w["agreement"].pk, "kind": "contributions"},
@@ -550,6 +447,10 @@ def page_kwargs(name, w):
         "openid_connect_callback": {"provider_id": "entra"},
         "account_reset_password_from_key": {"uidb36": "1", "key": "not-a-key"},
     }
+    for plugin in PLUGINS:
+        found = plugin.page_kwargs(name, w) if hasattr(plugin, "page_kwargs") else None
+        if found is not None:
+            return found
     return samples.get(name, {})
 
 
@@ -596,8 +497,11 @@ def api_path(template, w):
         "/milestones/": w["initiative"].milestones.first().pk, "/risks/": w["risk"].pk,
         "/benefits/": w["initiative"].benefits.first().pk if w["initiative"].benefits.exists() else 0,
         "/updates/": ProgressUpdate.objects.filter(state="approved").first().pk, "/reports/": w["report"].pk,
-        "/webhooks/": w["endpoint"].pk, "/webhook-deliveries/": w["delivery"].pk, "/contracts/": w["contract"].pk,
+        "/webhooks/": w["endpoint"].pk, "/webhook-deliveries/": w["delivery"].pk,
     }
+    for plugin in PLUGINS:
+        if hasattr(plugin, "api_values"):
+            values.update(plugin.api_values(w))
     for prefix, value in values.items():
         if template.startswith("/api/v1" + prefix):
             return re.sub(r"\{[^}]+\}", str(value), template)
