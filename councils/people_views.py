@@ -17,7 +17,7 @@ from core import selectors as core_selectors
 from core import services as core_services
 from core.forms import apply_errors
 from core.models import Invitation
-from core.roles import Role, role_of
+from core.roles import Role, role_description, role_of
 
 from . import policies, selectors, services
 from .forms import AcceptInvitationForm, EmailDomainForm, InvitationForm, RoleForm, SSOViewersForm
@@ -298,7 +298,7 @@ def accept(request, token):
             return redirect("home")
     return render(request, "people/accept.html", {
         "form": form, "invitation": invitation,
-        "role": core_services.role_description(role=invitation.role, council=invitation.council,
+        "role": role_description(role=invitation.role, council=invitation.council,
                                                partner=invitation.partner, is_lead=invitation.is_lead),
         "needs_two_factor": invitation.role == Role.DIGITAL_OFFICE,
     })

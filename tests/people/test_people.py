@@ -371,7 +371,7 @@ def test_a_transient_mail_failure_is_retried_with_backoff_then_sent(demo_data, m
     real_delay = tasks.mail_retry_delay
     monkeypatch.setattr(tasks, "mail_retry_delay", lambda retries: delays.append(real_delay(retries)) or delays[-1])
     failures = iter([smtplib.SMTPServerDisconnected("gone"), ConnectionRefusedError(111, "refused")])
-    real_send = core_services.EmailMultiAlternatives.send
+    real_send = mail.EmailMultiAlternatives.send
 
     def flaky_send(message, *args, **kwargs):
         error = next(failures, None)
@@ -379,7 +379,7 @@ def test_a_transient_mail_failure_is_retried_with_backoff_then_sent(demo_data, m
             raise error
         return real_send(message, *args, **kwargs)
 
-    monkeypatch.setattr(core_services.EmailMultiAlternatives, "send", flaky_send)
+    monkeypatch.setattr(mail.EmailMultiAlternatives, "send", flaky_send)
     client = signed_in(LEAD)
     response = invite(client)
     assert response.status_code == 302

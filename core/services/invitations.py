@@ -1,6 +1,5 @@
-"""Writes of the kernel: partner API keys and people (invitations, roles, deactivation; each checks the actor's
-rights in core.policies and runs in a transaction), and the change feed's entries (written by the apps' receivers
-inside the transaction of the change they record)."""
+"""Invitations: sending, resending, withdrawing and accepting them, their e-mail, and the access record's
+entries. Each checks the actor's rights in core.policies and runs in a transaction."""
 
 import datetime
 import logging
@@ -13,140 +12,25 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import models, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import cache as portal_cache
-from . import policies, security_log
-from .jobs import enqueue_after_commit
-from .mail import mail_from_dict
-from .models import (
+from .. import policies
+from ..jobs import enqueue_after_commit
+from ..mail import mail_from_dict
+from ..models import (
     AccessEvent,
-    Change,
-    ChangeFeedFloor,
     Invitation,
-    PartnerAPIKey,
     User,
-    WorkerHeartbeat,
     invitation_token_hash,
 )
-from .roles import Role, council_role_for, person_role_description, role_description
+from ..roles import Role, council_role_for, role_description
 
 logger = logging.getLogger(__name__)
-
-LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
-
-
-def expiry_from_date(day: datetime.date | None) -> datetime.datetime | None:
-    """A key "expires on" a day: it works until the end of that day, UK time."""
-    if day is None:
-        return None
-    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-
-
-@transaction.atomic
-def key_create(*, user, partner, name, scopes, expires_on=None, rate_limit="") -> tuple[PartnerAPIKey, str]:
-    """Make a key and return it with its full text, which is shown this once and never stored."""
-    if not policies.can_manage_partner_access(user):
-        raise PermissionDenied(_("Only Digital Office staff make partner keys."))
-    if expires_on is not None and expires_on < timezone.localdate():
-        raise ValidationError({"expiry_date": _("The expiry date cannot be in the past.")})
-    key = PartnerAPIKey(
-        partner=partner, name=name, scopes=sorted(set(scopes)), expiry_date=expiry_from_date(expires_on),
-        rate_limit=rate_limit or "", created_by=user if getattr(user, "pk", None) else None,
-    )
-    text = PartnerAPIKey.objects.assign_key(key)
-    key.full_clean()
-    key.save()
-    return key, text
-
-
-@transaction.atomic
-def key_revoke(*, user, key) -> PartnerAPIKey:
-    if not policies.can_manage_partner_access(user):
-        raise PermissionDenied(_("Only Digital Office staff revoke partner keys."))
-    key = PartnerAPIKey.objects.select_for_update().get(pk=key.pk)
-    if not key.revoked:
-        key.revoked = True
-        key.revoked_at = timezone.now()
-        key.save(update_fields=["revoked", "revoked_at"])
-    return key
-
-
-def key_touch(key: PartnerAPIKey, *, now=None):
-    """Record when a key was last used, at most once a minute per key (one UPDATE, no lock)."""
-    now = now or timezone.now()
-    if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
-        PartnerAPIKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        key.last_used_at = now
-
-
-def change_record(*, kind: str, ids, operation: str = Change.Operation.UPSERT, owners: dict | None = None):
-    """Enter in the change feed that the records `ids` of `kind` (an API list's name, such as "milestone") were
-    created or changed (upsert) or deleted.
-
-    Call it inside the transaction that makes the change (the apps' receivers do, on every save and delete), so
-    the entry commits with the change or not at all. The feed serves each record as it is when the partner reads
-    it, so recording a record twice, or a change that turns out to change nothing a partner sees, is harmless.
-    `owners` (id -> council id) marks records confidential to one council: only readers who may see that council's
-    records are told of them, deletes included.
-    """
-    ids = sorted({int(pk) for pk in ids if pk is not None})
-    owners = owners or {}
-    if ids:
-        Change.objects.bulk_create([
-            Change(kind=kind, object_id=pk, operation=operation, owner_council_id=owners.get(pk)) for pk in ids
-        ])
-        portal_cache.renew(portal_cache.PARTNER_DATA)
-
-
-@transaction.atomic
-def change_prune(*, days: int | None = None, now=None) -> int:
-    """Delete the change feed's entries older than the retention period (PARTNER_API_FEED_RETENTION_DAYS), and
-    every entry before the last of them in feed order; raise the floor to it. A partner reading from a position
-    below the floor is told to take a full copy again (410). Returns how many entries were deleted."""
-    days = days if days is not None else settings.PARTNER_API_FEED_RETENTION_DAYS
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
-    last = Change.objects.filter(recorded_at__lt=cutoff).order_by("-txid", "-id").values_list("txid", "id").first()
-    if last is None:
-        return 0
-    floor, _created = ChangeFeedFloor.objects.select_for_update().get_or_create(pk=1)
-    if last > floor.position:
-        floor.txid, floor.entry_id = last
-        floor.save()
-    deleted, _by_model = Change.objects.filter(Q(txid__lt=last[0]) | Q(txid=last[0], id__lte=last[1])).delete()
-    return deleted
-
-# -- Celery workers' heartbeats (/healthz reads them) ---------------------------------------------
-
-
-def worker_heartbeat(*, name: str, role: str, started_at) -> None:
-    """Record that a worker (or beat) process is alive now."""
-    WorkerHeartbeat.objects.update_or_create(
-        name=name[:255], defaults={"role": role, "started_at": started_at, "seen_at": timezone.now()}
-    )
-
-
-def worker_heartbeat_replace_dead(*, name: str, silent_for_seconds: float) -> int:
-    """A process starting on a host replaces the ones of its kind there that died without a word (SIGKILL, OOM):
-    their rows, silent for longer than `silent_for_seconds`, are removed. `name` is "<kind>@<host>:<pid>"."""
-    prefix = name[:255].rpartition(":")[0] + ":"
-    since = timezone.now() - datetime.timedelta(seconds=silent_for_seconds)
-    deleted, _ = WorkerHeartbeat.objects.filter(name__startswith=prefix, seen_at__lt=since).exclude(
-        name=name[:255]).delete()
-    return deleted
-
-
-def worker_heartbeat_end(*, name: str) -> None:
-    """A worker that stops cleanly says so, so it is not counted as alive until its heartbeat ages."""
-    WorkerHeartbeat.objects.filter(name=name[:255]).delete()
-
-
-# -- people: invitations, roles, deactivation and the access record ------------------------------------------------
 
 
 class InvitationRefused(Exception):
@@ -491,133 +375,3 @@ def _inviter_may_still_invite(invitation: Invitation) -> bool:
         invitation.created_by, role=invitation.role, council_id=invitation.council_id,
         partner_id=invitation.partner_id, is_lead=invitation.is_lead,
     )
-
-
-@transaction.atomic
-def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | None = None, council=None,
-                       provider: str = "", issuer: str = "", tenant_id: str = "") -> User:
-    """Make the account of a person whose organisation's single sign-on vouched for them: as their pending
-    invitation says, or (no invitation: the caller, councils.sso, decided the council allows it) as a viewer of
-    `council`. They have no password; they sign in through their organisation."""
-    if invitation is not None:
-        person = _person_from_invitation(invitation, full_name=full_name)
-        person.email = email.lower()
-        kind = AccessEvent.Kind.SSO_MATCHED
-        summary = role_description(role=invitation.role, council=invitation.council, partner=invitation.partner,
-                                   is_lead=invitation.is_lead)
-    else:
-        person = User(email=email.lower(), full_name=full_name.strip(), council=council, council_role="viewer")
-        kind = AccessEvent.Kind.SSO_CREATED
-        summary = role_description(role=Role.COUNCIL_VIEWER, council=council)
-    person.sso_issuer, person.sso_tenant_id = issuer[:300], tenant_id[:64]
-    person.set_unusable_password()
-    person.full_clean(exclude=["password"])
-    _join(person, invitation)
-    access_record(kind, actor=person, person=person, council_id=person.council_id, partner_id=person.partner_id,
-                  summary=f"{summary} ({provider})" if provider else summary)
-    return person
-
-
-def person_set_sso_identity(*, person: User, issuer: str, tenant_id: str) -> None:
-    """Keep where the account's single sign-on comes from (the first time only: later sign-ins must match it)."""
-    fields = {}
-    if issuer and not person.sso_issuer:
-        fields["sso_issuer"] = issuer[:300]
-    if tenant_id and not person.sso_tenant_id:
-        fields["sso_tenant_id"] = tenant_id[:64]
-    if fields:
-        User.objects.filter(pk=person.pk).update(**fields)
-        for name, value in fields.items():
-            setattr(person, name, value)
-
-
-def person_link_sso(*, person: User, provider: str = "", issuer: str = "", tenant_id: str = "") -> None:
-    """An existing account signed in with single sign-on for the first time (its address matched)."""
-    person_set_sso_identity(person=person, issuer=issuer, tenant_id=tenant_id)
-    access_record(AccessEvent.Kind.SSO_LINKED, actor=person, person=person, council_id=person.council_id,
-                  partner_id=person.partner_id, summary=provider)
-
-
-@transaction.atomic
-def person_set_role(*, user, person, council_role: str, is_lead: bool) -> User:
-    """Change a person's role within their organisation: editor or viewer of their council, lead or not."""
-    if not policies.can_set_role(user, person, council_role=council_role, is_lead=is_lead):
-        raise PermissionDenied(_("You may not give this person that role."))
-    person = User.objects.select_for_update(of=("self",)).select_related("council", "partner").get(pk=person.pk)
-    before, rights_before = person_role_description(person), rights_of(person)
-    person.council_role = council_role if person.council_id else ""
-    person.is_lead = is_lead
-    person.full_clean(exclude=["password"])
-    return person_role_changed(user=user, person=person, before=before, rights_before=rights_before)
-
-
-def rights_of(person) -> tuple:
-    return (person.is_digital_office_staff, person.council_role, person.is_lead)
-
-
-def person_role_changed(*, user, person, before: str, rights_before: tuple, request=None) -> User:
-    """Save a person's new role (set on `person` by the caller: the People page, the admin site) and record it; a
-    demotion takes away what the old role gave (person_access_withdraw). The one way a role changes."""
-    after = person_role_description(person)
-    if before == after and rights_before == rights_of(person):
-        return person
-    person.save(update_fields=["council_role", "is_lead", "is_digital_office_staff"])
-    access_record(AccessEvent.Kind.ROLE_CHANGED, actor=user, person=person, council_id=person.council_id,
-                  partner_id=person.partner_id, summary=f"{before} → {after}")
-    if policies.lost_rights(before=rights_before, after=rights_of(person)):
-        person_access_withdraw(user=user, person=person, request=request, reason="demoted")
-    return person
-
-
-def person_access_withdraw(*, user, person, request=None, reason: str) -> dict:
-    """What a person loses when deactivated or demoted, whatever the door (People page, admin site, command line):
-    their open invitations are withdrawn (an invitation dies with its maker's right to make it), the partner API
-    keys they made are revoked, every open session of theirs ends at its next request, and the access record says
-    so. Returns the counts."""
-    now = timezone.now()
-    actor = user if getattr(user, "pk", None) else None
-    invitations = list(Invitation.objects.select_for_update().filter(
-        created_by=person, accepted_at__isnull=True, withdrawn_at__isnull=True))
-    for invitation in invitations:
-        invitation.withdrawn_at, invitation.withdrawn_by = now, actor
-        invitation.save(update_fields=["withdrawn_at", "withdrawn_by"])
-        access_record(AccessEvent.Kind.INVITATION_WITHDRAWN, actor=user, email=invitation.email,
-                      council_id=invitation.council_id, partner_id=invitation.partner_id,
-                      summary=_("made by %(person)s, who was %(reason)s") % {
-                          "person": person.email, "reason": _("deactivated") if reason == "deactivated"
-                          else _("given a lesser role")})
-    revoked = PartnerAPIKey.objects.filter(created_by=person, revoked=False).update(revoked=True, revoked_at=now)
-    User.objects.filter(pk=person.pk).update(session_epoch=models.F("session_epoch") + 1)
-    person.refresh_from_db(fields=["session_epoch"])
-    counts = {"invitations": len(invitations), "keys": revoked}
-    security_log.event("person_access_withdrawn", request, user=user if actor else None, person=person.email,
-                       reason=reason, invitations_withdrawn=len(invitations), keys_revoked=revoked)
-    return counts
-
-
-@transaction.atomic
-def person_deactivate(*, user, person, request=None) -> int:
-    """Stop a person using the portal: their account is kept (their history stays theirs) but inactive, so every
-    open session of theirs is signed out at its next request (the authentication backend refuses inactive
-    accounts) and they cannot sign in again, by password or single sign-on; the partner API keys they made are
-    revoked. Returns how many keys were revoked."""
-    if not (user is policies.SYSTEM or policies.can_manage_person(user, person)
-            or (policies.can_use_admin(user) and person.pk != user.pk)):  # the admin site's user change form
-        raise PermissionDenied(_("You may not deactivate this person."))
-    person = User.objects.select_for_update().get(pk=person.pk)
-    if person.deactivated_at is not None and not person.is_active:
-        return 0
-    person.is_active = False
-    person.deactivated_at = timezone.now()
-    person.save(update_fields=["is_active", "deactivated_at"])
-    counts = person_access_withdraw(user=user, person=person, request=request, reason="deactivated")
-    parts = []
-    if counts["keys"]:
-        parts.append(_("%(count)s partner API key(s) revoked") % {"count": counts["keys"]})
-    if counts["invitations"]:
-        parts.append(_("%(count)s open invitation(s) withdrawn") % {"count": counts["invitations"]})
-    access_record(AccessEvent.Kind.DEACTIVATED, actor=user, person=person, council_id=person.council_id,
-                  partner_id=person.partner_id, summary="; ".join(parts))
-    security_log.event("person_deactivated", request, user=user if getattr(user, "pk", None) else None,
-                       person=person.email, keys_revoked=counts["keys"])
-    return counts["keys"]

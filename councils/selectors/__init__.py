@@ -1,0 +1,110 @@
+"""Reads of the funding ledger, councils and partners, and people's teams. Every funding page, export and API list
+starts from these.
+
+Figures are worked out from the contributions and their payments, never stored: a page runs one query for the
+contributions in view (each annotated with what has been paid, what is outstanding and its status) and adds
+them up in Python, so it costs the same few queries whatever the number of councils, years or payments.
+One module per concern."""
+
+from .figures import (
+    HALF_PENNY,
+    MONEY,
+    PENNY,
+    STATUS_LABELS,
+    ZERO,
+    AgreementRow,
+    CouncilRow,
+    Figures,
+    Pounds,
+    YearRow,
+    contribution_status,
+    contributions_with_figures,
+    figures_of,
+    ledger_rows,
+    status_label,
+    today,
+    visible_contributions,
+)
+from .history import HISTORY_FIELDS, contribution_history, display_value
+from .import_templates import import_template_rows, member_councils
+from .ledgers import (
+    agreement_ledger,
+    agreement_positions,
+    contribution_detail,
+    contributions_for_export,
+    council_ledger,
+    ledger,
+    payment_detail,
+    year_ledger,
+)
+from .organisations import (
+    CouncilMatcher,
+    api_contributions,
+    api_councils,
+    api_partners,
+    council_by_slug,
+    council_list,
+    council_names,
+    partner_list,
+    partner_names,
+)
+from .people import (
+    councils_with_sso,
+    email_domains,
+    partners_list,
+    require_team,
+    team_council,
+    team_of_invitation,
+    team_of_person,
+    team_partner,
+)
+
+__all__ = [
+    "AgreementRow",
+    "CouncilMatcher",
+    "CouncilRow",
+    "Figures",
+    "HALF_PENNY",
+    "HISTORY_FIELDS",
+    "MONEY",
+    "PENNY",
+    "Pounds",
+    "STATUS_LABELS",
+    "YearRow",
+    "ZERO",
+    "agreement_ledger",
+    "agreement_positions",
+    "api_contributions",
+    "api_councils",
+    "api_partners",
+    "contribution_detail",
+    "contribution_history",
+    "contribution_status",
+    "contributions_for_export",
+    "contributions_with_figures",
+    "council_by_slug",
+    "council_ledger",
+    "council_list",
+    "council_names",
+    "councils_with_sso",
+    "display_value",
+    "email_domains",
+    "figures_of",
+    "import_template_rows",
+    "ledger",
+    "ledger_rows",
+    "member_councils",
+    "partner_list",
+    "partner_names",
+    "partners_list",
+    "payment_detail",
+    "require_team",
+    "status_label",
+    "team_council",
+    "team_of_invitation",
+    "team_of_person",
+    "team_partner",
+    "today",
+    "visible_contributions",
+    "year_ledger",
+]

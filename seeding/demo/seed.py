@@ -1,0 +1,119 @@
+"""The seeding entry point (demo_seed) and the removal of earlier demo records."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.test.utils import override_settings
+
+from contracts.models import Contract, ContractUse
+from core.models import AccessEvent, Invitation, User
+from councils.models import (
+    Contribution,
+    FundingAgreement,
+    PartnershipMembership,
+    Payment,
+)
+from initiatives.models import (
+    Benefit,
+    BenefitRealisation,
+    Initiative,
+    Milestone,
+    Participation,
+    ProgressUpdate,
+    Reminder,
+    Report,
+    ReportingPeriod,
+    Risk,
+)
+from strategy.models import (
+    MaturityAssessment,
+    MaturityScore,
+    Measure,
+    MeasureReading,
+)
+
+from ..contracts_demo import demo_contracts_seed
+from ..planner_statistics import bulk_load_finished
+from .builder import DemoBuilder
+from .constants import (
+    DEMO_INVITATION_EMAIL,
+    SCALES,
+    DemoRefused,
+)
+
+# Children before parents, so deletion never trips a PROTECT.
+DEMO_MODELS = [
+    ProgressUpdate,
+    BenefitRealisation,
+    Benefit,
+    Risk,
+    Milestone,
+    Participation,
+    Initiative,
+    ReportingPeriod,
+    Payment,
+    Contribution,
+    FundingAgreement,
+    PartnershipMembership,
+    MeasureReading,
+    Measure,
+    MaturityAssessment,
+]
+
+
+def demo_data_exists() -> bool:
+    return Initiative.objects.filter(is_demo=True).exists()
+
+
+def demo_clear():
+    """Remove earlier demo records and their history. No history is written for the removal itself."""
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        _demo_clear()
+
+
+def _demo_clear():
+    AccessEvent.objects.filter(Q(is_demo=True) | Q(email=DEMO_INVITATION_EMAIL)).delete()
+    Invitation.objects.filter(Q(is_demo=True) | Q(email=DEMO_INVITATION_EMAIL)).delete()
+    User.objects.filter(email=DEMO_INVITATION_EMAIL, is_demo=False).delete()
+    Initiative.objects.filter(is_demo=True).update(current_update=None, previous_update=None)
+    Reminder.objects.filter(is_demo=True).delete()
+    Report.objects.filter(is_demo=True).delete()
+    Contract.objects.filter(is_demo=True).delete()  # with the councils using them, their alerts and documents
+    Contract.history.filter(is_demo=True).delete()
+    ContractUse.history.filter(is_demo=True).delete()
+    for model in DEMO_MODELS:
+        if model is ReportingPeriod:
+            # A period that real updates use stays.
+            model.objects.filter(is_demo=True, updates__isnull=True).delete()
+        else:
+            model.objects.filter(is_demo=True).delete()
+        model.history.filter(is_demo=True).delete()
+    MaturityScore.history.filter(assessment_id__isnull=False).exclude(
+        assessment_id__in=MaturityAssessment.objects.values("pk")
+    ).delete()
+
+
+def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> dict:
+    if settings.PRODUCTION:
+        raise DemoRefused(
+            "seed_demo refuses to run with production settings: demo data must never reach a live portal."
+        )
+    if scale not in SCALES:
+        raise DemoRefused(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
+    builder = DemoBuilder(scale=scale, seed=seed, today=today or datetime.date.today())
+    with transaction.atomic():
+        demo_clear()
+        users = builder.accounts()
+        joined_later = builder.memberships()
+        builder.funding(joined_later)
+        builder.measures()
+        builder.maturity()
+        periods = builder.periods()
+        initiatives = builder.initiatives(users, periods)
+        builder.updates(initiatives, periods, users)
+        builder.registers(initiatives)
+        builder.counts["contracts"] = demo_contracts_seed(today=builder.today)
+    bulk_load_finished()
+    return builder.counts
