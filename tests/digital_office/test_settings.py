@@ -1,4 +1,5 @@
-"""Every entry point starts from the same settings, and every setting the code reads is declared in base.py."""
+"""Every entry point starts from the same settings, and every setting the code reads is declared in base.py or a
+topic module it imports."""
 
 import ast
 import os
