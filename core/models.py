@@ -1,7 +1,6 @@
 """The user model, partner API keys, the base every tracked record shares, and the partner API's change feed."""
 
 import datetime
-import hashlib
 import re
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -13,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
-from .roles import Role as PortalRole
 from .scopes import SCOPES, validate_scopes
 
 
@@ -100,7 +98,7 @@ class User(AbstractUser):
     deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
     is_demo = models.BooleanField(_("demo account"), default=False)
     # Where the single sign-on linked to this account comes from: every later sign-in must come from the same issuer
-    # and tenant (councils.services.sso_sign_in).
+    # and tenant (people.services.sso_sign_in).
     sso_issuer = models.CharField(_("single sign-on issuer"), max_length=300, blank=True, editable=False)
     sso_tenant_id = models.CharField(_("single sign-on tenant id"), max_length=64, blank=True, editable=False)
     # Raised to end every open session of the person (deactivation, demotion): it is part of the session's
@@ -158,179 +156,6 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return (self.full_name or self.email).split(" ")[0]
-
-
-def invitation_token_hash(token: str) -> str:
-    """What is kept of an invitation link's token: its SHA-256 (the token itself is long and random)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-class Invitation(models.Model):
-    """An invitation to join the portal in one role, sent by e-mail with a single-use link that expires.
-
-    Only a hash of the link's token is kept (like a password), so the link cannot be rebuilt from the database;
-    resending makes a new token, and the old link stops working. The state is derived: pending, accepted,
-    withdrawn or expired."""
-
-    class Role(models.TextChoices):
-        # The labels are core.roles' own.
-        COUNCIL_EDITOR = PortalRole.COUNCIL_EDITOR, PortalRole.LABELS[PortalRole.COUNCIL_EDITOR]
-        COUNCIL_VIEWER = PortalRole.COUNCIL_VIEWER, PortalRole.LABELS[PortalRole.COUNCIL_VIEWER]
-        PARTNER = PortalRole.PARTNER, PortalRole.LABELS[PortalRole.PARTNER]
-        DIGITAL_OFFICE = PortalRole.DIGITAL_OFFICE, PortalRole.LABELS[PortalRole.DIGITAL_OFFICE]
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        ACCEPTED = "accepted", _("Accepted")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-        EXPIRED = "expired", _("Expired")
-
-    email = models.EmailField(_("email address"))
-    full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    council = models.ForeignKey(
-        "councils.Council", verbose_name=_("council"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="invitations",
-    )
-    partner = models.ForeignKey(
-        "councils.PartnerOrganisation", verbose_name=_("partner organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="invitations",
-    )
-    is_lead = models.BooleanField(_("lead"), default=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
-    created_by = models.ForeignKey(
-        "core.User", verbose_name=_("invited by"), null=True, on_delete=models.PROTECT, related_name="+",
-    )
-    class Mail(models.TextChoices):
-        QUEUED = "queued", _("waiting to be sent")
-        RETRYING = "retrying", _("not sent yet: trying again")
-        SENT = "sent", _("sent")
-        FAILED = "failed", _("could not be sent")
-
-    sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
-    send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
-    # The e-mail goes by a Celery task with retries (core.tasks.send_invitation): what became of the last one.
-    mail_status = models.CharField(_("e-mail"), max_length=10, choices=Mail.choices, default=Mail.QUEUED)
-    mail_error = models.CharField(_("e-mail error"), max_length=300, blank=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
-    user = models.ForeignKey(
-        "core.User", verbose_name=_("account"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="invitations_accepted",
-    )
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        "core.User", verbose_name=_("withdrawn by"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    is_demo = models.BooleanField(_("demo record"), default=False)
-
-    class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitations")
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["email"], condition=models.Q(accepted_at__isnull=True, withdrawn_at__isnull=True),
-                name="one_open_invitation_per_email",
-                violation_error_message=_("This address already has an invitation: resend it or withdraw it."),
-            ),
-            models.CheckConstraint(
-                name="invitation_organisation_fits_role",
-                condition=(
-                    models.Q(role__in=["council_editor", "council_viewer"], council__isnull=False,
-                             partner__isnull=True)
-                    | models.Q(role="partner", council__isnull=True, partner__isnull=False)
-                    | models.Q(role="digital_office", council__isnull=True, partner__isnull=True)
-                ),
-                violation_error_message=_(
-                    "Council staff are invited to a council, partner users to a partner, Digital Office staff to "
-                    "neither."
-                ),
-            ),
-            models.CheckConstraint(
-                name="invitation_lead_is_editor_or_partner",
-                condition=models.Q(is_lead=False) | models.Q(role__in=["council_editor", "partner"]),
-                violation_error_message=_("Only a council editor or a partner's user can be a lead."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.email} ({self.get_role_display()})"
-
-    @property
-    def state(self) -> str:
-        if self.accepted_at:
-            return self.State.ACCEPTED
-        if self.withdrawn_at:
-            return self.State.WITHDRAWN
-        if self.expires_at <= timezone.now():
-            return self.State.EXPIRED
-        return self.State.PENDING
-
-    @property
-    def state_label(self):
-        return self.State(self.state).label
-
-    @property
-    def is_open(self) -> bool:
-        """Not yet accepted or withdrawn (an expired one may be resent)."""
-        return self.accepted_at is None and self.withdrawn_at is None
-
-    @property
-    def organisation(self):
-        return self.council or self.partner
-
-
-class AccessEvent(models.Model):
-    """The record of who may use the portal: every invitation, role change, deactivation and single sign-on match,
-    with who did it, when and what. Digital Office staff read all of it; a council's (or partner's) leads read
-    their own organisation's."""
-
-    class Kind(models.TextChoices):
-        INVITED = "invited", _("Invited")
-        INVITATION_RESENT = "invitation_resent", _("Invitation resent")
-        INVITATION_WITHDRAWN = "invitation_withdrawn", _("Invitation withdrawn")
-        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
-        ROLE_CHANGED = "role_changed", _("Role changed")
-        DEACTIVATED = "deactivated", _("Deactivated")
-        SSO_MATCHED = "sso_matched", _("Single sign-on: matched to an invitation")
-        SSO_CREATED = "sso_created", _("Single sign-on: joined as a viewer")
-        SSO_LINKED = "sso_linked", _("Single sign-on: linked to an existing account")
-        DOMAIN_ADDED = "domain_added", _("E-mail domain mapped")
-        DOMAIN_REMOVED = "domain_removed", _("E-mail domain removed")
-        SSO_SETTING = "sso_setting", _("Single sign-on setting changed")
-
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
-    kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(
-        "core.User", verbose_name=_("by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-    )
-    person = models.ForeignKey(
-        "core.User", verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="access_events",
-    )
-    email = models.EmailField(_("email address"), blank=True)
-    council = models.ForeignKey(
-        "councils.Council", verbose_name=_("council"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
-    )
-    partner = models.ForeignKey(
-        "councils.PartnerOrganisation", verbose_name=_("partner organisation"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )
-    summary = models.CharField(_("details"), max_length=300, blank=True)
-    is_demo = models.BooleanField(_("demo record"), default=False)
-
-    class Meta:
-        verbose_name = _("access record entry")
-        verbose_name_plural = _("access record")
-        ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["council", "-at"], name="access_event_council")]
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.email}"
 
 
 RATE_PATTERN = re.compile(r"^[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)$")

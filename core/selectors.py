@@ -1,4 +1,5 @@
-"""Reads of the kernel: partner API keys, the change feed, and people (teams, invitations, the access record)."""
+"""Reads of the kernel: partner API keys, the change feed, and people's accounts (invitations and the access record:
+people.selectors)."""
 
 import datetime
 
@@ -8,14 +9,11 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from .models import (
-    AccessEvent,
     Change,
     ChangeFeedFloor,
-    Invitation,
     PartnerAPIKey,
     User,
     WorkerHeartbeat,
-    invitation_token_hash,
 )
 
 FEED_START = (0, 0)
@@ -186,17 +184,8 @@ def recent_heartbeats(*, role: str, within_seconds: float) -> list[tuple[str, fl
 # -- people ------------------------------------------------------------------------------------------------------
 
 
-def invitation_mail_status(*, invitation_id: int) -> str:
-    """What became of an invitation's last e-mail (Invitation.Mail)."""
-    return Invitation.objects.filter(pk=invitation_id).values_list("mail_status", flat=True).first() or ""
 
 
-def invitation_by_token(token: str) -> Invitation | None:
-    """The invitation a link's token belongs to (whatever its state), or None."""
-    return (
-        Invitation.objects.select_related("council", "partner", "created_by")
-        .filter(token_hash=invitation_token_hash(token or "")).first()
-    )
 
 
 def people(*, council_id=None, partner_id=None, office=False):
@@ -213,31 +202,8 @@ def people(*, council_id=None, partner_id=None, office=False):
     )
 
 
-def invitations(*, council_id=None, partner_id=None, office=None, open_only=True):
-    """Invitations, newest first: of one council or partner, of Digital Office staff (office=True), or all (none
-    named). Open ones only unless asked (an expired one is open: it may be resent)."""
-    found = Invitation.objects.select_related("council", "partner", "created_by")
-    if open_only:
-        found = found.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
-    if council_id is not None:
-        found = found.filter(council_id=council_id)
-    elif partner_id is not None:
-        found = found.filter(partner_id=partner_id)
-    elif office:
-        found = found.filter(role=Invitation.Role.DIGITAL_OFFICE)
-    return found.order_by("-created_at")
 
 
-def access_events(*, council_id=None, partner_id=None, person=None, limit=200):
-    """The access record, newest first: all of it, or one council's, partner's or person's part."""
-    found = AccessEvent.objects.select_related("actor", "person", "council", "partner")
-    if person is not None:
-        found = found.filter(person=person)
-    if council_id is not None:
-        found = found.filter(council_id=council_id)
-    elif partner_id is not None:
-        found = found.filter(partner_id=partner_id)
-    return found[:limit]
 
 
 def person_by_pk(pk: int) -> User | None:

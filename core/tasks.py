@@ -15,19 +15,8 @@ def prune_change_feed():
 
 
 @shared_task(bind=True, acks_late=True)
-def send_invitation(self, invitation_id, token, sender_id=None):
-    """An invitation's e-mail, retried with exponential backoff and jitter while the mail server is away."""
-    try:
-        return services.invitation_mail_send(invitation_id=invitation_id, token=token, sender_id=sender_id,
-                                             last_attempt=self.request.retries >= settings.MAIL_MAX_RETRIES)
-    except Exception as exc:  # the service raises only what is worth another try
-        raise self.retry(exc=exc, countdown=mail_retry_delay(self.request.retries),
-                         max_retries=settings.MAIL_MAX_RETRIES) from exc
-
-
-@shared_task(bind=True, acks_late=True)
 def send_message(self, message):
-    """One e-mail of allauth's (core.adapters.AccountAdapter.send_mail), retried like an invitation's."""
+    """One e-mail of allauth's (core.adapters.AccountAdapter.send_mail), retried like an invitation's (people.tasks)."""
     try:
         return services.message_send(message=message, last_attempt=self.request.retries >= settings.MAIL_MAX_RETRIES)
     except Exception as exc:  # the service raises only what is worth another try

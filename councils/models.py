@@ -3,9 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -60,59 +58,6 @@ class Council(models.Model):
 
     def __str__(self):
         return self.name
-
-
-DOMAIN_PATTERN = r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
-
-
-def sso_trusts_several_tenants() -> bool:
-    """Whether single sign-on trusts more than one directory: several issuers listed (SSO_OIDC_ISSUERS), or Entra
-    ID's multi-tenant endpoint (/organizations/ or /common/). Then only the tenant id tells one council's directory
-    from another's, so every domain mapping must have one (README "Single sign-on")."""
-    providers = settings.SOCIALACCOUNT_PROVIDERS or {}
-    issuers = set()
-    for app in providers.get("openid_connect", {}).get("APPS", []):
-        app_settings = app.get("settings", {})
-        server_url = app_settings.get("server_url", "")
-        if "/organizations/" in server_url or "/common/" in server_url:
-            return True
-        listed = app_settings.get("openid_configuration_overrides", {}).get("issuer") or server_url
-        issuers.update([listed] if isinstance(listed, str) else listed)
-    return len(issuers) > 1
-
-
-class EmailDomain(models.Model):
-    """An e-mail domain whose people belong to a council: single sign-on matches them to it (councils.sso).
-
-    Kept by Digital Office staff. With a tenant id, a sign-in counts only when the identity provider says it came
-    from that tenant (Microsoft Entra ID's `tid` claim), so another directory cannot claim the domain's addresses."""
-
-    domain = models.CharField(
-        _("e-mail domain"), max_length=253, unique=True,
-        validators=[RegexValidator(DOMAIN_PATTERN, _("Write a domain such as glasgow.gov.uk, without the @."))],
-    )
-    council = models.ForeignKey(Council, verbose_name=_("council"), on_delete=models.CASCADE,
-                                related_name="email_domains")
-    tenant_id = models.CharField(
-        _("directory (tenant) id"), max_length=64, blank=True,
-        help_text=_("Microsoft Entra ID: the council's tenant id. Sign-ins from any other tenant are refused."),
-    )
-    created_at = models.DateTimeField(_("added"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["domain"]
-        verbose_name = _("e-mail domain")
-        verbose_name_plural = _("e-mail domains")
-
-    def __str__(self):
-        return self.domain
-
-    def clean(self):
-        if not (self.tenant_id or "").strip() and sso_trusts_several_tenants():
-            raise ValidationError({"tenant_id": _(
-                "Enter the council's directory (tenant) id: single sign-on trusts several directories, so without "
-                "it any of them could sign in as this domain's people."
-            )})
 
 
 class CouncilCodeAlias(models.Model):

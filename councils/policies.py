@@ -1,4 +1,4 @@
-"""Who may do what with funding (docs/design.md §3), and with single sign-on's e-mail domains, in one place.
+"""Who may do what with funding (docs/design.md §3), in one place (single sign-on's e-mail domains: people.policies).
 
 Digital Office staff read and write every council's contributions. Council staff (editors and viewers) read
 their own council's contributions only, in the pages and the API. Partners see funding only through the API,
@@ -6,7 +6,7 @@ with a key that has the scope `funding:read`, never in the portal's pages. Servi
 and raise PermissionDenied (403); selectors filter by them, so a read of another council's record is a 404.
 """
 
-from core.policies import is_lead_of, key_has_scope
+from core.policies import key_has_scope
 from core.roles import Role, is_council_staff_of, is_digital_office, role_of
 from core.scopes import FUNDING_READ
 
@@ -36,22 +36,3 @@ def own_council_id(user):
 def can_read_some_funding(user) -> bool:
     """Any funding page at all: Digital Office staff, and council staff for their own council."""
     return can_read_all_funding(user) or own_council_id(user) is not None
-
-
-# -- single sign-on: e-mail domains and who joins without an invitation -----------------------------------------
-
-
-def can_manage_email_domains(user) -> bool:
-    """Which e-mail domains belong to which council (single sign-on): Digital Office staff."""
-    return is_digital_office(user)
-
-
-def can_set_sso_viewers(user, *, council_id) -> bool:
-    """Whether single sign-on makes viewers of the council without an invitation: Digital Office staff and the
-    council's digital leads."""
-    return is_digital_office(user) or is_lead_of(user, council_id=council_id)
-
-
-def sso_creates_viewer(council) -> bool:
-    """A person from the council's e-mail domain without an invitation joins as a viewer, if the council says so."""
-    return bool(council.sso_creates_viewers)

@@ -24,10 +24,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import Invitation, User
+from core.models import User
 from core.policies import SYSTEM
 from core.scopes import SCOPES
-from councils.models import Contribution, Council, EmailDomain, FundingAgreement, PartnerOrganisation, Payment
+from councils.models import Contribution, Council, FundingAgreement, PartnerOrganisation, Payment
 from initiatives.models import (
     Initiative,
     JoinRequest,
@@ -40,6 +40,7 @@ from initiatives.models import (
 )
 from initiatives.selectors import last_closed_period, open_period
 from partner_api.models import WebhookDelivery, WebhookEndpoint
+from people.models import EmailDomain, Invitation
 from seeding.demo import DEMO_INVITATION_EMAIL, DEMO_TOTP_SECRET
 from strategy.models import MaturityAssessment, MaturityDimension, MaturityLevel, Measure, MeasureReading
 from tests import authorization as authorization_rules

@@ -1,5 +1,5 @@
-"""Reads of the funding ledger, councils and partners, and people's teams. Every funding page, export and API list
-starts from these.
+"""Reads of the funding ledger, councils and partners (people's teams: people.selectors). Every funding page,
+export and API list starts from these.
 
 Figures are worked out from the contributions and their payments, never stored: a page runs one query for the
 contributions in view (each annotated with what has been paid, what is outstanding and its status) and adds
@@ -48,16 +48,6 @@ from .organisations import (
     partner_list,
     partner_names,
 )
-from .people import (
-    councils_with_sso,
-    email_domains,
-    partners_list,
-    require_team,
-    team_council,
-    team_of_invitation,
-    team_of_person,
-    team_partner,
-)
 
 __all__ = [
     "AgreementRow",
@@ -86,9 +76,7 @@ __all__ = [
     "council_ledger",
     "council_list",
     "council_names",
-    "councils_with_sso",
     "display_value",
-    "email_domains",
     "figures_of",
     "import_template_rows",
     "ledger",
@@ -96,14 +84,8 @@ __all__ = [
     "member_councils",
     "partner_list",
     "partner_names",
-    "partners_list",
     "payment_detail",
-    "require_team",
     "status_label",
-    "team_council",
-    "team_of_invitation",
-    "team_of_person",
-    "team_partner",
     "today",
     "visible_contributions",
     "year_ledger",

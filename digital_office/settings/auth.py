@@ -44,9 +44,9 @@ ACCOUNT_RATE_LIMITS = {
 MFA_ADAPTER = "core.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Digital Office portal"
-# Invitations (core.services.invitation_create): the e-mailed link works once, for this many days.
+# Invitations (people.services.invitation_create): the e-mailed link works once, for this many days.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
-# Invitations sent, for a council of a few hundred staff (core.services.invitation_create, invitation_resend): a
+# Invitations sent, for a council of a few hundred staff (people.services.invitation_create, invitation_resend): a
 # lead inviting a whole team in a day stays under the first; one address is not mailed more than the second allows.
 INVITATIONS_PER_INVITER_PER_DAY = env.int("INVITATIONS_PER_INVITER_PER_DAY", default=50)
 INVITATION_SENDS_PER_HOUR = env.int("INVITATION_SENDS_PER_HOUR", default=3)  # one invitation (first send and resends)
@@ -55,9 +55,9 @@ INVITATION_SENDS_PER_ADDRESS_PER_DAY = env.int("INVITATION_SENDS_PER_ADDRESS_PER
 PEOPLE_CONTACT_EMAIL = env("PEOPLE_CONTACT_EMAIL", default="digitaloffice@example.scot")
 
 # Single sign-on (README "Single sign-on"): allauth's OpenID Connect provider, on when SSO_OIDC_SERVER_URL,
-# SSO_OIDC_CLIENT_ID and SSO_OIDC_CLIENT_SECRET are set. Who may come in is decided by councils.sso (e-mail
+# SSO_OIDC_CLIENT_ID and SSO_OIDC_CLIENT_SECRET are set. Who may come in is decided by people.sso (e-mail
 # domains mapped to councils, invitations); nobody signs up by themselves.
-SOCIALACCOUNT_ADAPTER = "councils.sso.SocialAccountAdapter"
+SOCIALACCOUNT_ADAPTER = "people.sso.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     # The layers, bottom to top (README "Layout"): each imports only those listed before it.
     "core",
     "councils",
+    "people",
     "strategy",
     "initiatives",
     "partner_api",

@@ -8,10 +8,11 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.utils import timezone
 
-from core import services as core_services
-from core.models import AccessEvent, Invitation, User, invitation_token_hash
+from core.models import User
 from core.roles import Role
 from core.second_factor import needs_second_factor
+from people import services as people_services
+from people.models import AccessEvent, Invitation, invitation_token_hash
 
 from .constants import (
     DEMO_ACCOUNTS,
@@ -59,7 +60,7 @@ class PeopleSeeder:
         """One pending invitation, sent by Glasgow's digital lead. Its link is /accounts/invitations/<token>/ with
         the published DEMO_INVITATION_TOKEN (demo data only)."""
         lead = users["editor@glasgow.demo.digitaloffice.scot"]
-        invitation, _token = core_services.invitation_create(
+        invitation, _token = people_services.invitation_create(
             user=lead, email=DEMO_INVITATION_EMAIL, full_name="Demo Glasgow Newcomer",
             role=Role.COUNCIL_VIEWER, council=lead.council, is_demo=True, send=False,
         )

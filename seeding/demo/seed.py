@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.test.utils import override_settings
 
 from contracts.models import Contract, ContractUse
-from core.models import AccessEvent, Invitation, User
+from core.models import User
 from councils.models import (
     Contribution,
     FundingAgreement,
@@ -27,6 +27,7 @@ from initiatives.models import (
     ReportingPeriod,
     Risk,
 )
+from people.models import AccessEvent, Invitation
 from strategy.models import (
     MaturityAssessment,
     MaturityScore,

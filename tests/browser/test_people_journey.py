@@ -14,8 +14,9 @@ PASSWORD = "a-long-and-private-passphrase"
 
 
 def test_invite_accept_set_password_and_land_on_the_right_home(visitor):
-    from core.models import Invitation, User
+    from core.models import User
     from councils.models import Council
+    from people.models import Invitation
 
     glasgow = Council.objects.get(gss_code="S12000049")
     visitor.login(CDO)

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import services as core_services
-from core.models import AccessEvent, Invitation, PartnerAPIKey, User
+from core.models import PartnerAPIKey, User
 from councils.models import Council, PartnerOrganisation
+from people import services as people_services
+from people.models import AccessEvent, Invitation
 from seeding.demo import DEMO_INVITATION_EMAIL, DEMO_INVITATION_TOKEN
 from tests.conftest import mark_second_factor_used, signed_in_with_two_factor
 
@@ -37,7 +39,7 @@ def committed_at_once(monkeypatch):
 def mail_worker(monkeypatch):
     """The invitation e-mails' task runs at once (eager), its retries too; a retry is not an error that reaches
     the request, as it is not in a worker."""
-    from core import tasks
+    from people import tasks
 
     monkeypatch.setitem(tasks.send_invitation.app.conf, "task_eager_propagates", False)
 
@@ -138,20 +140,20 @@ def test_digital_office_staff_invite_anyone_and_an_existing_account_is_told_so(d
 def test_withdrawn_used_expired_and_unknown_links_are_refused_with_a_clear_page(demo_data):
     lead = signed_in_with_two_factor(User.objects.get(email=LEAD))
     glasgow = lead.council
-    withdrawn, withdrawn_token = core_services.invitation_create(
+    withdrawn, withdrawn_token = people_services.invitation_create(
         user=lead, email="w@glasgow.gov.uk", role="council_viewer", council=glasgow)
-    core_services.invitation_withdraw(user=lead, invitation=withdrawn)
+    people_services.invitation_withdraw(user=lead, invitation=withdrawn)
     response = Client().get(f"/accounts/invitations/{withdrawn_token}/")
     assert response.status_code == 410 and b"This invitation was withdrawn" in response.content
 
-    expired, expired_token = core_services.invitation_create(
+    expired, expired_token = people_services.invitation_create(
         user=lead, email="e@glasgow.gov.uk", role="council_viewer", council=glasgow)
     Invitation.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     response = Client().get(f"/accounts/invitations/{expired_token}/")
     assert response.status_code == 410 and b"This invitation has expired" in response.content
     assert b"Ask the person who invited you to send it again" in response.content
 
-    _used, used_token = core_services.invitation_create(
+    _used, used_token = people_services.invitation_create(
         user=lead, email="u@glasgow.gov.uk", role="council_viewer", council=glasgow)
     first = Client().post(f"/accounts/invitations/{used_token}/", {
         "full_name": "Una Used", "password1": "a-long-enough-passphrase", "password2": "a-long-enough-passphrase"})
@@ -167,7 +169,7 @@ def test_withdrawn_used_expired_and_unknown_links_are_refused_with_a_clear_page(
 
 def test_resending_replaces_the_link_and_extends_it(demo_data):
     lead = signed_in_with_two_factor(User.objects.get(email=LEAD))
-    invitation, old_token = core_services.invitation_create(
+    invitation, old_token = people_services.invitation_create(
         user=lead, email="r@glasgow.gov.uk", role="council_viewer", council=lead.council)
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - datetime.timedelta(days=1))
     response = signed_in(LEAD).post(f"/people/invitations/{invitation.pk}/resend/")
@@ -180,7 +182,7 @@ def test_resending_replaces_the_link_and_extends_it(demo_data):
 
 def test_a_lead_cannot_touch_another_councils_invitations_or_people(demo_data, fife):
     office = signed_in_with_two_factor(User.objects.get(email=CDO))
-    invitation, _token = core_services.invitation_create(
+    invitation, _token = people_services.invitation_create(
         user=office, email="f@fife.gov.uk", role="council_viewer", council=fife)
     client = signed_in(LEAD)
     assert client.post(f"/people/invitations/{invitation.pk}/withdraw/").status_code == 404
@@ -271,8 +273,8 @@ def test_deactivation_signs_out_an_open_session_and_revokes_the_keys_they_made(d
 
 def test_the_access_record_shows_a_lead_only_their_own_council(demo_data, fife):
     office = signed_in_with_two_factor(User.objects.get(email=CDO))
-    core_services.invitation_create(user=office, email="f@fife.gov.uk", role="council_viewer", council=fife)
-    core_services.invitation_create(user=office, email="g@glasgow.gov.uk", role="council_viewer",
+    people_services.invitation_create(user=office, email="f@fife.gov.uk", role="council_viewer", council=fife)
+    people_services.invitation_create(user=office, email="g@glasgow.gov.uk", role="council_viewer",
                                     council=office and Council.objects.get(gss_code="S12000049"))
     lead_view = signed_in(LEAD).get("/people/record/").content.decode()
     assert "g@glasgow.gov.uk" in lead_view and "f@fife.gov.uk" not in lead_view
@@ -299,7 +301,7 @@ def test_accepting_sets_a_password_keeps_what_was_typed_and_lands_on_home(demo_d
 
 def test_invited_digital_office_staff_set_up_two_factor_before_anything_else(demo_data):
     office = signed_in_with_two_factor(User.objects.get(email=CDO))
-    _invitation, token = core_services.invitation_create(user=office, email="staff@digitaloffice.example.scot",
+    _invitation, token = people_services.invitation_create(user=office, email="staff@digitaloffice.example.scot",
                                                          role="digital_office")
     client = Client()
     response = client.post(f"/accounts/invitations/{token}/", {
@@ -354,7 +356,7 @@ def test_with_no_working_mail_server_the_invitation_stands_and_the_inviter_gets_
 
 
 def test_an_invitation_whose_mail_is_being_retried_is_shown_as_sent_later(demo_data, monkeypatch):
-    from core import tasks
+    from people import tasks
 
     monkeypatch.setattr(tasks.send_invitation, "apply_async", lambda *args, **kwargs: None)  # queued, not run yet
     client = signed_in(LEAD)

@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.test import Client
 
 from core import services as core_services
-from core.models import AccessEvent, Invitation, PartnerAPIKey, User
+from core.models import PartnerAPIKey, User
 from core.policies import SYSTEM
 from councils.models import Council, PartnerOrganisation
+from people import services as people_services
+from people.models import AccessEvent, Invitation
 from tests.conftest import signed_in_with_two_factor
 
 from .test_people import (  # noqa: F401 (autouse: the e-mails' task runs at once)
@@ -109,7 +111,7 @@ def test_deactivation_in_the_admin_site_revokes_keys_withdraws_invitations_and_w
     partner = PartnerOrganisation.objects.get(slug="scottish-government")
     key, text = core_services.key_create(user=SYSTEM, partner=partner, name="Lead's key", scopes=["initiatives:read"])
     PartnerAPIKey.objects.filter(pk=key.pk).update(created_by=partner_lead)
-    core_services.invitation_create(user=User.objects.get(pk=partner_lead.pk), email="colleague@example.org",
+    people_services.invitation_create(user=User.objects.get(pk=partner_lead.pk), email="colleague@example.org",
                                     role="partner", partner=partner)
     open_session = signed_in(PARTNER)
     assert open_session.get("/").status_code == 200
@@ -192,9 +194,9 @@ def test_the_invite_form_tells_a_lead_nothing_about_addresses_outside_their_coun
     """Finding 7: "already has an account", "was deactivated", "has already been invited" for every address."""
     fife = Council.objects.get(gss_code="S12000047")
     office = signed_in_with_two_factor(User.objects.get(email=CDO))
-    core_services.invitation_create(user=office, email="f@fife.gov.uk", role="council_viewer", council=fife)
+    people_services.invitation_create(user=office, email="f@fife.gov.uk", role="council_viewer", council=fife)
     gone = User.objects.create_user(email="gone@fife.gov.uk", council=fife, council_role="viewer")
-    core_services.person_deactivate(user=office, person=gone)
+    people_services.person_deactivate(user=office, person=gone)
     text = invite(signed_in(LEAD), email=email).content.decode()
     assert "This address cannot be invited from here" in text
     for revealing in ("already has an account", "was deactivated", "has already been invited"):

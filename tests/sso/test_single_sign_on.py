@@ -18,10 +18,11 @@ import requests
 from allauth.socialaccount.models import SocialAccount
 from django.test import Client
 
-from core import services as core_services
-from core.models import AccessEvent, Invitation, User
-from councils.models import Council, EmailDomain
+from core.models import User
+from councils.models import Council
 from digital_office.settings.base import oidc_providers
+from people import services as people_services
+from people.models import AccessEvent, EmailDomain, Invitation
 from tests.conftest import signed_in_with_two_factor
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,7 +112,7 @@ def test_login_page_offers_no_single_sign_on_unless_configured(client):
 def test_a_mapped_domain_with_an_invitation_joins_as_invited(sso, glasgow, client):
     lead = User.objects.create_user(email="lead@glasgow.gov.uk", council=glasgow, council_role="editor",
                                     is_lead=True)
-    core_services.invitation_create(user=lead, email="Invited.Person@glasgow.gov.uk", role="council_editor",
+    people_services.invitation_create(user=lead, email="Invited.Person@glasgow.gov.uk", role="council_editor",
                                     council=glasgow)
     response = sign_in_with_sso(client, "invited.person@glasgow.gov.uk")
     assert response.status_code == 302 and response["Location"] == "/"
@@ -163,7 +164,7 @@ def test_an_unmapped_domain_is_refused_saying_whom_to_ask(sso, glasgow, client, 
 
 
 def test_an_address_the_provider_has_not_verified_is_refused(sso, glasgow, client):
-    core_services.invitation_create(user=signed_in_with_two_factor(User.objects.create_user(
+    people_services.invitation_create(user=signed_in_with_two_factor(User.objects.create_user(
         email="do@example.scot", is_digital_office_staff=True)), email="who@glasgow.gov.uk", role="council_viewer",
         council=glasgow)
     response = sign_in_with_sso(client, "unverified:who@glasgow.gov.uk")
@@ -179,7 +180,7 @@ def test_a_deactivated_person_is_refused_whether_linked_or_not(sso, glasgow, cli
     assert AccessEvent.objects.filter(kind=AccessEvent.Kind.SSO_LINKED, person=person).exists()
     client.logout()
 
-    core_services.person_deactivate(user=office, person=person)
+    people_services.person_deactivate(user=office, person=person)
     response = sign_in_with_sso(client, "leaver@glasgow.gov.uk")
     assert response.status_code == 403
     assert "Your account has been deactivated" in response.content.decode()
@@ -187,7 +188,7 @@ def test_a_deactivated_person_is_refused_whether_linked_or_not(sso, glasgow, cli
 
     # Not linked yet: refused the same way.
     other = User.objects.create_user(email="gone@glasgow.gov.uk", council=glasgow, council_role="viewer")
-    core_services.person_deactivate(user=office, person=other)
+    people_services.person_deactivate(user=office, person=other)
     response = sign_in_with_sso(Client(), "gone@glasgow.gov.uk")
     assert response.status_code == 403 and "deactivated" in response.content.decode()
 

@@ -1,11 +1,10 @@
 """Invitations: sending, resending, withdrawing and accepting them, their e-mail, and the access record's
-entries. Each checks the actor's rights in core.policies and runs in a transaction."""
+entries. Each checks the actor's rights in people.policies and runs in a transaction."""
 
 import datetime
 import logging
 import re
 import secrets
-import smtplib
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -19,16 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import enqueue_after_commit
+from core.models import User
+from core.roles import Role, council_role_for, role_description
+from core.services import mail_error_is_transient
+
 from .. import policies
-from ..jobs import enqueue_after_commit
-from ..mail import mail_from_dict
-from ..models import (
-    AccessEvent,
-    Invitation,
-    User,
-    invitation_token_hash,
-)
-from ..roles import Role, council_role_for, role_description
+from ..models import AccessEvent, Invitation, invitation_token_hash
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +126,7 @@ def _limit_sends(user, *, email, invitation=None):
             "This address has been sent as many invitations as allowed in 24 hours: try again tomorrow."))
 
 
-INVITATION_MAIL_TASK = "core.tasks.send_invitation"
+INVITATION_MAIL_TASK = "people.tasks.send_invitation"
 
 
 def invitation_link(token: str) -> str:
@@ -153,34 +149,8 @@ def _queue_invitation_mail(invitation_id, token, sender_id):
             mail_status=Invitation.Mail.FAILED, mail_error=_("The mail queue could not be reached.")[:300])
 
 
-def mail_error_is_transient(exc) -> bool:
-    """Worth another try: the server could not be reached, hung up, or answered 4xx (try later)."""
-    if isinstance(exc, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
-        return True
-    if isinstance(exc, smtplib.SMTPResponseException):
-        return 400 <= exc.smtp_code < 500
-    if isinstance(exc, smtplib.SMTPException):
-        return False  # refused for good (recipient, authentication, ...)
-    return isinstance(exc, OSError)  # connection refused, timeouts, DNS
-
-
-def message_send(*, message: dict, last_attempt: bool) -> str:
-    """Send one e-mail given as data (core.mail); a transient failure is raised for the task to retry, a permanent
-    one (or the last attempt's) logged with the recipients and the error, never raised."""
-    try:
-        mail_from_dict(message).send()
-    except Exception as exc:  # any mail failure is logged; the action that made the message stands
-        detail = f"{exc.__class__.__name__}: {exc}"[:300]
-        if mail_error_is_transient(exc) and not last_attempt:
-            logger.warning("E-mail %r to %s not sent, trying again: %s", message["subject"], message["to"], detail)
-            raise
-        logger.error("E-mail %r to %s could not be sent: %s", message["subject"], message["to"], detail)
-        return "failed"
-    return "sent"
-
-
 def invitation_mail_send(*, invitation_id: int, token: str, sender_id=None, last_attempt: bool) -> str:
-    """Send an invitation's e-mail (core.tasks.send_invitation); returns its mail status.
+    """Send an invitation's e-mail (people.tasks.send_invitation); returns its mail status.
 
     A transient failure is recorded as "trying again" and raised, so the task retries it with backoff; on the last
     attempt, or for a permanent refusal, it is recorded as failed and logged, and the team page says to give the

@@ -6,14 +6,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import policies, security_log
-from ..models import (
-    AccessEvent,
-    Invitation,
-    PartnerAPIKey,
-    User,
-)
-from ..roles import Role, person_role_description, role_description
+from core import security_log
+from core.models import PartnerAPIKey, User
+from core.roles import Role, person_role_description, role_description
+
+from .. import policies
+from ..models import AccessEvent, Invitation
 from .invitations import _join, _person_from_invitation, access_record
 
 
@@ -21,7 +19,7 @@ from .invitations import _join, _person_from_invitation, access_record
 def person_join_by_sso(*, email: str, full_name: str, invitation: Invitation | None = None, council=None,
                        provider: str = "", issuer: str = "", tenant_id: str = "") -> User:
     """Make the account of a person whose organisation's single sign-on vouched for them: as their pending
-    invitation says, or (no invitation: the caller, councils.sso, decided the council allows it) as a viewer of
+    invitation says, or (no invitation: the caller, people.sso, decided the council allows it) as a viewer of
     `council`. They have no password; they sign in through their organisation."""
     if invitation is not None:
         person = _person_from_invitation(invitation, full_name=full_name)

@@ -1,5 +1,5 @@
 """Single sign-on (allauth's OpenID Connect provider) made to fit the portal: nobody signs up by themselves. Who a
-person signing in with their organisation's account is, is decided by councils.services.sso_sign_in (e-mail
+person signing in with their organisation's account is, is decided by people.services.sso_sign_in (e-mail
 domains mapped to councils, invitations); a refusal is a page saying why and whom to ask."""
 
 from allauth.core.exceptions import ImmediateHttpResponse

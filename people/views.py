@@ -14,14 +14,13 @@ from django.views.decorators.http import require_POST
 
 from core import policies as core_policies
 from core import selectors as core_selectors
-from core import services as core_services
 from core.forms import apply_errors
-from core.models import Invitation
 from core.roles import Role, role_description, role_of
+from councils.models import Council, PartnerOrganisation
 
 from . import policies, selectors, services
 from .forms import AcceptInvitationForm, EmailDomainForm, InvitationForm, RoleForm, SSOViewersForm
-from .models import Council, PartnerOrganisation
+from .models import Invitation
 
 SIGN_IN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -51,7 +50,7 @@ def index(request):
         "councils": selectors.councils_with_sso(),
         "partners": selectors.partners_list(),
         "people": core_selectors.people(office=True),
-        "invitations": core_selectors.invitations(),
+        "invitations": selectors.invitations(),
     })
 
 
@@ -69,7 +68,7 @@ def invite(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation, token = core_services.invitation_create(
+            invitation, token = services.invitation_create(
                 user=request.user, email=data["email"], full_name=data["full_name"], role=data["role"],
                 council=data.get("council"), partner=data.get("partner"), is_lead=data.get("is_lead", False),
             )
@@ -83,13 +82,13 @@ def invite(request):
 
 def _say_what_became_of_the_mail(request, invitation, token, *, again=False):
     """Sent, sent later (the task keeps trying), or not sent: then the inviter is given the link to pass on."""
-    status = core_selectors.invitation_mail_status(invitation_id=invitation.pk)
+    status = selectors.invitation_mail_status(invitation_id=invitation.pk)
     values = {"email": invitation.email, "days": settings.INVITATION_VALID_DAYS}
     if status == Invitation.Mail.FAILED:
         messages.warning(request, _(
             "The invitation to %(email)s is made, but its e-mail could not be sent: tell the person the link "
             "%(link)s yourself. It works once, for %(days)s days.") % {
-            **values, "link": core_services.invitation_link(token)}, extra_tags="banner")
+            **values, "link": services.invitation_link(token)}, extra_tags="banner")
     elif status == Invitation.Mail.SENT:
         text = (_("Invitation sent again to %(email)s, with a new link; the old one no longer works.") if again
                 else _("Invitation sent to %(email)s. The link works once, for %(days)s days."))
@@ -105,7 +104,7 @@ def _say_what_became_of_the_mail(request, invitation, token, *, again=False):
 def invitation_resend(request, pk):
     invitation = selectors.team_of_invitation(user=request.user, pk=pk)
     try:
-        token = core_services.invitation_resend(user=request.user, invitation=invitation)
+        token = services.invitation_resend(user=request.user, invitation=invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -117,7 +116,7 @@ def invitation_resend(request, pk):
 def invitation_withdraw(request, pk):
     invitation = selectors.team_of_invitation(user=request.user, pk=pk)
     try:
-        core_services.invitation_withdraw(user=request.user, invitation=invitation)
+        services.invitation_withdraw(user=request.user, invitation=invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -131,8 +130,8 @@ def _team_page(request, *, council=None, partner=None):
     context = {
         "council": council, "partner": partner, "organisation": council or partner,
         "people": core_selectors.people(**ids),
-        "invitations": core_selectors.invitations(**ids),
-        "events": core_selectors.access_events(**ids, limit=10),
+        "invitations": selectors.invitations(**ids),
+        "events": selectors.access_events(**ids, limit=10),
         "can_invite": core_policies.can_manage_people(request.user),
     }
     if council is not None:
@@ -172,7 +171,7 @@ def person(request, pk):
     form = RoleForm(request.POST or None, person=someone, may_set_lead=may_set_lead, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            core_services.person_set_role(
+            services.person_set_role(
                 user=request.user, person=someone,
                 council_role=form.cleaned_data.get("council_role", ""),
                 is_lead=form.cleaned_data.get("is_lead", False) if may_set_lead else someone.is_lead,
@@ -185,7 +184,7 @@ def person(request, pk):
     return render(request, "people/person.html", {
         "person": someone, "form": form if may_manage and someone.is_active and len(form.fields) else None,
         "may_manage": may_manage, "team_url": _team_url(council=someone.council, partner=someone.partner),
-        "events": core_selectors.access_events(person=someone, limit=50) if may_manage else [],
+        "events": selectors.access_events(person=someone, limit=50) if may_manage else [],
     })
 
 
@@ -194,7 +193,7 @@ def person_deactivate(request, pk):
     if not core_policies.can_manage_person(request.user, someone):
         raise PermissionDenied(_("You may not deactivate this person."))
     if request.method == "POST":
-        revoked = core_services.person_deactivate(user=request.user, person=someone, request=request)
+        revoked = services.person_deactivate(user=request.user, person=someone, request=request)
         text = _("%(name)s is deactivated: they are signed out and cannot sign in again.") % {"name": someone}
         if revoked:
             text += " " + _("%(count)s partner API key(s) they made are revoked.") % {"count": revoked}
@@ -212,13 +211,13 @@ def access_record(request):
     if core_policies.is_digital_office(user):
         slug = request.GET.get("council")
         council = get_object_or_404(Council, slug=slug) if slug else None
-        events = core_selectors.access_events(council_id=council.pk if council else None)
+        events = selectors.access_events(council_id=council.pk if council else None)
     elif core_policies.is_lead(user):
         ids = {"council_id": user.council_id} if user.council_id else {"partner_id": user.partner_id}
         if not core_policies.can_read_access_record(user, **ids):
             raise PermissionDenied
         council = user.council
-        events = core_selectors.access_events(**ids)
+        events = selectors.access_events(**ids)
     else:
         raise PermissionDenied(_("The access record is for Digital Office staff and digital leads."))
     return render(request, "people/record.html", {"events": events, "council": council,
@@ -275,7 +274,7 @@ def _refused(request, reason, invitation=None):
 
 @login_not_required
 def accept(request, token):
-    invitation = core_selectors.invitation_by_token(token)
+    invitation = selectors.invitation_by_token(token)
     if invitation is None:
         return _refused(request, "unknown")
     if invitation.state != invitation.State.PENDING:
@@ -285,10 +284,10 @@ def accept(request, token):
     form = AcceptInvitationForm(request.POST or None, initial={"full_name": invitation.full_name})
     if request.method == "POST" and form.is_valid():
         try:
-            person = core_services.invitation_accept(
+            person = services.invitation_accept(
                 token=token, password=form.cleaned_data["password1"], full_name=form.cleaned_data["full_name"],
             )
-        except core_services.InvitationRefused as refusal:
+        except services.InvitationRefused as refusal:
             return _refused(request, refusal.reason, refusal.invitation)
         except ValidationError as error:
             apply_errors(form, error, renamed={"password": "password1", "__all__": "password1"})

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core import selectors as core_selectors
-from core import services as core_services
-from core.models import AccessEvent
+from councils.models import Council
 
 from .. import policies
-from ..models import Council, EmailDomain, sso_trusts_several_tenants
+from ..models import AccessEvent, EmailDomain, sso_trusts_several_tenants
+from .invitations import access_record, open_invitation_for
+from .people import person_join_by_sso, person_link_sso, person_set_sso_identity
 
 
 class SSORefused(Exception):
@@ -47,7 +48,7 @@ def email_domain_add(*, user, domain: str, council: Council, tenant_id: str = ""
     record = EmailDomain(domain=normalise_domain(domain), council=council, tenant_id=(tenant_id or "").strip())
     record.full_clean()
     record.save()
-    core_services.access_record(AccessEvent.Kind.DOMAIN_ADDED, actor=user, council_id=council.pk,
+    access_record(AccessEvent.Kind.DOMAIN_ADDED, actor=user, council_id=council.pk,
                                 summary=f"{record.domain} → {council}")
     return record
 
@@ -56,7 +57,7 @@ def email_domain_add(*, user, domain: str, council: Council, tenant_id: str = ""
 def email_domain_remove(*, user, record: EmailDomain) -> None:
     if not policies.can_manage_email_domains(user):
         raise PermissionDenied(_("Only Digital Office staff map e-mail domains to councils."))
-    core_services.access_record(AccessEvent.Kind.DOMAIN_REMOVED, actor=user, council_id=record.council_id,
+    access_record(AccessEvent.Kind.DOMAIN_REMOVED, actor=user, council_id=record.council_id,
                                 summary=f"{record.domain} → {record.council}")
     record.delete()
 
@@ -70,7 +71,7 @@ def council_set_sso_viewers(*, user, council: Council, allowed: bool) -> Council
         council.save(update_fields=["sso_creates_viewers"])
         summary = (_("People from the council's e-mail domains may join as viewers without an invitation")
                    if allowed else _("People from the council's e-mail domains need an invitation"))
-        core_services.access_record(AccessEvent.Kind.SSO_SETTING, actor=user, council_id=council.pk, summary=summary)
+        access_record(AccessEvent.Kind.SSO_SETTING, actor=user, council_id=council.pk, summary=summary)
     return council
 
 
@@ -135,7 +136,7 @@ def sso_sign_in(*, email: str, email_verified: bool | None, domain_verified: boo
         mapping = _mapping(linked_person.email, tenant_id)
         if not _same_identity(linked_person, issuer=issuer, tenant_id=tenant_id):
             raise SSORefused("tenant", email=linked_person.email, council=mapping.council)
-        core_services.person_set_sso_identity(person=linked_person, issuer=issuer, tenant_id=tenant_id)
+        person_set_sso_identity(person=linked_person, issuer=issuer, tenant_id=tenant_id)
         return SSOOutcome(person=linked_person)
     email = normalise_email(email)
     if not email:
@@ -149,13 +150,13 @@ def sso_sign_in(*, email: str, email_verified: bool | None, domain_verified: boo
     if person is not None:
         if not _same_identity(person, issuer=issuer, tenant_id=tenant_id):
             raise SSORefused("tenant", email=email, council=mapping.council)
-        core_services.person_link_sso(person=person, provider=provider, issuer=issuer, tenant_id=tenant_id)
+        person_link_sso(person=person, provider=provider, issuer=issuer, tenant_id=tenant_id)
         return SSOOutcome(person=person, linked=True)
-    invitation = core_services.open_invitation_for(email)
+    invitation = open_invitation_for(email)
     if invitation is None and not policies.sso_creates_viewer(mapping.council):
         raise SSORefused("no_invitation", email=email, council=mapping.council,
                          leads=core_selectors.leads_of(council_id=mapping.council_id).order_by("full_name", "email"))
-    person = core_services.person_join_by_sso(
+    person = person_join_by_sso(
         email=email, full_name=full_name, invitation=invitation, council=mapping.council, provider=provider,
         issuer=issuer, tenant_id=tenant_id,
     )

@@ -1,11 +1,11 @@
-"""People and access pages (councils.people_views), mounted at the site's root: /people/..., each council's and
+"""People and access pages (people.views), mounted at the site's root: /people/..., each council's and
 partner's team (/people/councils/<slug>/, /people/partners/<slug>/), and the invitation link under /accounts/ (open
 before two-factor, like the other account pages). /councils/<slug>/ is the council's page (dashboard)."""
 
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import people_views as views
+from . import views
 
 app_name = "people"
 

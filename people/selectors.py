@@ -1,5 +1,5 @@
-"""People: teams, invitations, e-mail domains and single sign-on settings, each read within the reader's rights."""
-
+"""Reads about people: teams, invitations, the access record, e-mail domains and single sign-on settings, each read
+within the reader's rights (the accounts themselves: core.selectors)."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -7,14 +7,9 @@ from django.shortcuts import get_object_or_404
 
 from core import policies as core_policies
 from core import selectors as core_selectors
+from councils.models import Council, PartnerOrganisation
 
-from ..models import (
-    Council,
-    EmailDomain,
-    PartnerOrganisation,
-)
-
-# -- people: teams, invitations, e-mail domains ------------------------------------------------------------------
+from .models import AccessEvent, EmailDomain, Invitation, invitation_token_hash
 
 
 def require_team(user, *, council_id=None, partner_id=None, office=False) -> None:
@@ -55,7 +50,7 @@ def team_of_person(*, user, pk: int):
 
 
 def team_of_invitation(*, user, pk: int):
-    invitation = core_selectors.invitations(open_only=False).filter(pk=pk).first()
+    invitation = invitations(open_only=False).filter(pk=pk).first()
     if invitation is None:
         raise Http404
     require_team(user, council_id=invitation.council_id, partner_id=invitation.partner_id,
@@ -74,3 +69,43 @@ def councils_with_sso():
 
 def partners_list():
     return PartnerOrganisation.objects.order_by("name")
+
+
+def invitation_mail_status(*, invitation_id: int) -> str:
+    """What became of an invitation's last e-mail (Invitation.Mail)."""
+    return Invitation.objects.filter(pk=invitation_id).values_list("mail_status", flat=True).first() or ""
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a link's token belongs to (whatever its state), or None."""
+    return (
+        Invitation.objects.select_related("council", "partner", "created_by")
+        .filter(token_hash=invitation_token_hash(token or "")).first()
+    )
+
+
+def invitations(*, council_id=None, partner_id=None, office=None, open_only=True):
+    """Invitations, newest first: of one council or partner, of Digital Office staff (office=True), or all (none
+    named). Open ones only unless asked (an expired one is open: it may be resent)."""
+    found = Invitation.objects.select_related("council", "partner", "created_by")
+    if open_only:
+        found = found.filter(accepted_at__isnull=True, withdrawn_at__isnull=True)
+    if council_id is not None:
+        found = found.filter(council_id=council_id)
+    elif partner_id is not None:
+        found = found.filter(partner_id=partner_id)
+    elif office:
+        found = found.filter(role=Invitation.Role.DIGITAL_OFFICE)
+    return found.order_by("-created_at")
+
+
+def access_events(*, council_id=None, partner_id=None, person=None, limit=200):
+    """The access record, newest first: all of it, or one council's, partner's or person's part."""
+    found = AccessEvent.objects.select_related("actor", "person", "council", "partner")
+    if person is not None:
+        found = found.filter(person=person)
+    if council_id is not None:
+        found = found.filter(council_id=council_id)
+    elif partner_id is not None:
+        found = found.filter(partner_id=partner_id)
+    return found[:limit]

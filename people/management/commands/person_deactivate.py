@@ -3,8 +3,9 @@ People page and the admin site (open invitations withdrawn, keys revoked, sessio
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core import selectors, services
+from core import selectors
 from core.policies import SYSTEM
+from people import services
 
 
 class Command(BaseCommand):
