@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "councils",
     "strategy",
     "initiatives",
-    "partner_api",
+    "partner_access",
     "contracts",
     "dashboard",
     "seeding",
@@ -76,7 +76,7 @@ MIDDLEWARE = [
     # Digital Office staff and superusers: nothing until this session has used the second factor.
     "core.middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "partner_api.middleware.ApiRequestLogMiddleware",
+    "partner_access.middleware.ApiRequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "digital_office.urls"
@@ -436,7 +436,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RagEnum": "initiatives.models.Rag",
         "StageEnum": "initiatives.models.Stage",
-        "WebhookEventEnum": "partner_api.models.WebhookEvent",
+        "WebhookEventEnum": "partner_access.models.WebhookEvent",
     },
     # Swagger UI and Redoc served from the drf-spectacular-sidecar package: no CDN needed.
     "SWAGGER_UI_DIST": "SIDECAR",
