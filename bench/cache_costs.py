@@ -36,8 +36,8 @@ def main():
         from core.models import Change, User
         from initiatives import services as initiative_services
         from initiatives.models import ProgressUpdate
-        from partner_api.models import APIRequestLog
-        from partner_api.services import api_request_log_prune
+        from partner_access.models import APIRequestLog
+        from partner_access.services import api_request_log_prune
         from seeding.demo import demo_seed
         from seeding.reference_data import reference_data_load
 

@@ -15,7 +15,7 @@ from initiatives.api.views import (
     ReportViewSet,
     RiskViewSet,
 )
-from partner_api.api.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
+from partner_access.api.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
 from strategy.api.views import MeasureReadingViewSet, MeasureViewSet, OutcomeViewSet, ThemeViewSet
 
 app_name = "api"

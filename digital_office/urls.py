@@ -24,7 +24,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("strategy/", include(strategy_pages)),
     path("api/v1/", include("digital_office.api_urls")),
-    path("api-keys/", include("partner_api.urls")),
+    path("api-keys/", include("partner_access.urls")),
     path("", include("people.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

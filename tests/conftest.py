@@ -120,7 +120,7 @@ def fake_dns(monkeypatch):
     """Webhook addresses resolve through TEST_DNS; a name not in it is not found. Returns the look-ups made."""
     import socket
 
-    from partner_api import webhook_addresses
+    from partner_access import webhook_addresses
 
     lookups = []
 

@@ -39,7 +39,6 @@ from initiatives.models import (
     Risk,
 )
 from initiatives.selectors import last_closed_period, open_period
-from partner_api.models import WebhookDelivery, WebhookEndpoint
 from people.models import EmailDomain, Invitation
 from seeding.demo import DEMO_INVITATION_EMAIL, DEMO_TOTP_SECRET
 from strategy.models import MaturityAssessment, MaturityDimension, MaturityLevel, Measure, MeasureReading
@@ -149,13 +148,6 @@ EXPECTED = {
     "strategy:level_create": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
     "strategy:level_edit": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
     "strategy:maturity_threshold": Page(get=DIGITAL_OFFICE, post=only(STAFF, FORM)),
-    # -- partner access (keys, webhooks): the office only
-    "partner_keys": Page(get=DIGITAL_OFFICE),
-    "partner_key_create": Page(get=None, post=only(STAFF, 400)),
-    "partner_key_revoke": Page(get=None, post=only(STAFF, 302)),
-    "partner_webhook_create": Page(get=None, post=only(STAFF, 400)),
-    "partner_webhook_toggle": Page(get=None, post=only(STAFF, 302)),
-    "partner_delivery_redeliver": Page(get=None, post=only(STAFF, 302)),
     # -- people and access (issue 15): Digital Office staff everywhere; a council's digital lead (LEAD is Glasgow's)
     # in their own council; the organisation's other staff are refused (403), everyone else finds nothing (404)
     "people:index": Page(get={STAFF: 200, LEAD: 302}),  # a lead is sent to their own team
@@ -294,8 +286,7 @@ def model_admin_of(name):
                  if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_")), None)
 
 
-READ_ONLY_ADMIN = {"partner_api_apirequestlog", "partner_api_apiunauthenticatedrequests",
-                   "partner_api_webhookdelivery"}
+READ_ONLY_ADMIN = set()  # each app's module adds its own (tests/authorization/partner_access.py)
 
 
 # -- each app's own rules ------------------------------------------------------------------------------------------
@@ -351,13 +342,6 @@ def world(demo_data, settings):
     root = User.objects.create_superuser(email=ACCOUNTS[SUPERUSER], password="x" * 20)
     TOTP.activate(root, DEMO_TOTP_SECRET)
     RecoveryCodes.activate(root)
-    from core import services as core_services
-
-    partner = PartnerOrganisation.objects.get(slug="scottish-government")
-    key, _text = core_services.key_create(user=SYSTEM, partner=partner, name="Sample", scopes=["councils:read"])
-    endpoint = WebhookEndpoint.objects.create(partner=partner, url="https://hooks.example.org/x",
-                                              events=["report.ready"], secret="whsec_x")
-    delivery = WebhookDelivery.objects.create(endpoint=endpoint, event="report.ready", payload={})
     report = Report.objects.create(kind=Report.Kind.PORTFOLIO, status=Report.Status.READY)
     from django.core.files.base import ContentFile
 
@@ -369,7 +353,7 @@ def world(demo_data, settings):
     join_request = JoinRequest.objects.create(initiative=initiative, council=highland, role="adopter")
     w = {
         "initiative": initiative, "update": update, "period": period, "closed": last_closed_period(),
-        "glasgow": glasgow, "key": key, "endpoint": endpoint, "delivery": delivery, "report": report,
+        "glasgow": glasgow, "report": report,
         "contribution": contribution, "payment": Payment.objects.filter(contribution__council=glasgow).first(),
         "agreement": FundingAgreement.objects.order_by("pk").first(), "measure": measure,
         "reading": MeasureReading.objects.filter(measure=measure).first(),
@@ -429,9 +413,6 @@ def page_kwargs(name, w):
         "strategy:assessment_edit": {"pk": w["assessment"].pk},
         "strategy:dimension_edit": {"pk": w["dimension"].pk},
         "strategy:level_edit": {"pk": w["level"].pk},
-        "partner_key_revoke": {"prefix": w["key"].prefix},
-        "partner_webhook_toggle": {"pk": w["endpoint"].pk},
-        "partner_delivery_redeliver": {"pk": w["delivery"].pk},
         "account_confirm_email": {"key": "not-a-key"},
         "people:invitation_resend": {"pk": w["invitation"].pk},
         "people:invitation_withdraw": {"pk": w["invitation"].pk},
@@ -498,7 +479,6 @@ def api_path(template, w):
         "/milestones/": w["initiative"].milestones.first().pk, "/risks/": w["risk"].pk,
         "/benefits/": w["initiative"].benefits.first().pk if w["initiative"].benefits.exists() else 0,
         "/updates/": ProgressUpdate.objects.filter(state="approved").first().pk, "/reports/": w["report"].pk,
-        "/webhooks/": w["endpoint"].pk, "/webhook-deliveries/": w["delivery"].pk,
     }
     for plugin in PLUGINS:
         if hasattr(plugin, "api_values"):

@@ -1,6 +1,6 @@
 """What every API view shares: key or session authentication, scopes, throttling, one error shape, ETags,
 streamed CSV and incremental-sync tokens. Each app's `api/views.py` builds on these. (The request log is
-partner_api's middleware: it reads the key prefix that authentication leaves on the request.)"""
+partner_access's middleware: it reads the key prefix that authentication leaves on the request.)"""
 
 import datetime
 import hashlib

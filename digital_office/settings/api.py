@@ -46,7 +46,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RagEnum": "initiatives.models.Rag",
         "StageEnum": "initiatives.models.Stage",
-        "WebhookEventEnum": "partner_api.models.WebhookEvent",
+        "WebhookEventEnum": "partner_access.models.WebhookEvent",
     },
     # Swagger UI and Redoc served from the drf-spectacular-sidecar package: no CDN needed.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "people",
     "strategy",
     "initiatives",
-    "partner_api",
+    "partner_access",
     "contracts",
     "dashboard",
     "seeding",
@@ -77,7 +77,7 @@ MIDDLEWARE = [
     # Digital Office staff and superusers: nothing until this session has used the second factor.
     "core.middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "partner_api.middleware.ApiRequestLogMiddleware",
+    "partner_access.middleware.ApiRequestLogMiddleware",
 ]
 
 ROOT_URLCONF = "digital_office.urls"

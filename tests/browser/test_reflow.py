@@ -20,7 +20,7 @@ ROLES = ["anonymous", *DEMO_EMAILS]
 MUST_REACH = {
     "anonymous": {"account_login", "accessibility"},
     "cdo": {"home", "initiatives:list", "initiatives:detail", "initiatives:review_queue", "initiatives:review",
-            "initiatives:reports", "councils:ledger", "partner_keys", "strategy:overview", "dashboard:dashboard",
+            "initiatives:reports", "councils:ledger", "partner_access:keys", "strategy:overview", "dashboard:dashboard",
             "dashboard:council"},
     "glasgow-editor": {"home", "initiatives:my_council", "initiatives:update", "initiatives:list",
                        "initiatives:detail", "initiatives:reports", "dashboard:council"},

@@ -39,7 +39,7 @@ def settings_under(env, *names, module="digital_office.settings.production"):
 
 def longest_wait_of_any_job():
     """Every countdown, retry delay and time limit a message may sit unacknowledged for, in seconds."""
-    from partner_api import services as webhooks
+    from partner_access import services as webhooks
 
     return max(
         webhooks.backoff_seconds(webhooks.WEBHOOK_MAX_ATTEMPTS),  # the longest webhook retry countdown
@@ -85,8 +85,8 @@ def test_only_passing_errors_are_retried():
 def test_no_result_is_stored_so_a_webhook_retry_never_fails_to_encode(db, settings, monkeypatch):
     """A retried delivery returned Celery's Retry, which the Redis result backend could not encode."""
     from councils.models import PartnerOrganisation
-    from partner_api.models import WebhookDelivery, WebhookEndpoint
-    from partner_api.tasks import deliver_webhook
+    from partner_access.models import WebhookDelivery, WebhookEndpoint
+    from partner_access.tasks import deliver_webhook
 
     assert app.conf.result_backend is None and app.conf.task_ignore_result
     settings.WEBHOOK_ALLOW_INSECURE_LOCALHOST = True

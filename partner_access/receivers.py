@@ -10,7 +10,7 @@ from .models import WebhookEvent
 API_PREFIX = "/api/v1"
 
 
-@receiver(events.update_approved, dispatch_uid="partner_api.update_approved")
+@receiver(events.update_approved, dispatch_uid="partner_access.update_approved")
 def on_update_approved(sender, update_id, **kwargs):
     update = selectors.update_with_period(update_id)
     if update is None:
@@ -23,7 +23,7 @@ def on_update_approved(sender, update_id, **kwargs):
     })
 
 
-@receiver(events.initiative_stage_changed, dispatch_uid="partner_api.initiative_stage_changed")
+@receiver(events.initiative_stage_changed, dispatch_uid="partner_access.initiative_stage_changed")
 def on_initiative_stage_changed(sender, initiative_id, old_stage, new_stage, **kwargs):
     reference = selectors.initiative_reference(initiative_id)
     if reference is None:
@@ -34,7 +34,7 @@ def on_initiative_stage_changed(sender, initiative_id, old_stage, new_stage, **k
     })
 
 
-@receiver(events.report_ready, dispatch_uid="partner_api.report_ready")
+@receiver(events.report_ready, dispatch_uid="partner_access.report_ready")
 def on_report_ready(sender, report_id, **kwargs):
     report = selectors.report_by_pk(report_id)
     if report is None:

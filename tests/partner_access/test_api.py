@@ -15,7 +15,7 @@ from core.scopes import SCOPES
 from councils.models import Contribution, Council
 from initiatives import services as portfolio
 from initiatives.models import Initiative, Milestone, ProgressUpdate
-from partner_api.models import APIRequestLog
+from partner_access.models import APIRequestLog
 from strategy.models import MeasureReading
 from tests.conftest import signed_in_with_two_factor
 
@@ -149,7 +149,7 @@ def test_a_bad_parameter_is_a_400_that_names_it(params, name, make_key, key_clie
 
 def test_every_request_with_a_key_is_logged(make_key, key_client):
     """Valid keys: one row per request. Requests without a valid key: counted per client and hour instead."""
-    from partner_api.models import APIUnauthenticatedRequests
+    from partner_access.models import APIUnauthenticatedRequests
 
     key, text = make_key(["initiatives:read"])
     key_client(text).get("/api/v1/initiatives/", {"stage": "alpha"})

@@ -22,7 +22,7 @@ def _require_manager(user):
 
 
 def _page(request, *, key_form=None, webhook_form=None, created_key=None, created_webhook=None, status=200):
-    return render(request, "partner_api/keys.html", {
+    return render(request, "partner_access/keys.html", {
         "keys": selectors.key_list(),
         "endpoints": selectors.webhook_endpoint_list(),
         "deliveries": selectors.webhook_delivery_list(),
@@ -64,7 +64,7 @@ def key_revoke(request, prefix):
     key = get_object_or_404(PartnerAPIKey, prefix=prefix)
     core_services.key_revoke(user=request.user, key=key)
     messages.success(request, _("Key %(prefix)s is revoked: it no longer works.") % {"prefix": key.prefix})
-    return redirect("partner_keys")
+    return redirect("partner_access:keys")
 
 
 @require_POST
@@ -95,7 +95,7 @@ def webhook_toggle(request, pk):
     messages.success(request, _("Webhook %(url)s is now %(state)s.") % {
         "url": endpoint.url, "state": _("active") if endpoint.is_active else _("paused"),
     })
-    return redirect("partner_keys")
+    return redirect("partner_access:keys")
 
 
 @require_POST
@@ -106,4 +106,4 @@ def delivery_redeliver(request, pk):
     messages.success(request, _("Event %(event)s is queued again (delivery %(id)s).") % {
         "event": delivery.event, "id": again.pk,
     })
-    return redirect("partner_keys")
+    return redirect("partner_access:keys")

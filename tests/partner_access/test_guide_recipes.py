@@ -21,7 +21,7 @@ from core.policies import SYSTEM
 from core.scopes import CONTRACTS_READ, SCOPES
 from councils.models import Contribution, Council, PartnerOrganisation
 from initiatives.models import Initiative, Milestone, ProgressUpdate
-from partner_api.models import APIRequestLog
+from partner_access.models import APIRequestLog
 from seeding.demo import demo_seed
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

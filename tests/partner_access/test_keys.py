@@ -168,8 +168,8 @@ def test_the_request_log_is_pruned_after_its_retention_period(db):
 
     from django.utils import timezone
 
-    from partner_api.models import APIRequestLog
-    from partner_api.tasks import prune_request_log
+    from partner_access.models import APIRequestLog
+    from partner_access.tasks import prune_request_log
 
     now = timezone.now()
     for age in (1, 89, 91, 400):
@@ -183,7 +183,7 @@ def test_the_request_log_is_pruned_after_its_retention_period(db):
 
 def test_requests_with_bad_keys_are_throttled_per_client_and_logged_in_aggregate(client, db, settings):
     """Fault: unauthenticated requests with bad keys wrote to the API request log without limit."""
-    from partner_api.models import APIRequestLog, APIUnauthenticatedRequests
+    from partner_access.models import APIRequestLog, APIUnauthenticatedRequests
 
     settings.API_UNAUTHENTICATED_RATE = "30/min"
     statuses = [

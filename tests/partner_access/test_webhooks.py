@@ -16,9 +16,9 @@ from councils.models import PartnerOrganisation
 from initiatives import events
 from initiatives import services as portfolio
 from initiatives.models import Initiative, ProgressUpdate, Report
-from partner_api import services
-from partner_api.models import WebhookDelivery, WebhookEndpoint
-from partner_api.tasks import deliver_webhook
+from partner_access import services
+from partner_access.models import WebhookDelivery, WebhookEndpoint
+from partner_access.tasks import deliver_webhook
 from tests.conftest import signed_in_with_two_factor
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import partner_api.models
+import partner_access.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -43,9 +43,9 @@ class Migration(migrations.Migration):
             name='WebhookEndpoint',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.CharField(max_length=500, validators=[partner_api.models.validate_webhook_url_shape], verbose_name='URL')),
+                ('url', models.CharField(max_length=500, validators=[partner_access.models.validate_webhook_url_shape], verbose_name='URL')),
                 ('secret', models.CharField(editable=False, max_length=100, verbose_name='signing secret')),
-                ('events', models.JSONField(default=list, validators=[partner_api.models.validate_events], verbose_name='events')),
+                ('events', models.JSONField(default=list, validators=[partner_access.models.validate_events], verbose_name='events')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),

@@ -48,7 +48,7 @@ schema = from_fixture("api_schema")
 def test_api_conforms_to_its_schema(case, api_key):
     excluded = []
     if case.method == "POST" and case.path == "/api/v1/webhooks/":
-        # A webhook address must also resolve to the public internet (partner_api.webhook_addresses), which no
+        # A webhook address must also resolve to the public internet (partner_access.webhook_addresses), which no
         # schema can say: a random host that matches the pattern is refused with a 400 naming `url`.
         excluded.append(positive_data_acceptance)
     case.call_and_validate(headers={"Authorization": f"Api-Key {api_key}"}, excluded_checks=excluded)

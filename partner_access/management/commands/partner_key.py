@@ -18,7 +18,7 @@ from core.models import PartnerAPIKey
 from core.policies import SYSTEM
 from core.scopes import SCOPES, parse_scopes
 from councils import selectors as councils_selectors
-from partner_api import selectors as partner_selectors
+from partner_access import selectors as partner_selectors
 
 
 class Command(BaseCommand):

@@ -6,7 +6,8 @@ from . import services
 from .models import WebhookDelivery
 
 
-@shared_task(bind=True, max_retries=None, acks_late=True)
+# Named as before the package was renamed (apps.py): queued messages and stored schedules carry the name.
+@shared_task(name="partner_api.tasks.deliver_webhook", bind=True, max_retries=None, acks_late=True)
 def deliver_webhook(self, delivery_id):
     """Idempotent: a delivery already delivered (or given up) is not sent again.
 
@@ -24,7 +25,7 @@ def deliver_webhook(self, delivery_id):
     return delivery.status if delivery is not None else None
 
 
-@shared_task
+@shared_task(name="partner_api.tasks.prune_request_log")
 def prune_request_log():
     """Keep the API request log to its retention period (beat runs it nightly)."""
     return services.api_request_log_prune()

@@ -4,7 +4,7 @@ The signed message is `<timestamp>.<body>`: the Unix time in seconds sent in `X-
 full stop, and the exact bytes of the request body. The signature is its HMAC-SHA256 under the
 endpoint's secret, sent hex-encoded as `X-DO-Signature: sha256=<hex>`. A receiver recomputes it,
 compares in constant time, and refuses a timestamp more than five minutes from its own clock (replay);
-tests/partner_api/test_webhooks.py checks deliveries with the guide's own recipe.
+tests/partner_access/test_webhooks.py checks deliveries with the guide's own recipe.
 """
 
 import hashlib
