@@ -12,7 +12,9 @@ import pytest
 import digital_office.settings.base as base
 
 ROOT = Path(__file__).resolve().parents[2]
-PROJECT_PACKAGES = ["core", "councils", "people", "strategy", "initiatives", "partner_access", "seeding", "digital_office"]
+PROJECT_PACKAGES = [
+    "core", "councils", "people", "strategy", "initiatives", "partner_access", "seeding", "digital_office",
+]
 PRINT_SETTINGS = "import os; print(os.environ['DJANGO_SETTINGS_MODULE'])"
 
 ENTRY_POINTS = {
