@@ -5,7 +5,12 @@ delete a delete, recorded by `core.services.change_record` inside the transactio
 sends `post_save` and `post_delete` within it). Saves made through the services, the admin site or a shell all
 pass through here. A row that embeds another record's values (a contribution its payments and its council's
 name, an initiative its participants) is re-sent, and its `updated_at` moved, when those values change, so both
-the feed and `updated_since` see it.
+the feed and `updated_since` see it; and when that record is deleted (`announce_deletes`: an initiative that
+named a deleted partner organisation or outcome loses it, and the link rows go by a cascade that sends no
+`m2m_changed`).
+
+A data migration that changes what partners see works on historical models, which send no signals here: it
+calls `core.services.change_record` (or `touch_and_record` on the real model) itself.
 
 Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_and_record` themselves.
 
@@ -17,7 +22,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from . import cache as portal_cache
@@ -94,6 +99,22 @@ def announce_changes(model, fields, signal, id_argument: str):
             signal.send(sender=model, fields=changed, **{id_argument: instance.pk})
 
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"change-feed-announce-{model._meta.label}")
+    announce_deletes(model, fields, signal, id_argument)
+
+
+def announce_deletes(model, fields, signal, id_argument: str):
+    """When a row of `model` is about to be deleted (whatever the door: a service, the admin site, a cascade from
+    its parent, a shell), send `signal` with its id as `id_argument` and all of `fields` (every embedded value
+    goes), so the receivers above re-send the records that named it and move their `updated_at`. Sent before
+    the delete, while the links that find those records still exist: the feed serves each record as it is when
+    read, after the transaction, so without the deleted row. (Collector sends pre_delete only once nothing
+    protects the row.)"""
+    fields = set(fields)
+
+    def deleting(sender, instance, **kwargs):
+        signal.send(sender=model, fields=set(fields), **{id_argument: instance.pk})
+
+    pre_delete.connect(deleting, sender=model, weak=False, dispatch_uid=f"change-feed-deleting-{model._meta.label}")
 
 
 def changed_fields(instance) -> set[str]:
