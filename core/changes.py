@@ -21,7 +21,7 @@ Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
@@ -136,18 +136,33 @@ def _attname(instance, name):
 def touch_and_record(queryset, kind: str):
     """These rows' served content changed (something they embed did): move their `updated_at` to now, where they
     have one, and re-send them in the feed."""
-    owner_field = OWNER_FIELDS.get(kind)
-    if owner_field:
-        owners = dict(queryset.order_by().values_list("pk", owner_field).distinct())
-        ids = list(owners)
-    else:
-        owners, ids = None, list(queryset.order_by().values_list("pk", flat=True).distinct())
+    ids, owners = _ids_and_owners(queryset, kind)
     if not ids:
         return
     model = queryset.model
     if any(field.name == "updated_at" for field in model._meta.concrete_fields):
         model._default_manager.filter(pk__in=ids).update(updated_at=timezone.now())
     change_record(kind=kind, ids=ids, owners=owners)
+
+
+def record_rows(queryset, kind: str, *, batch_size: int = 1000) -> int:
+    """A bulk load wrote these rows without signals (seeding's `bulk_create`, `bulk_update`): enter them in the
+    feed as upserts, keeping their `updated_at` (the load set it). Each batch of ids in a transaction of its own
+    when called outside one, so a long load never holds the feed's horizon. Returns how many were entered."""
+    ids, owners = _ids_and_owners(queryset, kind)
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start:start + batch_size]
+        with transaction.atomic():
+            change_record(kind=kind, ids=batch, owners={pk: owners[pk] for pk in batch} if owners else None)
+    return len(ids)
+
+
+def _ids_and_owners(queryset, kind):
+    owner_field = OWNER_FIELDS.get(kind)
+    if owner_field:
+        owners = dict(queryset.order_by().values_list("pk", owner_field).distinct())
+        return sorted(owners), owners
+    return sorted(queryset.order_by().values_list("pk", flat=True).distinct()), None
 
 
 def renew_on_writes(app_label: str):
