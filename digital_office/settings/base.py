@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "initiatives",
     "partner_api",
     "contracts",
+    "bulk_export",
     "dashboard",
     "seeding",
     "digital_office",
