@@ -5,7 +5,12 @@ delete a delete, recorded by `core.services.change_record` inside the transactio
 sends `post_save` and `post_delete` within it). Saves made through the services, the admin site or a shell all
 pass through here. A row that embeds another record's values (a contribution its payments and its council's
 name, an initiative its participants) is re-sent, and its `updated_at` moved, when those values change, so both
-the feed and `updated_since` see it.
+the feed and `updated_since` see it; and when that record is deleted (`announce_deletes`: an initiative that
+named a deleted partner organisation or outcome loses it, and the link rows go by a cascade that sends no
+`m2m_changed`).
+
+A data migration that changes what partners see works on historical models, which send no signals here: it
+calls `core.services.change_record` (or `touch_and_record` on the real model) itself.
 
 Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_and_record` themselves.
 
@@ -16,8 +21,8 @@ Writes that bypass model signals (`QuerySet.update`, `bulk_create`) call `touch_
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from . import cache as portal_cache
@@ -94,6 +99,22 @@ def announce_changes(model, fields, signal, id_argument: str):
             signal.send(sender=model, fields=changed, **{id_argument: instance.pk})
 
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"change-feed-announce-{model._meta.label}")
+    announce_deletes(model, fields, signal, id_argument)
+
+
+def announce_deletes(model, fields, signal, id_argument: str):
+    """When a row of `model` is about to be deleted (whatever the door: a service, the admin site, a cascade from
+    its parent, a shell), send `signal` with its id as `id_argument` and all of `fields` (every embedded value
+    goes), so the receivers above re-send the records that named it and move their `updated_at`. Sent before
+    the delete, while the links that find those records still exist: the feed serves each record as it is when
+    read, after the transaction, so without the deleted row. (Collector sends pre_delete only once nothing
+    protects the row.)"""
+    fields = set(fields)
+
+    def deleting(sender, instance, **kwargs):
+        signal.send(sender=model, fields=set(fields), **{id_argument: instance.pk})
+
+    pre_delete.connect(deleting, sender=model, weak=False, dispatch_uid=f"change-feed-deleting-{model._meta.label}")
 
 
 def changed_fields(instance) -> set[str]:
@@ -115,18 +136,33 @@ def _attname(instance, name):
 def touch_and_record(queryset, kind: str):
     """These rows' served content changed (something they embed did): move their `updated_at` to now, where they
     have one, and re-send them in the feed."""
-    owner_field = OWNER_FIELDS.get(kind)
-    if owner_field:
-        owners = dict(queryset.order_by().values_list("pk", owner_field).distinct())
-        ids = list(owners)
-    else:
-        owners, ids = None, list(queryset.order_by().values_list("pk", flat=True).distinct())
+    ids, owners = _ids_and_owners(queryset, kind)
     if not ids:
         return
     model = queryset.model
     if any(field.name == "updated_at" for field in model._meta.concrete_fields):
         model._default_manager.filter(pk__in=ids).update(updated_at=timezone.now())
     change_record(kind=kind, ids=ids, owners=owners)
+
+
+def record_rows(queryset, kind: str, *, batch_size: int = 1000) -> int:
+    """A bulk load wrote these rows without signals (seeding's `bulk_create`, `bulk_update`): enter them in the
+    feed as upserts, keeping their `updated_at` (the load set it). Each batch of ids in a transaction of its own
+    when called outside one, so a long load never holds the feed's horizon. Returns how many were entered."""
+    ids, owners = _ids_and_owners(queryset, kind)
+    for start in range(0, len(ids), batch_size):
+        batch = ids[start:start + batch_size]
+        with transaction.atomic():
+            change_record(kind=kind, ids=batch, owners={pk: owners[pk] for pk in batch} if owners else None)
+    return len(ids)
+
+
+def _ids_and_owners(queryset, kind):
+    owner_field = OWNER_FIELDS.get(kind)
+    if owner_field:
+        owners = dict(queryset.order_by().values_list("pk", owner_field).distinct())
+        return sorted(owners), owners
+    return sorted(queryset.order_by().values_list("pk", flat=True).distinct()), None
 
 
 def renew_on_writes(app_label: str):

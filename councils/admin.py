@@ -13,8 +13,14 @@ from .models import (
 
 
 class CouncilCodeAliasInline(admin.TabularInline):
+    """Old codes come from the shipped reference data (load_reference_data matches on them): shown, not edited."""
+
     model = CouncilCodeAlias
     extra = 0
+    readonly_fields = ["old_code"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class PartnershipMembershipInline(admin.TabularInline):
@@ -30,6 +36,11 @@ class CouncilAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CouncilCodeAliasInline, PartnershipMembershipInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The GSS code is the key load_reference_data matches a council on: set when a council is added, then
+        # shown, not edited (a boundary change is a new code with the old one kept as an alias).
+        return ["gss_code"] if obj is not None else []
+
 
 @admin.register(PartnershipMembership)
 class PartnershipMembershipAdmin(SimpleHistoryAdmin):
@@ -42,6 +53,7 @@ class PartnershipMembershipAdmin(SimpleHistoryAdmin):
 @admin.register(PartnerOrganisation)
 class PartnerOrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "kind"]
+    readonly_fields = ["code"]  # the shipped key load_reference_data matches on
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
 

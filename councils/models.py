@@ -106,6 +106,10 @@ class PartnershipMembership(TrackedModel):
 
 
 class PartnerOrganisation(models.Model):
+    # The stable key of a shipped partner (its slug in data/reference/partners.csv), which load_reference_data
+    # matches on: never edited (read-only in the admin), so an edited slug or name is not a new partner. Empty
+    # for an organisation added in the admin.
+    code = models.SlugField(_("code"), max_length=60, unique=True, null=True, blank=True, editable=False)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=50)

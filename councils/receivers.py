@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from core.changes import (
     announce_changes,
+    announce_deletes,
     changed_fields,
     remember_before_save,
     renew_on_writes,
@@ -30,6 +31,7 @@ track_embedded(CouncilCodeAlias, "council_id", Council, COUNCIL)  # a council's 
 track_embedded(Payment, "contribution_id", Contribution, CONTRIBUTION)  # paid, outstanding, status, payments
 
 remember_before_save(Council, ["name", "gss_code"])
+announce_deletes(Council, ["name", "gss_code"], events.council_changed, "council_id")
 announce_changes(PartnerOrganisation, ["slug"], events.partner_changed, "partner_id")  # initiatives show slugs
 remember_before_save(FundingAgreement, ["title"])
 

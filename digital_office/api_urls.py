@@ -3,6 +3,8 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
+import bulk_export.registry
+from bulk_export.api.views import BulkExportViewSet
 from contracts.api.views import ContractViewSet
 from core.api.changes import ChangeFeedHeadView, ChangeFeedView
 from core.api.views import ApiNotFoundView, ApiRootView, DocsView, SchemaView
@@ -37,12 +39,15 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+router.register("exports", BulkExportViewSet, basename="export")
 
 # The change feed serves the records of these lists, each kind named as its list's basename.
 FEED_KINDS = {basename: viewset for _prefix, viewset, basename in router.registry if viewset.in_change_feed}
+bulk_export.registry.KINDS.update(FEED_KINDS)  # a bulk export has a file for each of the feed's lists
 
 urlpatterns = [
-    path("", ApiRootView.as_view(lists=[basename for _prefix, _viewset, basename in router.registry]), name="root"),
+    path("", ApiRootView.as_view(lists=[basename for _prefix, _viewset, basename in router.registry
+                                        if basename != "export"]), name="root"),  # exports: not a list
     path("changes/", ChangeFeedView.as_view(kinds=FEED_KINDS), name="changes"),
     path("changes/latest/", ChangeFeedHeadView.as_view(kinds=FEED_KINDS), name="changes-latest"),
     path("schema/", SchemaView.as_view(), name="schema"),

@@ -1,7 +1,15 @@
 """Loads the reference data the portal ships (data/reference/) into the database.
 
-Idempotent: rows are matched on their natural key and updated in place, so running it twice
-leaves the same rows. Facts come only from the files; nothing here is invented.
+Idempotent: rows are matched on a key that admins do not edit, and updated in place, so running it again
+(every `make run`, the compose `migrate`) never adds a row: councils on their GSS code (read-only in the admin
+once a council exists), old codes on the old code, partner organisations, themes and outcomes on their `code`
+(the slug or number the shipped file gives, filled by a migration; read-only in the admin), the strategy as the
+one the shipped outcomes and themes belong to (or the first). Facts come only from the files; nothing here is
+invented.
+
+What it does with a value an admin edited: it restores the shipped value of every field the files give (a
+"repair"), and leaves every other field (a council's single sign-on setting, rows the admin added) alone. An
+edit to a shipped fact that must last belongs in data/reference/ (and its README's sources), not the admin.
 """
 
 import csv
@@ -37,6 +45,27 @@ def _upsert(model, defaults, **lookup):
             setattr(obj, field, defaults[field])
         obj.save(update_fields=changed)
     return obj
+
+
+def _upsert_coded(model, code, *, defaults, **adopt):
+    """The row whose `code` is the shipped key, with the shipped values. Without one, a row that matches `adopt`
+    (the shipped slug or number) and has no code yet becomes it (a database loaded before codes existed);
+    otherwise the row is created."""
+    if not model.objects.filter(code=code).exists():
+        orphan = model.objects.filter(code=None, **adopt).order_by("pk").first()
+        if orphan is None:
+            return model.objects.create(code=code, **defaults)
+        model.objects.filter(pk=orphan.pk).update(code=code)
+    return _upsert(model, defaults, code=code)
+
+
+def _shipped_strategy(data):
+    """The strategy the shipped outcomes and themes belong to, else the first (the portal holds one)."""
+    codes = [str(outcome["number"]) for outcome in data["outcomes"]]
+    coded = Outcome.objects.filter(code__in=codes).select_related("strategy").order_by("pk").first()
+    if coded is None:
+        coded = Theme.objects.filter(code__in=[t["slug"] for t in data["themes"]]).order_by("pk").first()
+    return coded.strategy if coded is not None else Strategy.objects.order_by("pk").first()
 
 
 def _read_csv(name):
@@ -82,33 +111,41 @@ def _reference_data_load() -> dict:
     counts["old_codes"] = CouncilCodeAlias.objects.count()
 
     for row in _read_csv("partners.csv"):
-        _upsert(PartnerOrganisation, slug=row["slug"], defaults={"name": row["name"], "kind": row["kind"]})
+        _upsert_coded(PartnerOrganisation, row["slug"], slug=row["slug"],
+                      defaults={"slug": row["slug"], "name": row["name"], "kind": row["kind"]})
     counts["partners"] = PartnerOrganisation.objects.count()
 
     data = json.loads((REFERENCE_DIR / "strategy.json").read_text(encoding="utf-8"))
     facts = data["strategy"]
-    strategy = _upsert(
-        Strategy,
-        vision=facts["vision"],
-        defaults={
-            "title": facts["title"],
-            "target_year": facts["target_year"],
-            "approved_by": facts["approved_by"],
-            "drafted": facts["drafted"],
-        },
-    )
+    strategy = _shipped_strategy(data)
+    strategy_facts = {
+        "vision": facts["vision"],
+        "title": facts["title"],
+        "target_year": facts["target_year"],
+        "approved_by": facts["approved_by"],
+        "drafted": facts["drafted"],
+    }
+    if strategy is None:
+        strategy = Strategy.objects.create(**strategy_facts)
+    else:
+        _upsert(Strategy, pk=strategy.pk, defaults=strategy_facts)
+        strategy.refresh_from_db()
     for outcome in data["outcomes"]:
-        _upsert(
+        _upsert_coded(
             Outcome,
+            str(outcome["number"]),
             strategy=strategy,
             number=outcome["number"],
-            defaults={"title": outcome["title"], "note": outcome.get("note", "")},
+            defaults={"strategy": strategy, "number": outcome["number"], "title": outcome["title"],
+                      "note": outcome.get("note", "")},
         )
     for order, theme in enumerate(data["themes"], start=1):
-        _upsert(
+        _upsert_coded(
             Theme,
+            theme["slug"],
             slug=theme["slug"],
-            defaults={"strategy": strategy, "title": theme["title"], "summary": theme["summary"], "order": order},
+            defaults={"slug": theme["slug"], "strategy": strategy, "title": theme["title"],
+                      "summary": theme["summary"], "order": order},
         )
     counts["outcomes"] = strategy.outcomes.count()
     counts["themes"] = strategy.themes.count()

@@ -17,11 +17,13 @@ from .models import (
 class OutcomeInline(admin.TabularInline):
     model = Outcome
     extra = 0
+    readonly_fields = ["code"]  # the shipped key load_reference_data matches on
 
 
 class ThemeInline(admin.TabularInline):
     model = Theme
     extra = 0
+    readonly_fields = ["code"]
 
 
 @admin.register(Strategy)
@@ -33,12 +35,14 @@ class StrategyAdmin(SimpleHistoryAdmin):
 @admin.register(Outcome)
 class OutcomeAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "strategy"]
+    readonly_fields = ["code"]
     search_fields = ["title"]
 
 
 @admin.register(Theme)
 class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "slug", "order"]
+    readonly_fields = ["code"]
     search_fields = ["title"]
 
 

@@ -34,6 +34,9 @@ class Strategy(models.Model):
 
 
 class Outcome(models.Model):
+    # The stable key of a shipped outcome (its number in data/reference/strategy.json, as text), which
+    # load_reference_data matches on: never edited (read-only in the admin). Empty for one added in the admin.
+    code = models.CharField(_("code"), max_length=20, unique=True, null=True, blank=True, editable=False)
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="outcomes")
     number = models.PositiveSmallIntegerField(_("number"))
     title = models.CharField(_("title"), max_length=300)
@@ -51,6 +54,9 @@ class Outcome(models.Model):
 
 
 class Theme(models.Model):
+    # The stable key of a shipped theme (its slug in data/reference/strategy.json), which load_reference_data
+    # matches on: never edited (read-only in the admin). Empty for one added in the admin.
+    code = models.SlugField(_("code"), max_length=60, unique=True, null=True, blank=True, editable=False)
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="themes")
     slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)

@@ -6,6 +6,7 @@ from django.dispatch import receiver
 
 from core.changes import (
     announce_changes,
+    announce_deletes,
     changed_fields,
     remember_before_save,
     renew_on_writes,
@@ -33,6 +34,7 @@ track_embedded(MeasureReading, "measure_id", Measure, MEASURE)  # a measure serv
 
 announce_changes(Theme, ["slug"], events.theme_changed, "theme_id")  # initiatives show their theme's slug
 remember_before_save(Outcome, ["number"])
+announce_deletes(Outcome, ["number"], events.outcome_changed, "outcome_id")  # initiatives show outcome numbers
 
 
 @receiver(post_save, sender=Outcome, dispatch_uid="strategy.outcome_embedded")

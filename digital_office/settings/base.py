@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "initiatives",
     "partner_access",
     "contracts",
+    "bulk_export",
     "dashboard",
     "seeding",
     "digital_office",

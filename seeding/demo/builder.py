@@ -4,6 +4,7 @@ calls them."""
 import datetime
 import random
 
+from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from councils.models import (
@@ -45,7 +46,12 @@ class DemoBuilder(PeopleSeeder, FundingSeeder, StrategySeeder, PortfolioSeeder, 
         return self.rng.choices(values, weights=weights, k=1)[0]
 
     def save(self, model, objects):
-        created = bulk_create_with_history(objects, model, batch_size=BATCH)
+        """Insert `objects` (and their history) BATCH rows a transaction: the large set is ~130,000 rows, and one
+        transaction for all of it held every change feed on the server for two minutes (seeding.feed)."""
+        created = []
+        for start in range(0, len(objects), BATCH):
+            with transaction.atomic():
+                created += bulk_create_with_history(objects[start:start + BATCH], model, batch_size=BATCH)
         self.counts[model._meta.verbose_name_plural] = self.counts.get(model._meta.verbose_name_plural, 0) + len(
             objects
         )

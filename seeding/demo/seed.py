@@ -36,6 +36,7 @@ from strategy.models import (
 )
 
 from ..contracts_demo import demo_contracts_seed
+from ..feed import delete_in_batches, demo_rows_enter_feed
 from ..planner_statistics import bulk_load_finished
 from .builder import DemoBuilder
 from .constants import (
@@ -81,16 +82,16 @@ def _demo_clear():
     Initiative.objects.filter(is_demo=True).update(current_update=None, previous_update=None)
     Reminder.objects.filter(is_demo=True).delete()
     Report.objects.filter(is_demo=True).delete()
-    Contract.objects.filter(is_demo=True).delete()  # with the councils using them, their alerts and documents
+    delete_in_batches(Contract.objects.filter(is_demo=True))  # with the councils using them, their alerts, documents
     Contract.history.filter(is_demo=True).delete()
     ContractUse.history.filter(is_demo=True).delete()
     for model in DEMO_MODELS:
         if model is ReportingPeriod:
             # A period that real updates use stays.
-            model.objects.filter(is_demo=True, updates__isnull=True).delete()
+            delete_in_batches(model.objects.filter(is_demo=True, updates__isnull=True))
         else:
-            model.objects.filter(is_demo=True).delete()
-        model.history.filter(is_demo=True).delete()
+            delete_in_batches(model.objects.filter(is_demo=True))
+        delete_in_batches(model.history.filter(is_demo=True))
     MaturityScore.history.filter(assessment_id__isnull=False).exclude(
         assessment_id__in=MaturityAssessment.objects.values("pk")
     ).delete()
@@ -104,17 +105,21 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
     if scale not in SCALES:
         raise DemoRefused(f"Unknown scale {scale!r}: choose one of {', '.join(SCALES)}.")
     builder = DemoBuilder(scale=scale, seed=seed, today=today or datetime.date.today())
+    # Many short transactions, never one for the whole load (seeding.feed): a load that stops half-way leaves some
+    # demo rows, which the next run clears first.
+    demo_clear()
     with transaction.atomic():
-        demo_clear()
         users = builder.accounts()
         joined_later = builder.memberships()
-        builder.funding(joined_later)
-        builder.measures()
-        builder.maturity()
-        periods = builder.periods()
-        initiatives = builder.initiatives(users, periods)
-        builder.updates(initiatives, periods, users)
-        builder.registers(initiatives)
+    builder.funding(joined_later)
+    builder.measures()
+    builder.maturity()
+    periods = builder.periods()
+    initiatives = builder.initiatives(users, periods)
+    builder.updates(initiatives, periods, users)
+    builder.registers(initiatives)
+    with transaction.atomic():
         builder.counts["contracts"] = demo_contracts_seed(today=builder.today)
+    demo_rows_enter_feed()
     bulk_load_finished()
     return builder.counts
