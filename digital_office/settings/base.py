@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "initiatives",
     "partner_api",
     "contracts",
+    "practice",
     "dashboard",
     "seeding",
     "digital_office",
@@ -245,6 +246,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Documents kept with contracts (contracts.services.records): the largest a file may be.
 CONTRACT_DOCUMENT_MAX_BYTES = env.int("CONTRACT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# The practice library (practice.services.assets): the largest a file kept with an asset may be.
+PRACTICE_FILE_MAX_BYTES = env.int("PRACTICE_FILE_MAX_BYTES", default=20 * 1024 * 1024)
 # Files (reports, exports) go through Django's storage API only (core/storage.py): under MEDIA_ROOT on one
 # machine, or, with AWS_STORAGE_BUCKET_NAME set, in an S3 bucket (AWS S3, MinIO or any S3-compatible service at
 # AWS_S3_ENDPOINT_URL) that web processes and workers on different machines share (README "Files").
