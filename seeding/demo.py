@@ -66,6 +66,7 @@ from strategy.models import (
 )
 
 from .contracts_demo import demo_contracts_seed
+from .practice_demo import demo_practice_seed
 from .planner_statistics import bulk_load_finished
 
 DEMO_PASSWORD = "scotland-digital-2020"
@@ -957,5 +958,6 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         builder.updates(initiatives, periods, users)
         builder.registers(initiatives)
         builder.counts["contracts"] = demo_contracts_seed(today=builder.today)
+        builder.counts["practice assets"] = demo_practice_seed(today=builder.today)
     bulk_load_finished()
     return builder.counts

@@ -56,7 +56,7 @@ def adoption_declare(*, user, asset, state: str, reason: str = "") -> Adoption:
 
 @transaction.atomic
 def adoption_confirm(*, user, adoption) -> Adoption:
-    adoption = Adoption.objects.select_for_update().select_related("asset").get(pk=adoption.pk)
+    adoption = Adoption.objects.select_for_update(of=("self",)).select_related("asset").get(pk=adoption.pk)
     if not policies.can_confirm_adoption(user, adoption.asset):
         raise PermissionDenied(_("Only the asset's owner confirms what adopting councils declare."))
     if adoption.confirmed_at is not None:
@@ -70,7 +70,7 @@ def adoption_confirm(*, user, adoption) -> Adoption:
 @transaction.atomic
 def adoption_reconfirm(*, user, adoption) -> Adoption:
     """The adopting council says it still uses the asset (also from "unconfirmed", back to "using")."""
-    adoption = Adoption.objects.select_for_update().select_related("asset").get(pk=adoption.pk)
+    adoption = Adoption.objects.select_for_update(of=("self",)).select_related("asset").get(pk=adoption.pk)
     if not policies.can_declare_adoption(user, adoption.asset) or user.council_id != adoption.council_id:
         raise PermissionDenied(_("Only an editor of the adopting council reconfirms its use."))
     if adoption.state not in (Adoption.State.USING, Adoption.State.UNCONFIRMED):

@@ -67,7 +67,7 @@ def asset_create(*, user, council, **fields) -> Asset:
 
 
 def _lock(asset):
-    return Asset.objects.select_for_update().select_related("owner").get(pk=asset.pk)
+    return Asset.objects.select_for_update(of=("self",)).select_related("owner").get(pk=asset.pk)
 
 
 @transaction.atomic

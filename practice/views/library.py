@@ -126,7 +126,7 @@ def asset_decide(request, pk):
             apply_errors(form, error)
         else:
             return redirect("practice:review")
-    return render(request, "practice/decide.html", {"asset": asset, "form": form})
+    return render(request, "practice/decide.html", {"asset": asset, "form": form, "title": _("Review")})
 
 
 def review(request):
@@ -154,7 +154,8 @@ def file_add(request, pk):
         else:
             messages.success(request, _("The file is kept with the asset."))
             return redirect("practice:detail", pk=asset.pk)
-    return render(request, "practice/file_form.html", {"form": form, "asset": asset})
+    return render(request, "practice/file_form.html", {"form": form, "asset": asset, "title": _("Add a file"),
+                                                       "multipart": True})
 
 
 def file_download(request, pk, file_pk):
@@ -184,7 +185,7 @@ def adopt(request, pk):
         else:
             messages.success(request, _("Your council's use is recorded; the owner is asked to confirm it."))
             return redirect("practice:detail", pk=asset.pk)
-    return render(request, "practice/adopt.html", {"form": form, "asset": asset})
+    return render(request, "practice/adopt.html", {"form": form, "asset": asset, "title": _("We use this")})
 
 
 def _adoption(request, pk, adoption_pk):
