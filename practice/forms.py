@@ -37,7 +37,8 @@ class ReturnForm(forms.Form):
 
 class AdoptionForm(forms.Form):
     state = forms.ChoiceField(label=_("How far has your council got?"), widget=forms.RadioSelect,
-                              choices=[c for c in Adoption.State.choices if c[0] != Adoption.State.UNCONFIRMED])
+                              choices=[c for c in Adoption.State.choices if c[0] != Adoption.State.UNCONFIRMED],
+                              error_messages={"required": _("Choose how far your council has got with it.")})
     reason = forms.CharField(label=_("Reason or notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("Needed when your council stopped using it."))
 

@@ -94,13 +94,19 @@ def file_get(*, user, pk: int, file_pk: int) -> AssetFile:
     return found
 
 
+def _display(name, value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
+    return value
+
+
 def asset_history(asset, *, limit: int = 50) -> list[dict]:
     return change_history([
         HistorySource("asset", Asset.history.filter(id=asset.pk), lambda record: _("the asset")),
         HistorySource("adoption", Adoption.history.filter(asset_id=asset.pk).select_related("council"),
                       lambda record: _("adoption by %(council)s") % {"council": record.council.name},
                       fields=["state", "confirmed_at"]),
-    ], limit=limit)
+    ], display=_display, limit=limit)
 
 
 def adoption_list(*, user):
