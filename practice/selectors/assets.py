@@ -94,7 +94,12 @@ def file_get(*, user, pk: int, file_pk: int) -> AssetFile:
     return found
 
 
+STATE_LABELS = {**dict(Asset.State.choices), **dict(Adoption.State.choices)}
+
+
 def _display(name, value):
+    if name == "state":
+        return STATE_LABELS.get(value, value)
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value).strftime("%-d %b %Y %H:%M")
     return value

@@ -137,8 +137,7 @@ def council(request, slug):
     found = council_by_slug(slug)
     if found is None or not policies.can_read_library(request.user):
         raise Http404
-    return render(request, "practice/council.html", {
-        "council": found, **selectors.council_practice(user=request.user, council=found)})
+    return render(request, "practice/council.html", {"council": found})
 
 
 @require_http_methods(["GET", "POST"])

@@ -153,6 +153,9 @@ def test_the_council_page_says_what_it_shares_and_reuses(client, login_as, demo_
     login_as(HIGHLAND_EDITOR)
     page = client.get(reverse("practice:council", args=["glasgow-city"]))
     shared = [a.title for a in page.context["shared"]]
+    login_as(GLASGOW_VIEWER)  # a council page is its own staff's and the office's
+    council_page = client.get(reverse("dashboard:council", args=["glasgow-city"])).content.decode()
+    assert "What we share and what we reuse" in council_page and "Council tax self-service playbook" in council_page
     assert "Council tax self-service playbook" in shared
     assert "Microsoft 365 collaboration: call-off specification" not in shared  # Glasgow's draft
     reused = [a.asset.title for a in page.context["reused"]]
