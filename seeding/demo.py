@@ -66,8 +66,8 @@ from strategy.models import (
 )
 
 from .contracts_demo import demo_contracts_seed
-from .practice_demo import demo_practice_seed
 from .planner_statistics import bulk_load_finished
+from .practice_demo import demo_practice_seed
 
 DEMO_PASSWORD = "scotland-digital-2020"
 # The demo's pending invitation (Glasgow's digital lead invites a viewer): its link's token is published, as the demo

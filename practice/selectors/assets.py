@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.history import HistorySource, change_history
+from councils.hexmap import hex_layout
+from councils.selectors import council_list
 from initiatives import selectors as portfolio
 
 from .. import policies
@@ -19,8 +21,8 @@ from ..models import LISTED_STATES, Adoption, Asset, AssetFile
 
 __all__ = [
     "ACTIVE_ADOPTION", "LibraryFigures", "adoption_list", "asset_for_edit", "asset_get", "asset_history",
-    "asset_list", "council_practice", "file_get", "library_figures", "lesson_initiative", "review_lists", "today",
-    "visible_assets", "with_adoption_counts",
+    "adopters_map", "asset_list", "council_practice", "file_get", "library_figures", "lesson_initiative",
+    "review_lists", "today", "visible_assets", "with_adoption_counts",
 ]
 
 # What counts as a council adopting: at least planning, and not stopped or lapsed.
@@ -142,6 +144,20 @@ def library_figures(*, user) -> LibraryFigures:
     median = days[len(days) // 2] if days else None
     return LibraryFigures(published=listed.count(), councils_using=councils_using,
                           median_days_to_first_adoption=median, per_council=per_council)
+
+
+ADOPTER_BINS = 4  # 0, 1, 2, 3, then 4 or more assets adopted: the map's classes bin-0 to bin-4
+
+
+def adopters_map(figures: LibraryFigures) -> dict:
+    """The 32 councils' hex map (the dashboard's cells), each with how many of the library's assets it adopts."""
+    cells, width, height = hex_layout(council_list())
+    for cell in cells:
+        cell.count = figures.per_council.get(cell.council.pk, 0)
+        cell.measure_class = f"bin-{min(cell.count, ADOPTER_BINS)}"
+    legend = [(f"bin-{n}", str(n) if n < ADOPTER_BINS else _("%(n)s or more") % {"n": n})
+              for n in range(ADOPTER_BINS + 1)]
+    return {"cells": cells, "width": width, "height": height, "legend": legend}
 
 
 def review_lists(*, user) -> dict:

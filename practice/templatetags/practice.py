@@ -1,5 +1,6 @@
-"""`{% load practice %}{% council_practice council %}`: a council's "what we share and what we reuse", for its council
-page (dashboard/council.html). A template tag, so the dashboard (a sibling layer) shows it without importing practice."""
+"""`{% load practice %}{% council_practice council %}`: a council's "what we share and what we reuse", for its
+council page (dashboard/council.html). A template tag, so the dashboard (a sibling layer) shows it without importing
+practice."""
 
 from django import template
 

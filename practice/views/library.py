@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.forms import apply_errors
 from core.roles import is_digital_office
-from councils.selectors import council_by_slug, council_list
+from councils.selectors import council_by_slug
 
 from .. import policies, selectors, services
 from ..filtersets import AssetFilterSet
@@ -26,10 +26,9 @@ def asset_list(request):
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "recent"
     assets = selectors.asset_list(user=request.user, queryset=queryset, sort=sort)
     figures = selectors.library_figures(user=request.user)
-    councils = list(council_list())
     return render(request, "practice/list.html", {
         "assets": assets[:200], "form": filterset.form, "sort": sort, "figures": figures,
-        "map_rows": [(council, figures.per_council.get(council.pk, 0)) for council in councils],
+        "map": selectors.adopters_map(figures),
         "can_create": policies.can_create_any(request.user),
         "can_review": policies.can_review_assets(request.user),
     })

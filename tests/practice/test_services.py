@@ -51,7 +51,8 @@ def test_the_creator_cannot_publish_what_they_wrote_even_if_someone_else_submitt
         services.asset_publish(user=people[CTO], asset=asset)
 
 
-def test_returning_needs_a_comment_and_tells_the_submitter(people, glasgow, next_year, django_capture_on_commit_callbacks):
+def test_returning_needs_a_comment_and_tells_the_submitter(people, glasgow, next_year,
+                                                           django_capture_on_commit_callbacks):
     asset = draft(people, glasgow, next_year)
     services.asset_submit(user=people[GLASGOW_EDITOR], asset=asset)
     with pytest.raises(ValidationError) as error:
@@ -200,7 +201,8 @@ def test_recording_lessons_drafts_a_lessons_asset_and_moves_the_initiative_on(pe
     initiative.refresh_from_db()
     assert initiative.stage == "closed" and lesson.stage_changed
     asset = lesson.asset
-    assert asset.kind == Asset.Kind.LESSONS and asset.state == Asset.State.DRAFT and asset.initiative_id == initiative.pk
+    assert asset.kind == Asset.Kind.LESSONS and asset.state == Asset.State.DRAFT
+    assert asset.initiative_id == initiative.pk
     assert asset.council_id == initiative.lead_council_id
     assert "Weekly show and tells." in asset.body and "Understand users and their needs" in asset.body
     assert "Test with screen readers." in asset.body
