@@ -11,6 +11,8 @@ FUNDING_READ = "funding:read"
 WEBHOOKS_MANAGE = "webhooks:manage"
 # Commercial terms: no key and no partner has it by default; the Digital Office gives it (README "Contracts").
 CONTRACTS_READ = "contracts:read"
+# The practice library's published assets and their adoptions (README "Practice library").
+PRACTICE_READ = "practice:read"
 
 SCOPES = {
     COUNCILS_READ: _("Councils and partner organisations"),
@@ -20,9 +22,10 @@ SCOPES = {
     FUNDING_READ: _("Funding contributions of every council"),
     WEBHOOKS_MANAGE: _("Register and remove the partner's own webhooks"),
     CONTRACTS_READ: _("Contracts of every council: suppliers, values, dates and the councils using them"),
+    PRACTICE_READ: _("The practice library's published assets and the councils that declare they reuse them"),
 }
 SCOPE_CHOICES = list(SCOPES.items())
-READ_SCOPES = (COUNCILS_READ, STRATEGY_READ, INITIATIVES_READ, REPORTS_READ, FUNDING_READ)
+READ_SCOPES = (COUNCILS_READ, STRATEGY_READ, INITIATIVES_READ, REPORTS_READ, FUNDING_READ, PRACTICE_READ)
 # The change feed serves any of these; contracts:read is not among the READ_SCOPES, which are the defaults.
 FEED_SCOPES = (*READ_SCOPES, CONTRACTS_READ)
 

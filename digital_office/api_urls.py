@@ -18,6 +18,7 @@ from initiatives.api.views import (
     RiskViewSet,
 )
 from partner_access.api.views import WebhookDeliveryViewSet, WebhookEndpointViewSet
+from practice.api.views import AdoptionViewSet, AssetViewSet
 from strategy.api.views import MeasureReadingViewSet, MeasureViewSet, OutcomeViewSet, ThemeViewSet
 
 app_name = "api"
@@ -37,6 +38,8 @@ router.register("risks", RiskViewSet, basename="risk")
 router.register("benefits", BenefitViewSet, basename="benefit")
 router.register("reports", ReportViewSet, basename="report")
 router.register("contracts", ContractViewSet, basename="contract")
+router.register("practice-assets", AssetViewSet, basename="practice-asset")
+router.register("practice-adoptions", AdoptionViewSet, basename="practice-adoption")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("exports", BulkExportViewSet, basename="export")

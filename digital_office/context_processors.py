@@ -4,6 +4,7 @@ from contracts import policies as contract_policies
 from core import policies as core_policies
 from councils import policies as funding_policies
 from initiatives import policies as portfolio_policies
+from practice import policies as practice_policies
 from strategy import policies as strategy_policies
 
 
@@ -20,6 +21,8 @@ def navigation(request):
             "maturity": strategy_policies.can_read_maturity(user),
             "funding": funding_policies.can_read_some_funding(user),
             "contracts": contract_policies.can_use_register(user),
+            "practice": practice_policies.can_read_library(user),
+            "search": practice_policies.can_read_library(user),
             "reports": portfolio_policies.can_read_portfolio(user),
             "api_keys": core_policies.can_manage_partner_access(user),
             "people": core_policies.can_manage_people(user),

@@ -6,6 +6,8 @@ decide what to offer. Reading the portfolio is open to every signed-in role.
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, Q
+
 from core.roles import Role, is_council_editor_of, is_digital_office, role_of
 
 from .models import Participation, ProgressUpdate
@@ -106,6 +108,20 @@ def can_see_unapproved_updates(user, initiative) -> bool:
     return role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER) and user.council_id in (
         participating_council_ids(initiative)
     )
+
+
+def visible_updates_condition(user) -> Q:
+    """The updates a person finds outside an initiative's page (the portal's search): approved ones, and, under
+    can_see_unapproved_updates' rule, the submitted and returned ones of the initiatives their council takes part
+    in (every one for the office). A draft is never found, whoever searches."""
+    condition = ~Q(state=ProgressUpdate.State.DRAFT)
+    if is_digital_office(user):
+        return condition
+    approved = Q(state=ProgressUpdate.State.APPROVED)
+    if role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER):
+        own = Exists(Participation.objects.filter(initiative_id=OuterRef("initiative_id"), council_id=user.council_id))
+        return condition & (approved | Q(own))
+    return condition & approved
 
 
 def can_draft_for_council(user) -> bool:

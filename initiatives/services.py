@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.changes import touch_and_record
 from core.services import change_record
 
-from . import events, policies, receivers, selectors
+from . import events, gates, policies, receivers, selectors
 from .models import (
     Benefit,
     Initiative,
@@ -157,6 +157,8 @@ def initiative_update(*, user, initiative, version, outcomes=None, partners=None
             raise ValueError(f"{name} cannot be edited here")
         setattr(initiative, name, value)
     initiative.full_clean(validate_constraints=False)
+    if initiative.stage != stage_before:
+        gates.check_stage_change(initiative=initiative, old_stage=stage_before, new_stage=initiative.stage)
     initiative.version += 1
     initiative.save()
     if initiative.stage != stage_before:

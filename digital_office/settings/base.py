@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "partner_access",
     "contracts",
     "bulk_export",
+    "practice",
     "dashboard",
     "seeding",
     "digital_office",

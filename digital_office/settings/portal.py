@@ -44,3 +44,6 @@ IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=200_000)
 
 # How many closed reporting periods back My council lists a missing update as overdue (12: a year of months).
 OVERDUE_LOOKBACK_PERIODS = env.int("OVERDUE_LOOKBACK_PERIODS", default=12)
+
+# The practice library (practice.services.assets): the largest a file kept with an asset may be.
+PRACTICE_FILE_MAX_BYTES = env.int("PRACTICE_FILE_MAX_BYTES", default=20 * 1024 * 1024)

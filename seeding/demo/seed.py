@@ -38,6 +38,7 @@ from strategy.models import (
 from ..contracts_demo import demo_contracts_seed
 from ..feed import delete_in_batches, demo_rows_enter_feed
 from ..planner_statistics import bulk_load_finished
+from ..practice_demo import demo_practice_seed
 from .builder import DemoBuilder
 from .constants import (
     DEMO_INVITATION_EMAIL,
@@ -120,6 +121,8 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
     builder.registers(initiatives)
     with transaction.atomic():
         builder.counts["contracts"] = demo_contracts_seed(today=builder.today)
+    with transaction.atomic():
+        builder.counts["practice assets"] = demo_practice_seed(today=builder.today)
     demo_rows_enter_feed()
     bulk_load_finished()
     return builder.counts

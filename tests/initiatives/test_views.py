@@ -266,7 +266,7 @@ def test_the_change_history_shows_who_changed_what_before_and_after(client, logi
         "title": initiative.title,
         "summary": initiative.summary,
         "theme": initiative.theme_id,
-        "stage": "beta",
+        "stage": "paused",  # a pause is no stage gate (practice asks for lessons at those)
         "budget": "123456",
         "version": initiative.version,
     }
@@ -276,6 +276,6 @@ def test_the_change_history_shows_who_changed_what_before_and_after(client, logi
     ours = [entry for entry in history if entry["record"].history_user and entry["record"].history_user.email == CDO]
     assert ours and ours == history[: len(ours)]
     changes = [(c.field, str(c.old), str(c.new)) for entry in ours for c in entry["changes"]]
-    assert ("Stage", initiative.stage, "beta") in changes
+    assert ("Stage", initiative.stage, "paused") in changes
     assert any(field == "Budget (£)" and new == "123456.00" for field, _old, new in changes)
     assert ("Outcomes", outcomes_before, "–") in changes  # the form posted no outcome
