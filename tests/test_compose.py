@@ -14,7 +14,7 @@ ENV_EXAMPLE = ROOT / ".env.example"
 CI_RUN = ROOT / ".ci" / "run"
 
 APP_SERVICES = ("web", "worker", "beat")
-REQUIRED_SERVICES = (*APP_SERVICES, "db", "redis")
+REQUIRED_SERVICES = (*APP_SERVICES, "db", "redis", "cache", "minio")
 SECRET_KEY_NAME = re.compile(r"SECRET|PASSWORD|KEY|TOKEN", re.IGNORECASE)
 # ${VAR}, ${VAR:-default}, ${VAR:?error} and friends; $${...} is an escaped literal, not a variable.
 VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")
@@ -73,6 +73,8 @@ def test_health_checks_ask_the_service_itself(services):
     assert "--enable-remote-control" in services["beat"]["command"]
     assert "pg_isready" in check("db")
     assert "redis-cli ping" in check("redis")
+    assert "redis-cli ping" in check("cache")
+    assert "mc ready local" in check("minio")
 
 
 def test_web_healthcheck_script_exists():
@@ -100,6 +102,8 @@ def test_app_services_start_only_when_their_dependencies_are_ready(services):
         depends_on = services[name]["depends_on"]
         assert depends_on["db"]["condition"] == "service_healthy", name
         assert depends_on["redis"]["condition"] == "service_healthy", name
+        assert depends_on["cache"]["condition"] == "service_healthy", name
+        assert depends_on["minio"]["condition"] == "service_healthy", name
         for dependency, condition in depends_on.items():
             one_shot = services[dependency].get("restart") == "no"
             expected = "service_completed_successfully" if one_shot else "service_healthy"
@@ -158,3 +162,43 @@ def test_ci_runs_make_test():
     assert text.startswith("#!/usr/bin/env bash") or text.startswith("#!/bin/bash")
     assert "set -euo pipefail" in text
     assert re.search(r"^\s*make test\s*$", text, re.MULTILINE)
+
+
+def test_web_and_workers_share_no_volume_and_keep_files_in_the_bucket(compose, services):
+    """Issue 28: web, worker and beat can run on different machines: no volume between them (no MEDIA_ROOT), every
+    file in the S3 bucket of the minio service, which keeps it in a named volume of its own."""
+    for name in (*APP_SERVICES, "migrate"):
+        assert not services[name].get("volumes"), f"{name} mounts a volume"
+        environment = environment_of(services[name])
+        assert "MEDIA_ROOT" not in environment, name
+        assert environment["AWS_S3_ENDPOINT_URL"] == "http://minio:9000", name
+        assert environment["AWS_STORAGE_BUCKET_NAME"].startswith("${AWS_STORAGE_BUCKET_NAME"), name
+        assert environment["AWS_ACCESS_KEY_ID"].startswith("${MINIO_ROOT_USER"), name
+        assert environment["AWS_SECRET_ACCESS_KEY"].startswith("${MINIO_ROOT_PASSWORD"), name
+    assert "media-data" not in (compose.get("volumes") or {})
+    assert services["minio"]["image"].startswith("minio/minio:")
+    assert services["minio"]["command"][:2] == ["server", "/data"]
+    assert {str(v).split(":", 1)[0] for v in services["minio"]["volumes"]} == {"minio-data"}
+    assert "minio-data" in compose["volumes"]
+    # The one-shot job makes the bucket on a new MinIO and proves files can be written there.
+    assert "storage_check --create-bucket" in " ".join(strings_in(services["migrate"]["command"]))
+
+
+def test_redis_is_required_and_the_broker_and_the_cache_are_separate_instances(services):
+    """Issue 29: a full cache must never evict queued jobs. Broker: noeviction and an append-only file; cache:
+    allkeys-lru under a maxmemory. The app is pointed at each, and production refuses to start without Redis."""
+    for name in (*APP_SERVICES, "migrate"):
+        environment = environment_of(services[name])
+        assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0", name
+        assert environment["CACHE_REDIS_URL"] == "redis://cache:6379/0", name
+
+    def option(service, flag):
+        command = [str(part) for part in services[service]["command"]]
+        return command[command.index(flag) + 1] if flag in command else None
+
+    assert option("redis", "--maxmemory-policy") == "noeviction"
+    assert option("redis", "--appendonly") == "yes"
+    assert option("cache", "--maxmemory-policy") == "allkeys-lru"
+    assert re.fullmatch(r"\$\{CACHE_MAXMEMORY:-\d+[kmg]b\}", option("cache", "--maxmemory"))
+    assert option("cache", "--appendonly") == "no"
+    assert services["redis"]["image"] == services["cache"]["image"] == "redis:7"
