@@ -202,3 +202,59 @@ def test_redis_is_required_and_the_broker_and_the_cache_are_separate_instances(s
     assert re.fullmatch(r"\$\{CACHE_MAXMEMORY:-\d+[kmg]b\}", option("cache", "--maxmemory"))
     assert option("cache", "--appendonly") == "no"
     assert services["redis"]["image"] == services["cache"]["image"] == "redis:7"
+
+
+def test_the_image_build_step_that_collects_static_files_loads_production_settings(tmp_path):
+    """The Dockerfile's collectstatic step runs with production settings and throw-away values: they must pass
+    production's checks (a 41-character build key and no REDIS_URL made every image build fail)."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    step = next(line for line in text.splitlines() if "collectstatic" in line and line.startswith("RUN "))
+    assignments = step.removeprefix("RUN ").split("python manage.py collectstatic")[0]
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE", "REDIS",
+                                                                                   "CELERY", "CACHE_", "AWS_"))}
+    env["DJANGO_SETTINGS_MODULE"] = "digital_office.settings.production"
+    env["STATIC_ROOT"] = str(tmp_path)
+    check = f"{sys.executable} -c 'import django; django.setup(); print(\"settings loaded\")'"
+    result = subprocess.run(["sh", "-c", f"{assignments.replace('python -c', sys.executable + ' -c')} {check}"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "settings loaded" in result.stdout
+
+
+def test_ci_runs_the_compose_smoke_only_where_an_engine_answers(tmp_path):
+    """After make test, .ci/run runs bin/compose-smoke when `docker info` or `podman info` succeeds, and otherwise
+    says plainly why not. Checked by running that part of .ci/run with stand-in engines on PATH."""
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    script = ROOT / "bin" / "compose-smoke"
+    assert script.is_file() and os.access(script, os.X_OK)
+    text = CI_RUN.read_text()
+    part = text[text.index("# --- the compose stack"):]
+    assert text.index("make test\n") < text.index("# --- the compose stack")
+
+    def run_with(engines: dict):
+        bin_dir = tmp_path / f"bin{len(list(tmp_path.iterdir()))}"
+        bin_dir.mkdir()
+        for tool in ("timeout", "grep", "tail"):  # only these and the stand-in engines are on PATH
+            (bin_dir / tool).symlink_to(shutil.which(tool))
+        for name, (status, message) in engines.items():
+            tool = bin_dir / name
+            tool.write_text(f"#!/bin/sh\necho '{message}' >&2\nexit {status}\n")
+            tool.chmod(0o755)
+        (bin_dir / ".venv" / "bin").mkdir(parents=True)
+        fake_python = bin_dir / ".venv" / "bin" / "python"
+        fake_python.write_text('#!/bin/sh\necho "compose-smoke ran with: $*"\n')
+        fake_python.chmod(0o755)
+        program = "set -euo pipefail\nsay() { echo \"==> .ci/run: $*\"; }\n" + part
+        return subprocess.run([shutil.which("bash"), "-c", program], cwd=bin_dir, capture_output=True, text=True,
+                              timeout=60, env={"PATH": str(bin_dir)}).stdout
+
+    none = run_with({"docker": (1, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.")})
+    assert "compose smoke skipped: no container engine answers (docker info: Cannot connect to the Docker" in none
+    assert "podman info: not installed" in none and "compose-smoke ran" not in none
+    podman = run_with({"docker": (1, "no daemon"), "podman": (0, "")})
+    assert "compose-smoke ran with: bin/compose-smoke --require --engine podman" in podman
