@@ -85,7 +85,8 @@ LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
 
 
-def database_settings(database: dict, *, conn_max_age: int, connect_timeout: int, statement_timeout_ms: int) -> dict:
+def database_settings(database: dict, *, conn_max_age: int, connect_timeout: int, statement_timeout_ms: int,
+                      disable_server_side_cursors: bool = False) -> dict:
     """Persistent connections, checked before reuse, and bounds on connecting and on every statement.
 
     Each gunicorn thread (and each Celery process) keeps one connection for `conn_max_age` seconds instead of
@@ -93,9 +94,13 @@ def database_settings(database: dict, *, conn_max_age: int, connect_timeout: int
     it, so a database restart costs one reconnect, not an error. `connect_timeout` (s) and `statement_timeout`
     (ms) make a database that accepts connections but never answers fail a request instead of hanging it until
     gunicorn kills the worker. Behind PgBouncer in transaction pooling, set DB_CONN_MAX_AGE=0 (its pool does the
-    keeping; or use session pooling): see README "Database connections". 0 turns either timeout off.
+    keeping; or use session pooling) and DB_DISABLE_SERVER_SIDE_CURSORS=true (a server-side cursor, which the
+    exports' .iterator() uses, cannot outlive a transaction there): docs/operations.md "Scaling". 0 turns either
+    timeout off.
     """
     database = {**database, "CONN_MAX_AGE": conn_max_age, "CONN_HEALTH_CHECKS": conn_max_age != 0}
+    if disable_server_side_cursors:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
     if database["ENGINE"].endswith("postgresql"):
         options = dict(database.get("OPTIONS", {}))
         if connect_timeout:
@@ -111,4 +116,5 @@ DATABASES["default"] = database_settings(
     conn_max_age=env.int("DB_CONN_MAX_AGE", default=60),
     connect_timeout=DB_CONNECT_TIMEOUT_S,
     statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS,
+    disable_server_side_cursors=env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False),
 )

@@ -76,6 +76,18 @@ def test_production_takes_the_broker_and_the_cache_from_separate_redis_instances
     assert half.returncode != 0 and "REDIS_URL must be set in production" in half.stderr
 
 
+def test_behind_pgbouncer_in_transaction_pooling_server_side_cursors_can_be_turned_off():
+    """docs/operations.md "Scaling": DB_DISABLE_SERVER_SIDE_CURSORS=true sets Django's DISABLE_SERVER_SIDE_CURSORS
+    (an exports' .iterator() cursor cannot outlive a pooled transaction); off by default."""
+    show = SETTINGS.format("s.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'), "
+                           "s.DATABASES['default']['CONN_MAX_AGE']")
+    pooled = run_production(show, DATABASE_URL="postgres://portal@pgbouncer:6432/portal",
+                            DB_DISABLE_SERVER_SIDE_CURSORS="true", DB_CONN_MAX_AGE="0")
+    assert pooled.returncode == 0, pooled.stderr
+    assert pooled.stdout.split() == ["True", "0"]
+    assert run_production(show).stdout.split()[0] == "None"
+
+
 def test_check_deploy_passes_with_a_production_environment():
     """`manage.py check --deploy --fail-level WARNING` (HSTS with subdomains and preload, no drf-spectacular
     warnings, secure cookies...) passes."""
