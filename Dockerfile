@@ -31,10 +31,12 @@ RUN pip install -r requirements.txt
 COPY --from=assets /app/node_modules ./node_modules
 COPY . .
 
-# Static files are collected into the image. Production settings refuse to load without a secret
-# key and a database URL, so this one step gets throw-away values that exist only while it runs.
-RUN DJANGO_SECRET_KEY=collectstatic-at-build-time-only-not-a-real-key \
+# Static files are collected into the image. Production settings refuse to load without a strong secret
+# key, a database URL and Redis, so this one step gets throw-away values that exist only while it runs (a random
+# key made here; nothing connects to the database or to Redis). tests/test_compose.py loads settings with them.
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DATABASE_URL=sqlite:////tmp/collectstatic.sqlite3 \
+    REDIS_URL=redis://build-time-only.invalid:6379/0 \
     python manage.py collectstatic --noinput \
     && rm -f /tmp/collectstatic.sqlite3 \
     && mkdir -p /app/var/media \

@@ -46,3 +46,40 @@ class AtomicFileSystemStorage(FileSystemStorage):
         finally:
             os.unlink(temporary)
         return str(name).replace("\\", "/")
+
+
+def storage_probe(storage=None, *, create_bucket: bool = False) -> str:
+    """Write, read back and delete a small file through `storage` (default_storage); say where files go.
+
+    With `create_bucket`, an S3 bucket that does not exist yet is made first (compose's one-shot `migrate` does
+    this for its MinIO). Raises whatever the storage raises when it cannot be used.
+    """
+    import uuid  # noqa: PLC0415 - only this probe needs them
+
+    from django.core.files.base import ContentFile  # noqa: PLC0415
+    from django.core.files.storage import default_storage  # noqa: PLC0415
+
+    storage = storage or default_storage
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        where = f"S3 bucket {bucket!r} at {storage.endpoint_url or 'AWS'}"
+        if create_bucket:
+            client = storage.connection.meta.client
+            names = {item["Name"] for item in client.list_buckets().get("Buckets", [])}
+            if bucket not in names:
+                region = storage.region_name
+                extra = {"CreateBucketConfiguration": {"LocationConstraint": region}} if (
+                    region and region != "us-east-1") else {}
+                client.create_bucket(Bucket=bucket, **extra)
+                where += " (made now)"
+    else:
+        where = f"files under {storage.location}"
+    body = uuid.uuid4().hex.encode()
+    name = storage.save(f"storage-check/{uuid.uuid4().hex}.txt", ContentFile(body))
+    try:
+        with storage.open(name, "rb") as handle:
+            if handle.read() != body:
+                raise OSError(f"{name} read back different from what was written")
+    finally:
+        storage.delete(name)
+    return where

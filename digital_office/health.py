@@ -27,14 +27,27 @@ def _database():
         connection.close()
 
 
-def _redis():
-    timeout = settings.REDIS_TIMEOUT_SECONDS
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=timeout, socket_timeout=timeout)
-    try:
-        client.ping()
-    finally:
-        client.close()
-    return OK
+def _redis(url):
+    def check():
+        timeout = settings.REDIS_TIMEOUT_SECONDS
+        client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+        try:
+            client.ping()
+        finally:
+            client.close()
+        return OK
+
+    return check
+
+
+def redis_urls() -> dict:
+    """The Redis instances to check: the broker's as "redis" and, when it is another one, the cache's as
+    "redis_cache" (docs/operations.md, "Redis")."""
+    broker = settings.CELERY_BROKER_URL if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+    urls = {"redis": broker} if broker else {}
+    if settings.CACHE_REDIS_URL and settings.CACHE_REDIS_URL != broker:
+        urls["redis_cache"] = settings.CACHE_REDIS_URL
+    return urls
 
 
 def _heartbeat(role):
@@ -82,8 +95,8 @@ def _change_feed():
 def service_health() -> dict:
     checks = {"database": _database, "celery": _heartbeat("worker"), "beat": _heartbeat("beat"),
               "change_feed": _change_feed}
-    if settings.REDIS_URL:
-        checks["redis"] = _redis
+    urls = redis_urls()
+    checks.update({name: _redis(url) for name, url in urls.items()})
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(checks), thread_name_prefix="healthz")
     futures = {name: pool.submit(check) for name, check in checks.items()}
     concurrent.futures.wait(futures.values(), timeout=DEADLINE_SECONDS)
@@ -96,7 +109,7 @@ def service_health() -> dict:
         else:
             results[name] = future.result()
     pool.shutdown(wait=False, cancel_futures=True)
-    if not settings.REDIS_URL:
+    if "redis" not in urls:
         results["redis"] = "not configured (filesystem broker)"
     healthy = all(value.startswith(OK) or value.startswith("not configured") for value in results.values())
     return {"status": "ok" if healthy else "error", "checks": results}

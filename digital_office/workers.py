@@ -4,16 +4,19 @@ A worker that starts also sweeps, after the time a dead job takes to look dead, 
 Connected in DigitalOfficeConfig.ready(), in every process; the signals fire only in workers and beat.
 """
 
+import logging
 import os
 import socket
 
 from celery import signals
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone
 
 from core import services as core_services
 from core.jobs import beating, enqueue_after_commit
 
+logger = logging.getLogger(__name__)
 SWEEP_TASK = "initiatives.tasks.sweep_stuck_jobs"
 _running = {}
 
@@ -24,10 +27,14 @@ def _start(role, name):
     def beat():
         core_services.worker_heartbeat(name=name, role=role, started_at=started_at)
 
-    beat()
-    # A worker restarted on its host (after SIGKILL, say) takes its dead predecessor's place in /healthz.
-    core_services.worker_heartbeat_replace_dead(
-        name=name, silent_for_seconds=settings.HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS)
+    try:
+        beat()
+        # A worker restarted on its host (after SIGKILL, say) takes its dead predecessor's place in /healthz.
+        core_services.worker_heartbeat_replace_dead(
+            name=name, silent_for_seconds=settings.HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS)
+    except Exception:  # the database not there yet (or not migrated): the beating thread keeps trying
+        logger.exception("First heartbeat of %s failed; retrying every %s s", name, settings.JOB_HEARTBEAT_SECONDS)
+        close_old_connections()
     context = beating(beat, every=settings.JOB_HEARTBEAT_SECONDS)
     context.__enter__()
     _running[name] = context

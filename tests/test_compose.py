@@ -14,7 +14,7 @@ ENV_EXAMPLE = ROOT / ".env.example"
 CI_RUN = ROOT / ".ci" / "run"
 
 APP_SERVICES = ("web", "worker", "beat")
-REQUIRED_SERVICES = (*APP_SERVICES, "db", "redis")
+REQUIRED_SERVICES = (*APP_SERVICES, "db", "redis", "cache", "minio")
 SECRET_KEY_NAME = re.compile(r"SECRET|PASSWORD|KEY|TOKEN", re.IGNORECASE)
 # ${VAR}, ${VAR:-default}, ${VAR:?error} and friends; $${...} is an escaped literal, not a variable.
 VARIABLE = re.compile(r"(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)")
@@ -73,6 +73,8 @@ def test_health_checks_ask_the_service_itself(services):
     assert "--enable-remote-control" in services["beat"]["command"]
     assert "pg_isready" in check("db")
     assert "redis-cli ping" in check("redis")
+    assert "redis-cli ping" in check("cache")
+    assert "mc ready local" in check("minio")
 
 
 def test_web_healthcheck_script_exists():
@@ -100,6 +102,8 @@ def test_app_services_start_only_when_their_dependencies_are_ready(services):
         depends_on = services[name]["depends_on"]
         assert depends_on["db"]["condition"] == "service_healthy", name
         assert depends_on["redis"]["condition"] == "service_healthy", name
+        assert depends_on["cache"]["condition"] == "service_healthy", name
+        assert depends_on["minio"]["condition"] == "service_healthy", name
         for dependency, condition in depends_on.items():
             one_shot = services[dependency].get("restart") == "no"
             expected = "service_completed_successfully" if one_shot else "service_healthy"
@@ -158,3 +162,99 @@ def test_ci_runs_make_test():
     assert text.startswith("#!/usr/bin/env bash") or text.startswith("#!/bin/bash")
     assert "set -euo pipefail" in text
     assert re.search(r"^\s*make test\s*$", text, re.MULTILINE)
+
+
+def test_web_and_workers_share_no_volume_and_keep_files_in_the_bucket(compose, services):
+    """Issue 28: web, worker and beat can run on different machines: no volume between them (no MEDIA_ROOT), every
+    file in the S3 bucket of the minio service, which keeps it in a named volume of its own."""
+    for name in (*APP_SERVICES, "migrate"):
+        assert not services[name].get("volumes"), f"{name} mounts a volume"
+        environment = environment_of(services[name])
+        assert "MEDIA_ROOT" not in environment, name
+        assert environment["AWS_S3_ENDPOINT_URL"] == "http://minio:9000", name
+        assert environment["AWS_STORAGE_BUCKET_NAME"].startswith("${AWS_STORAGE_BUCKET_NAME"), name
+        assert environment["AWS_ACCESS_KEY_ID"].startswith("${MINIO_ROOT_USER"), name
+        assert environment["AWS_SECRET_ACCESS_KEY"].startswith("${MINIO_ROOT_PASSWORD"), name
+    assert "media-data" not in (compose.get("volumes") or {})
+    assert services["minio"]["image"].startswith("minio/minio:")
+    assert services["minio"]["command"][:2] == ["server", "/data"]
+    assert {str(v).split(":", 1)[0] for v in services["minio"]["volumes"]} == {"minio-data"}
+    assert "minio-data" in compose["volumes"]
+    # The one-shot job makes the bucket on a new MinIO and proves files can be written there.
+    assert "storage_check --create-bucket" in " ".join(strings_in(services["migrate"]["command"]))
+
+
+def test_redis_is_required_and_the_broker_and_the_cache_are_separate_instances(services):
+    """Issue 29: a full cache must never evict queued jobs. Broker: noeviction and an append-only file; cache:
+    allkeys-lru under a maxmemory. The app is pointed at each, and production refuses to start without Redis."""
+    for name in (*APP_SERVICES, "migrate"):
+        environment = environment_of(services[name])
+        assert environment["CELERY_BROKER_URL"] == "redis://redis:6379/0", name
+        assert environment["CACHE_REDIS_URL"] == "redis://cache:6379/0", name
+
+    def option(service, flag):
+        command = [str(part) for part in services[service]["command"]]
+        return command[command.index(flag) + 1] if flag in command else None
+
+    assert option("redis", "--maxmemory-policy") == "noeviction"
+    assert option("redis", "--appendonly") == "yes"
+    assert option("cache", "--maxmemory-policy") == "allkeys-lru"
+    assert re.fullmatch(r"\$\{CACHE_MAXMEMORY:-\d+[kmg]b\}", option("cache", "--maxmemory"))
+    assert option("cache", "--appendonly") == "no"
+    assert services["redis"]["image"] == services["cache"]["image"] == "redis:7"
+
+
+def test_the_image_build_step_that_collects_static_files_loads_production_settings(tmp_path):
+    """The Dockerfile's collectstatic step runs with production settings and throw-away values: they must pass
+    production's checks (a 41-character build key and no REDIS_URL made every image build fail)."""
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    step = next(line for line in text.splitlines() if "collectstatic" in line and line.startswith("RUN "))
+    assignments = step.removeprefix("RUN ").split("python manage.py collectstatic")[0]
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE", "REDIS",
+                                                                                   "CELERY", "CACHE_", "AWS_"))}
+    env["DJANGO_SETTINGS_MODULE"] = "digital_office.settings.production"
+    env["STATIC_ROOT"] = str(tmp_path)
+    check = f"{sys.executable} -c 'import django; django.setup(); print(\"settings loaded\")'"
+    result = subprocess.run(["sh", "-c", f"{assignments.replace('python -c', sys.executable + ' -c')} {check}"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "settings loaded" in result.stdout
+
+
+def test_ci_runs_the_compose_smoke_only_where_an_engine_answers(tmp_path):
+    """After make test, .ci/run runs bin/compose-smoke when `docker info` or `podman info` succeeds, and otherwise
+    says plainly why not. Checked by running that part of .ci/run with stand-in engines on PATH."""
+    import shutil  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    script = ROOT / "bin" / "compose-smoke"
+    assert script.is_file() and os.access(script, os.X_OK)
+    text = CI_RUN.read_text()
+    part = text[text.index("# --- the compose stack"):]
+    assert text.index("make test\n") < text.index("# --- the compose stack")
+
+    def run_with(engines: dict):
+        bin_dir = tmp_path / f"bin{len(list(tmp_path.iterdir()))}"
+        bin_dir.mkdir()
+        for tool in ("timeout", "grep", "tail"):  # only these and the stand-in engines are on PATH
+            (bin_dir / tool).symlink_to(shutil.which(tool))
+        for name, (status, message) in engines.items():
+            tool = bin_dir / name
+            tool.write_text(f"#!/bin/sh\necho '{message}' >&2\nexit {status}\n")
+            tool.chmod(0o755)
+        (bin_dir / ".venv" / "bin").mkdir(parents=True)
+        fake_python = bin_dir / ".venv" / "bin" / "python"
+        fake_python.write_text('#!/bin/sh\necho "compose-smoke ran with: $*"\n')
+        fake_python.chmod(0o755)
+        program = "set -euo pipefail\nsay() { echo \"==> .ci/run: $*\"; }\n" + part
+        return subprocess.run([shutil.which("bash"), "-c", program], cwd=bin_dir, capture_output=True, text=True,
+                              timeout=60, env={"PATH": str(bin_dir)}).stdout
+
+    none = run_with({"docker": (1, "Cannot connect to the Docker daemon at unix:///var/run/docker.sock.")})
+    assert "compose smoke skipped: no container engine answers (docker info: Cannot connect to the Docker" in none
+    assert "podman info: not installed" in none and "compose-smoke ran" not in none
+    podman = run_with({"docker": (1, "no daemon"), "podman": (0, "")})
+    assert "compose-smoke ran with: bin/compose-smoke --require --engine podman" in podman

@@ -6,13 +6,19 @@ from .portal import TIME_ZONE
 
 # Celery: Redis when REDIS_URL is set, else Kombu's filesystem transport, which needs no server.
 REDIS_URL = env("REDIS_URL", default="")
+# --- issue 29: the Celery broker and the cache in separate Redis instances (docs/operations.md, "Redis") ---
+# The broker must never lose a key (maxmemory-policy noeviction); the cache may drop any (allkeys-lru with a
+# maxmemory). A policy is per Redis instance, so docker-compose.yml runs two. Each URL falls back to REDIS_URL.
+BROKER_REDIS_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", default="") or REDIS_URL
+# --- end of issue 29's block ---
 CELERY_BROKER_FOLDER = VAR_DIR / "celery-broker"
 # How long (s) a caller waits for Redis before treating it as down: pages, sign-in and /healthz stay quick.
 REDIS_TIMEOUT_SECONDS = env.float("REDIS_TIMEOUT_SECONDS", default=0.5)
 # The database cache stands in for Redis while Redis is down (core.cache); the API refuses with 503 instead.
 DATABASE_CACHE = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
+if BROKER_REDIS_URL:
+    CELERY_BROKER_URL = BROKER_REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         # A message taken but not acknowledged (late acks: until its task ends) goes back to the queue after this
         # long. It must outlast every countdown, retry delay and time limit, or a job would run twice
@@ -28,14 +34,6 @@ if REDIS_URL:
         "interval_step": 0.2,
         "interval_max": 0.2,
     }
-    redis_options = {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS}
-    CACHES = {
-        "default": {"BACKEND": "core.cache.RedisWithDatabaseFallback", "LOCATION": REDIS_URL, "OPTIONS": redis_options},
-        # Request rates of the API: Redis only. When it is down the API answers 503 (core.api.exceptions).
-        "api": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                "OPTIONS": redis_options},
-        "database": DATABASE_CACHE,
-    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -44,6 +42,17 @@ else:
         "processed_folder": str(CELERY_BROKER_FOLDER / "processed"),
         "control_folder": str(CELERY_BROKER_FOLDER / "control"),
     }
+if CACHE_REDIS_URL:
+    redis_options = {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS}
+    CACHES = {
+        "default": {"BACKEND": "core.cache.RedisWithDatabaseFallback", "LOCATION": CACHE_REDIS_URL,
+                    "OPTIONS": redis_options},
+        # Request rates of the API: Redis only. When it is down the API answers 503 (core.api.exceptions).
+        "api": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL,
+                "OPTIONS": redis_options},
+        "database": DATABASE_CACHE,
+    }
+else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "api": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"},

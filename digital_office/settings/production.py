@@ -3,7 +3,16 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, CACHES, CELERY_BROKER_URL, DATABASES, DB_CONNECT_TIMEOUT_S, DB_STATEMENT_TIMEOUT_MS, env
+from .base import (
+    BASE_DIR,
+    CACHE_REDIS_URL,
+    CACHES,
+    CELERY_BROKER_URL,
+    DATABASES,
+    DB_CONNECT_TIMEOUT_S,
+    DB_STATEMENT_TIMEOUT_MS,
+    env,
+)
 
 SECRET_KEY_MIN_LENGTH = 50
 SECRET_KEY_MIN_UNIQUE_CHARACTERS = 10
@@ -39,14 +48,14 @@ if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured("DATABASE_URL must be set in production.")
 
 
-def refuse_per_process_services(*, redis_url: str, caches: dict, broker_url: str):
+def refuse_per_process_services(*, redis_url: str, caches: dict, broker_url: str, cache_url: str = ""):
     """Several gunicorn processes and Celery workers must share one cache and one broker: a per-process memory
     cache keeps its own tokens (core.cache) and rate counts in each process, and a filesystem broker reaches only
     the workers on one machine's disk. Production refuses to start on them rather than run degraded."""
-    if not redis_url:
+    if not redis_url and not (broker_url.startswith(("redis://", "rediss://")) and cache_url):
         raise ImproperlyConfigured(
-            "REDIS_URL must be set in production (e.g. redis://redis:6379/0): the cache and the Celery broker are "
-            "shared by every process through Redis."
+            "REDIS_URL must be set in production (e.g. redis://redis:6379/0), or both CELERY_BROKER_URL and "
+            "CACHE_REDIS_URL: the cache and the Celery broker are shared by every process through Redis."
         )
     per_process = sorted(alias for alias, cache in caches.items() if cache["BACKEND"].endswith("LocMemCache"))
     if per_process:
@@ -55,7 +64,8 @@ def refuse_per_process_services(*, redis_url: str, caches: dict, broker_url: str
         raise ImproperlyConfigured("Production refuses the filesystem Celery broker: set REDIS_URL.")
 
 
-refuse_per_process_services(redis_url=env("REDIS_URL", default=""), caches=CACHES, broker_url=CELERY_BROKER_URL)
+refuse_per_process_services(redis_url=env("REDIS_URL", default=""), caches=CACHES, broker_url=CELERY_BROKER_URL,
+                            cache_url=CACHE_REDIS_URL)
 
 PRODUCTION = True
 # Never from the environment: the debug pages show settings and code.
@@ -75,7 +85,8 @@ LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405
 
 
-def database_settings(database: dict, *, conn_max_age: int, connect_timeout: int, statement_timeout_ms: int) -> dict:
+def database_settings(database: dict, *, conn_max_age: int, connect_timeout: int, statement_timeout_ms: int,
+                      disable_server_side_cursors: bool = False) -> dict:
     """Persistent connections, checked before reuse, and bounds on connecting and on every statement.
 
     Each gunicorn thread (and each Celery process) keeps one connection for `conn_max_age` seconds instead of
@@ -83,9 +94,13 @@ def database_settings(database: dict, *, conn_max_age: int, connect_timeout: int
     it, so a database restart costs one reconnect, not an error. `connect_timeout` (s) and `statement_timeout`
     (ms) make a database that accepts connections but never answers fail a request instead of hanging it until
     gunicorn kills the worker. Behind PgBouncer in transaction pooling, set DB_CONN_MAX_AGE=0 (its pool does the
-    keeping; or use session pooling): see README "Database connections". 0 turns either timeout off.
+    keeping; or use session pooling) and DB_DISABLE_SERVER_SIDE_CURSORS=true (a server-side cursor, which the
+    exports' .iterator() uses, cannot outlive a transaction there): docs/operations.md "Scaling". 0 turns either
+    timeout off.
     """
     database = {**database, "CONN_MAX_AGE": conn_max_age, "CONN_HEALTH_CHECKS": conn_max_age != 0}
+    if disable_server_side_cursors:
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
     if database["ENGINE"].endswith("postgresql"):
         options = dict(database.get("OPTIONS", {}))
         if connect_timeout:
@@ -101,4 +116,5 @@ DATABASES["default"] = database_settings(
     conn_max_age=env.int("DB_CONN_MAX_AGE", default=60),
     connect_timeout=DB_CONNECT_TIMEOUT_S,
     statement_timeout_ms=DB_STATEMENT_TIMEOUT_MS,
+    disable_server_side_cursors=env.bool("DB_DISABLE_SERVER_SIDE_CURSORS", default=False),
 )

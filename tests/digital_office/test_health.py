@@ -2,6 +2,7 @@
 reached leaves pages and sign-in working (the database cache stands in) while the API answers 503 in its shape."""
 
 import datetime
+import os
 import socket
 import time
 
@@ -85,12 +86,31 @@ def test_healthz_answers_within_a_second_when_redis_is_down(client, transactiona
     url = request.getfixturevalue(redis_fixture)
     beat("worker")
     beat("beat")
-    with override_settings(REDIS_URL=url):
+    with override_settings(REDIS_URL=url, CELERY_BROKER_URL=url, CACHE_REDIS_URL=url):
         response, took = healthz(client)
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["redis"].startswith("error") and checks["database"] == "ok"
+    assert "redis_cache" not in checks  # one instance: checked once
     assert took < 1
+
+
+def test_healthz_checks_the_broker_and_the_cache_redis_apart(client, transactional_db, dead_redis):
+    """Issue 29's split: the broker's Redis (noeviction) and the cache's (allkeys-lru) are two instances; /healthz
+    names the one that is down."""
+    beat("worker")
+    beat("beat")
+    live = os.environ.get("REDIS_URL")
+    if not live:
+        pytest.skip("needs a live Redis (REDIS_URL)")
+    with override_settings(CELERY_BROKER_URL=live, CACHE_REDIS_URL=dead_redis):
+        response, _ = healthz(client)
+    checks = response.json()["checks"]
+    assert response.status_code == 503
+    assert checks["redis"] == "ok" and checks["redis_cache"].startswith("error")
+    with override_settings(CELERY_BROKER_URL=dead_redis, CACHE_REDIS_URL=live):
+        checks = healthz(client)[0].json()["checks"]
+    assert checks["redis"].startswith("error") and checks["redis_cache"] == "ok"
 
 
 def test_sign_in_and_pages_work_while_redis_is_down(client, demo_data, demo_password, dead_redis, settings):

@@ -62,6 +62,32 @@ def test_production_refuses_to_start_without_redis():
     assert "LocMemCache" not in named.stdout and "filesystem://" not in named.stdout
 
 
+def test_production_takes_the_broker_and_the_cache_from_separate_redis_instances():
+    """Issue 29: CELERY_BROKER_URL (noeviction) and CACHE_REDIS_URL (allkeys-lru), each falling back to REDIS_URL;
+    with both named REDIS_URL is not needed, with only one of them production still refuses."""
+    show = SETTINGS.format("s.CELERY_BROKER_URL, s.CACHES['default']['LOCATION'], s.CACHES['api']['LOCATION']")
+    split = run_production(show, REDIS_URL=None, CELERY_BROKER_URL="redis://broker:6379/0",
+                           CACHE_REDIS_URL="redis://cache:6379/0")
+    assert split.returncode == 0, split.stderr
+    assert split.stdout.strip() == "redis://broker:6379/0 redis://cache:6379/0 redis://cache:6379/0"
+    fallback = run_production(show, REDIS_URL="redis://one:6379/3", CELERY_BROKER_URL=None, CACHE_REDIS_URL=None)
+    assert fallback.stdout.strip() == "redis://one:6379/3 redis://one:6379/3 redis://one:6379/3"
+    half = run_production(show, REDIS_URL=None, CELERY_BROKER_URL="redis://broker:6379/0", CACHE_REDIS_URL=None)
+    assert half.returncode != 0 and "REDIS_URL must be set in production" in half.stderr
+
+
+def test_behind_pgbouncer_in_transaction_pooling_server_side_cursors_can_be_turned_off():
+    """docs/operations.md "Scaling": DB_DISABLE_SERVER_SIDE_CURSORS=true sets Django's DISABLE_SERVER_SIDE_CURSORS
+    (an exports' .iterator() cursor cannot outlive a pooled transaction); off by default."""
+    show = SETTINGS.format("s.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'), "
+                           "s.DATABASES['default']['CONN_MAX_AGE']")
+    pooled = run_production(show, DATABASE_URL="postgres://portal@pgbouncer:6432/portal",
+                            DB_DISABLE_SERVER_SIDE_CURSORS="true", DB_CONN_MAX_AGE="0")
+    assert pooled.returncode == 0, pooled.stderr
+    assert pooled.stdout.split() == ["True", "0"]
+    assert run_production(show).stdout.split()[0] == "None"
+
+
 def test_check_deploy_passes_with_a_production_environment():
     """`manage.py check --deploy --fail-level WARNING` (HSTS with subdomains and preload, no drf-spectacular
     warnings, secure cookies...) passes."""
