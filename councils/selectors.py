@@ -607,3 +607,9 @@ def councils_with_sso():
 
 def partners_list():
     return PartnerOrganisation.objects.order_by("name")
+
+
+def agreement_totals() -> list[dict]:
+    """Each funding agreement's title, years and budget: what the public portfolio shows when the office turns on
+    agreement totals (settings.PUBLIC_SHOW_FUNDING_TOTALS); never a council's contributions."""
+    return list(FundingAgreement.objects.order_by("first_year").values("title", "first_year", "last_year", "budget"))

@@ -67,6 +67,7 @@ from strategy.models import (
 
 from .contracts_demo import demo_contracts_seed
 from .planner_statistics import bulk_load_finished
+from .public_demo import demo_publication_seed, demo_publications_clear
 
 DEMO_PASSWORD = "scotland-digital-2020"
 # The demo's pending invitation (Glasgow's digital lead invites a viewer): its link's token is published, as the demo
@@ -922,6 +923,7 @@ def _demo_clear():
     Initiative.objects.filter(is_demo=True).update(current_update=None, previous_update=None)
     Reminder.objects.filter(is_demo=True).delete()
     Report.objects.filter(is_demo=True).delete()
+    demo_publications_clear()
     Contract.objects.filter(is_demo=True).delete()  # with the councils using them, their alerts and documents
     Contract.history.filter(is_demo=True).delete()
     ContractUse.history.filter(is_demo=True).delete()
@@ -957,5 +959,6 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         builder.updates(initiatives, periods, users)
         builder.registers(initiatives)
         builder.counts["contracts"] = demo_contracts_seed(today=builder.today)
+        builder.counts["publications"] = demo_publication_seed(today=builder.today)
     bulk_load_finished()
     return builder.counts

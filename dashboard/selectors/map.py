@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from math import cos, pi, sin
 from typing import TYPE_CHECKING
 
 from django.db.models import (
@@ -17,6 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from councils import selectors as councils_selectors
+from councils.hexmap import HEX_ROW_STEP, HEX_SIZE
+from councils.hexmap import hexagon as _hexagon
+from councils.hexmap import name_lines as _name_lines
 from initiatives import selectors as portfolio
 from initiatives.policies import WRITING_ROLES
 from strategy import selectors as strategy_selectors
@@ -28,8 +30,6 @@ if TYPE_CHECKING:
     from initiatives.models import ReportingPeriod
 
 
-HEX_SIZE = 56  # px from one flat side of a cell to the other
-HEX_ROW_STEP = 0.866  # rows overlap: the reference data's layout ("odd-r", rows increasing northwards)
 
 
 class Measure:
@@ -89,25 +89,6 @@ class CouncilCell:
     @property
     def initiatives(self) -> int:
         return self.led + self.joined
-
-
-def _hexagon(cx, cy, size) -> str:
-    """A pointy-topped hexagon `size` wide, centred on (cx, cy), as SVG polygon points."""
-    radius = size / 3**0.5
-    corners = []
-    for k in range(6):
-        angle = pi / 180 * (60 * k - 30)
-        corners.append(f"{cx + radius * cos(angle):.1f},{cy + radius * sin(angle):.1f}")
-    return " ".join(corners)
-
-
-def _name_lines(short_name: str) -> list[str]:
-    """A short name on one line, or two when it is long ("West / Dunbartonshire")."""
-    if len(short_name) <= 10 or " " not in short_name:
-        return [short_name]
-    words = short_name.split(" ")
-    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
-    return [" ".join(words[:best]), " ".join(words[best:])]
 
 
 def _bin_of(count) -> int:

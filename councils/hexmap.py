@@ -1,0 +1,42 @@
+"""The hex cartogram of the 32 councils (the reference data's layout: "odd-r", rows increasing northwards): cell
+positions and shapes, shared by the dashboard's map and the public participation map."""
+
+from math import cos, pi, sin
+
+HEX_SIZE = 56  # px from one flat side of a cell to the other
+HEX_ROW_STEP = 0.866  # rows overlap
+
+
+def hexagon(cx, cy, size) -> str:
+    """A pointy-topped hexagon `size` wide, centred on (cx, cy), as SVG polygon points."""
+    radius = size / 3**0.5
+    corners = []
+    for k in range(6):
+        angle = pi / 180 * (60 * k - 30)
+        corners.append(f"{cx + radius * cos(angle):.1f},{cy + radius * sin(angle):.1f}")
+    return " ".join(corners)
+
+
+def name_lines(short_name: str) -> list[str]:
+    """A short name on one line, or two when it is long ("West / Dunbartonshire")."""
+    if len(short_name) <= 10 or " " not in short_name:
+        return [short_name]
+    words = short_name.split(" ")
+    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+    return [" ".join(words[:best]), " ".join(words[best:])]
+
+
+def layout(cells: list[tuple[int, int]]) -> tuple[list[tuple[float, float]], int, int]:
+    """The centre of each (hex_col, hex_row) cell, and the drawing's width and height."""
+    min_col = min(col for col, _row in cells)
+    max_col = max(col for col, _row in cells)
+    max_row = max(row for _col, row in cells)
+    min_row = min(row for _col, row in cells)
+    centres = []
+    for col, row in cells:
+        x = (col - min_col) + (0.5 if row % 2 else 0)
+        y = (max_row - row) * HEX_ROW_STEP
+        centres.append((round(x * HEX_SIZE + HEX_SIZE * 0.6, 1), round(y * HEX_SIZE + HEX_SIZE * 0.7, 1)))
+    width = (max_col - min_col + 1.5) * HEX_SIZE + HEX_SIZE * 0.2
+    height = (max_row - min_row) * HEX_ROW_STEP * HEX_SIZE + HEX_SIZE * 1.4
+    return centres, round(width), round(height)
