@@ -7,6 +7,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from councils.hexmap import HEX_SIZE, hexagon, layout, name_lines
 from initiatives import selectors as portfolio
@@ -176,7 +178,9 @@ def schema_org(request, publication) -> str:
         "distribution": [{"@type": "DataDownload", "encodingFormat": media, "contentUrl": url}
                          for _ext, url, media in item["links"]],
     } for item in _distributions(request, publication)]
-    return json.dumps(items).replace("<", "\\u003c")
+    # JSON with <, > and & escaped cannot end the script element: safe to mark as such (the data is ours).
+    escaped = json.dumps(items).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(escaped))  # noqa: S308
 
 
 @public_view
