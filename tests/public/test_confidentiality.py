@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _public_values(publication) -> set[str]:
-    """Every value the allow-list serves (pages and files): a confidential value that equals one of these (a phrase the demo uses for a
-    draft and an approved update alike, an amount equal to a budget) is not a leak."""
+    """Every value the allow-list serves (pages and files): a confidential value that equals one of these (a phrase
+    the demo uses for a draft and an approved update alike, an amount equal to a budget) is not a leak."""
     values = set()
 
     def collect(item):
