@@ -6,3 +6,6 @@ class PublicConfig(AppConfig):
     name = "public"
     verbose_name = _("Public portfolio and open data")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import receivers  # noqa: F401, PLC0415 - connects the stage receiver once the models are loaded

@@ -8,9 +8,12 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 
+from core.models import User
+from initiatives import services as portfolio_services
 from initiatives.models import Initiative, ReportingPeriod
 from public import selectors, services, tasks
 from public.models import Publication
+from tests.conftest import signed_in_with_two_factor
 
 pytestmark = pytest.mark.django_db
 CDO = "cdo@demo.digitaloffice.scot"
@@ -106,3 +109,15 @@ def test_only_the_office_controls_publication(demo_data, login_as):
     assert editor.post(f"/office/public/{reference}/publish/", {"publication": "public"}).status_code == 403
     assert editor.get(f"/office/public/{reference}/preview/").status_code == 403
     assert Client().get("/office/public/").status_code == 302
+
+
+def test_an_initiative_leaving_a_public_stage_leaves_at_once(demo_data, django_capture_on_commit_callbacks):
+    reference = Publication.objects.first().data["initiatives"][0]["reference"]
+    initiative = Initiative.objects.get(reference=reference)
+    assert initiative.publication == "by_stage"
+    cdo = signed_in_with_two_factor(User.objects.get(email=CDO))
+    with django_capture_on_commit_callbacks(execute=True):
+        portfolio_services.initiative_update(user=cdo, initiative=initiative, version=initiative.version,
+                                             stage="paused")
+    assert Client().get(f"/public/initiatives/{reference}/").status_code == 404
+    assert reference not in Client().get("/public/data/latest/initiatives.csv").content.decode("utf-8-sig")
