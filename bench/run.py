@@ -63,7 +63,12 @@ PAGES = [  # (name, path, who)
     ("review queue", "/initiatives/review/", CDO),
     ("funding", "/funding/", CDO),
     ("strategy", "/strategy/", CDO),
+    # The public part, as a citizen meets it (no cookie): issue 25 wants at least 5x the signed-in portfolio list.
+    ("public portfolio (anonymous)", "/public/", None),
+    ("public initiative page (anonymous)", "/public/initiatives/{public_initiative}/", None),
 ]
+PUBLIC_PAGES = ("public portfolio (anonymous)", "public initiative page (anonymous)")
+SIGNED_IN_PORTFOLIO = "portfolio list"
 API = [  # (name, path)
     ("API initiatives list (100)", "/api/v1/initiatives/?page_size=100"),
     ("API one initiative", f"/api/v1/initiatives/{INITIATIVE}/"),
@@ -455,6 +460,8 @@ def main():
         "STATIC_ROOT": str(VAR / "static"),
         "MEDIA_ROOT": str(VAR / "media"),
         "LOG_LEVEL": "INFO",
+        # One load generator on one address: the public pages' per-address limit would measure itself.
+        "PUBLIC_RATE_LIMIT_PER_MINUTE": "100000000",
     })
     started_at = datetime.datetime.now(datetime.UTC)
     info = machine()
@@ -462,6 +469,8 @@ def main():
     counts = ensure_data(env)
     say(f"data set: {counts}")
     collect_static(env)
+    published = json.loads(manage("public_publish", env=env, capture=True).stdout.strip().splitlines()[-1])
+    say(f"public portfolio published for {published['period']}")
     callers = prepare_callers(env)
     key_headers = {"Authorization": f"Api-Key {callers['key']}"}
 
@@ -502,12 +511,19 @@ def main():
         if "pages" in only:
             for name, path, who in PAGES:
                 try:
+                    path = path.format(public_initiative=published["first_reference"])
                     result = measure(base, path, cookie_for(who), args.page_connections, args.duration)
                 except Exception as error:  # noqa: BLE001 (one failing page must not hide the rest)
                     result = {"error": repr(error)[:200]}
                 results["pages"][name] = result
                 rows.append((name, result))
                 say(table([(name, result)], None, None).splitlines()[-1])
+            signed_in_rps = results["pages"].get(SIGNED_IN_PORTFOLIO, {}).get("rps")
+            for name in PUBLIC_PAGES:
+                public_rps = results["pages"].get(name, {}).get("rps")
+                if public_rps and signed_in_rps:
+                    results["pages"][name]["ratio_to_signed_in_portfolio"] = round(public_rps / signed_in_rps, 2)
+                    say(f"{name}: {public_rps / signed_in_rps:.1f}x the signed-in portfolio list's requests per second")
         floor_rps = peer_rps = None
         if "api" in only:
             after = json.loads(request(base + "/api/v1/changes/latest/", key_headers)[2])["next_after"]

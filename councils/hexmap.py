@@ -1,6 +1,7 @@
 """The geometry of the 32 councils' hex cartogram (each council's `hex_col`/`hex_row`, from the Open Innovations
-hexmap): cell centres, hexagon points and name lines in SVG units. The dashboard's map and the practice library's
-map of adopters draw the same cells (templates/includes/hex_patterns.html holds their fill patterns)."""
+hexmap): cell centres, hexagon points and name lines in SVG units. The dashboard's map, the practice library's
+map of adopters and the public participation map draw the same cells (templates/includes/hex_patterns.html
+holds their fill patterns)."""
 
 from dataclasses import dataclass
 from math import cos, pi, sin
@@ -37,17 +38,26 @@ class HexCell:
     lines: list
 
 
+def layout(cells: list[tuple[int, int]]) -> tuple[list[tuple[float, float]], int, int]:
+    """The centre of each (hex_col, hex_row) cell, and the drawing's width and height."""
+    min_col = min(col for col, _row in cells)
+    max_col = max(col for col, _row in cells)
+    max_row = max(row for _col, row in cells)
+    min_row = min(row for _col, row in cells)
+    centres = []
+    for col, row in cells:
+        x = (col - min_col) + (0.5 if row % 2 else 0)
+        y = (max_row - row) * HEX_ROW_STEP
+        centres.append((round(x * HEX_SIZE + HEX_SIZE * 0.6, 1), round(y * HEX_SIZE + HEX_SIZE * 0.7, 1)))
+    width = (max_col - min_col + 1.5) * HEX_SIZE + HEX_SIZE * 0.2
+    height = (max_row - min_row) * HEX_ROW_STEP * HEX_SIZE + HEX_SIZE * 1.4
+    return centres, round(width), round(height)
+
+
 def hex_layout(councils) -> tuple[list[HexCell], int, int]:
     """Every council's cell, and the drawing's width and height."""
     councils = list(councils)
-    min_col = min(c.hex_col for c in councils)
-    max_row = max(c.hex_row for c in councils)
-    cells = []
-    for council in councils:
-        x = (council.hex_col - min_col) + (0.5 if council.hex_row % 2 else 0)
-        y = (max_row - council.hex_row) * HEX_ROW_STEP
-        cx, cy = round(x * HEX_SIZE + HEX_SIZE * 0.6, 1), round(y * HEX_SIZE + HEX_SIZE * 0.7, 1)
-        cells.append(HexCell(council, cx, cy, hexagon(cx, cy, HEX_SIZE - 2), name_lines(council.short_name)))
-    width = (max(c.hex_col for c in councils) - min_col + 1.5) * HEX_SIZE + HEX_SIZE * 0.2
-    height = (max_row - min(c.hex_row for c in councils)) * HEX_ROW_STEP * HEX_SIZE + HEX_SIZE * 1.4
-    return cells, round(width), round(height)
+    centres, width, height = layout([(c.hex_col, c.hex_row) for c in councils])
+    cells = [HexCell(council, cx, cy, hexagon(cx, cy, HEX_SIZE - 2), name_lines(council.short_name))
+             for council, (cx, cy) in zip(councils, centres, strict=True)]
+    return cells, width, height

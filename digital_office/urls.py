@@ -23,6 +23,7 @@ urlpatterns = [
     path("funding/", include("councils.urls")),
     path("contracts/", include("contracts.urls")),
     path("", include("practice.urls")),
+    path("", include("public.urls")),  # /public/ (no sign-in), /robots.txt, /office/public/
     path("strategy/", include(strategy_pages)),
     path("api/v1/", include("digital_office.api_urls")),
     path("api-keys/", include("partner_access.urls")),

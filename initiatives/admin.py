@@ -49,7 +49,7 @@ class InitiativeAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["lead_council", "owner"]
     filter_horizontal = ["outcomes", "partners"]
     list_select_related = ["lead_council", "theme"]
-    readonly_fields = ["version"]
+    readonly_fields = ["version", "publication"]  # decided on /office/public/, which serves it at once
     inlines = [ParticipationInline, MilestoneInline, RiskInline, BenefitInline]
 
 

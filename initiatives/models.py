@@ -34,6 +34,15 @@ class Rag(models.TextChoices):
     RED = "red", _("Red")
 
 
+class Publication(models.TextChoices):
+    """Whether the public portfolio shows an initiative: by its stage (settings.PUBLIC_STAGES_BY_DEFAULT), or as the
+    office decided (public/: README "Public portfolio and open data")."""
+
+    BY_STAGE = "by_stage", _("By its stage")
+    PUBLIC = "public", _("Public")
+    WITHHELD = "withheld", _("Not public")
+
+
 class Initiative(TrackedModel):
     reference = models.CharField(_("reference"), max_length=12, unique=True, help_text=_("For example DO-0042."))
     title = models.CharField(_("title"), max_length=200)
@@ -82,6 +91,9 @@ class Initiative(TrackedModel):
         editable=False,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    publication = models.CharField(
+        _("public portfolio"), max_length=8, choices=Publication, default=Publication.BY_STAGE
     )
     # Optimistic locking: a save that started from an older version is refused (no lost edits).
     version = models.PositiveIntegerField(default=1)

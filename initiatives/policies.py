@@ -133,6 +133,11 @@ def can_run_reports(user) -> bool:
     return is_digital_office(user)
 
 
+def can_set_publication(user) -> bool:
+    """Whether an initiative is in the public portfolio: the Digital Office decides."""
+    return is_digital_office(user)
+
+
 def can_manage_office_settings(user) -> bool:
     """Reminder delays, the board date, the monthly report's subscribers, the reminder log: Digital Office staff."""
     return is_digital_office(user)

@@ -175,6 +175,20 @@ def initiative_update(*, user, initiative, version, outcomes=None, partners=None
 
 
 @transaction.atomic
+def initiative_publication_set(*, user, initiative, publication) -> Initiative:
+    """Publish or withhold an initiative (or leave it to its stage); kept in its history like any edit."""
+    if not policies.can_set_publication(user):
+        raise PermissionDenied(_("Only the Digital Office decides what is public."))
+    initiative = _lock(Initiative, initiative.pk)
+    initiative.publication = publication
+    initiative.full_clean(validate_constraints=False)
+    initiative.version += 1
+    initiative._change_reason = f"public portfolio: {publication}"
+    initiative.save()
+    return initiative
+
+
+@transaction.atomic
 def join_request_create(*, user, initiative, role) -> JoinRequest:
     """Ask for the user's council to take part; nothing changes until the lead council or the Digital Office accept."""
     if role not in (Participation.Role.ADOPTER, Participation.Role.OBSERVER):

@@ -30,6 +30,7 @@ from .import_templates import import_template_rows, member_councils
 from .ledgers import (
     agreement_ledger,
     agreement_positions,
+    agreement_totals,
     contribution_detail,
     contributions_for_export,
     council_ledger,
@@ -63,6 +64,7 @@ __all__ = [
     "YearRow",
     "ZERO",
     "agreement_ledger",
+    "agreement_totals",
     "agreement_positions",
     "api_contributions",
     "api_councils",

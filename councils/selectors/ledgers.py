@@ -126,3 +126,9 @@ def contributions_for_export(*, user, filterset_data=None, on: datetime.date | N
     if filterset.is_bound and filterset.is_valid():
         queryset = filterset.qs
     return ledger_rows(queryset, on=on)
+
+
+def agreement_totals() -> list[dict]:
+    """Each funding agreement's title, years and budget: what the public portfolio shows when the office turns on
+    agreement totals (settings.PUBLIC_SHOW_FUNDING_TOTALS); never a council's contributions."""
+    return list(FundingAgreement.objects.order_by("first_year").values("title", "first_year", "last_year", "budget"))

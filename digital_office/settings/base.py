@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "contracts",
     "bulk_export",
     "practice",
+    "public",
     "dashboard",
     "seeding",
     "digital_office",

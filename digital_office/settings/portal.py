@@ -47,3 +47,15 @@ OVERDUE_LOOKBACK_PERIODS = env.int("OVERDUE_LOOKBACK_PERIODS", default=12)
 
 # The practice library (practice.services.assets): the largest a file kept with an asset may be.
 PRACTICE_FILE_MAX_BYTES = env.int("PRACTICE_FILE_MAX_BYTES", default=20 * 1024 * 1024)
+
+# -- Public portfolio and open data (public/, README "Public portfolio and open data") ------------------------------
+# Initiatives left to their stage are public in these stages; the office publishes or withholds any one itself.
+PUBLIC_STAGES_BY_DEFAULT = env.list("PUBLIC_STAGES_BY_DEFAULT", default=["live", "closed"])
+# The funding agreements' totals on the public pages (never a council's contributions): off unless turned on.
+PUBLIC_SHOW_FUNDING_TOTALS = env.bool("PUBLIC_SHOW_FUNDING_TOTALS", default=False)
+# How long browsers and shared caches (a CDN, nginx) may keep a public page or file before asking again (304).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=300)
+# Requests per minute from one client address (core.client_address) to the public pages and files.
+PUBLIC_RATE_LIMIT_PER_MINUTE = env.int("PUBLIC_RATE_LIMIT_PER_MINUTE", default=300)
+# A period is published once no update waits for approval, or at the latest this many days after its due date.
+PUBLIC_PUBLISH_DAYS_AFTER_DUE = env.int("PUBLIC_PUBLISH_DAYS_AFTER_DUE", default=14)

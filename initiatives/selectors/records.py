@@ -10,6 +10,7 @@ from ..models import (
     Milestone,
     Participation,
     ProgressUpdate,
+    Publication,
     Rag,
     ReportingPeriod,
     Risk,
@@ -19,6 +20,7 @@ from ..models import (
 __all__ = [
     "LIVE_STAGES",
     "ParticipationRole",
+    "Publication",
     "Rag",
     "RiskStatus",
     "Stage",

@@ -39,6 +39,7 @@ from ..contracts_demo import demo_contracts_seed
 from ..feed import delete_in_batches, demo_rows_enter_feed
 from ..planner_statistics import bulk_load_finished
 from ..practice_demo import demo_practice_seed
+from ..public_demo import demo_publication_seed, demo_publications_clear
 from .builder import DemoBuilder
 from .constants import (
     DEMO_INVITATION_EMAIL,
@@ -83,6 +84,7 @@ def _demo_clear():
     Initiative.objects.filter(is_demo=True).update(current_update=None, previous_update=None)
     Reminder.objects.filter(is_demo=True).delete()
     Report.objects.filter(is_demo=True).delete()
+    demo_publications_clear()
     delete_in_batches(Contract.objects.filter(is_demo=True))  # with the councils using them, their alerts, documents
     Contract.history.filter(is_demo=True).delete()
     ContractUse.history.filter(is_demo=True).delete()
@@ -123,6 +125,8 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         builder.counts["contracts"] = demo_contracts_seed(today=builder.today)
     with transaction.atomic():
         builder.counts["practice assets"] = demo_practice_seed(today=builder.today)
+    with transaction.atomic():
+        builder.counts["publications"] = demo_publication_seed(today=builder.today)
     demo_rows_enter_feed()
     bulk_load_finished()
     return builder.counts
