@@ -47,6 +47,7 @@ from .models import (
     PartnershipMembership,
     Payment,
     financial_year_label,
+    financial_year_of,  # noqa: F401  (read by the layers above, as financial_year_label)
 )
 
 ZERO = Decimal("0.00")

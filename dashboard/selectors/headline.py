@@ -131,12 +131,18 @@ def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
 
 
 def benefit_totals(benefits) -> dict:
-    """Targets and realised values in pounds, cashable and not (benefits counted in other units are left out)."""
+    """Targets and realised values in pounds, cash-releasing and other benefits, and dis-benefits apart (never
+    netted); benefits counted in other units are left out. Each benefit counted once, whole, however many councils
+    share it; "potential if all 32 adopt" is not a target and is not in these figures."""
     pounds = benefits.filter(unit="£")
+    cash = Q(category=portfolio.BenefitCategory.CASH_RELEASING)
+    dis = Q(category=portfolio.BenefitCategory.DIS_BENEFIT)
     return pounds.aggregate(
-        cashable_target=money_sum("target_value", filter=Q(is_cashable=True)),
-        cashable_realised=money_sum("realised_value", filter=Q(is_cashable=True)),
-        other_target=money_sum("target_value", filter=Q(is_cashable=False)),
-        other_realised=money_sum("realised_value", filter=Q(is_cashable=False)),
+        cashable_target=money_sum("target_value", filter=cash),
+        cashable_realised=money_sum("realised_value", filter=cash),
+        other_target=money_sum("target_value", filter=~cash & ~dis),
+        other_realised=money_sum("realised_value", filter=~cash & ~dis),
+        dis_target=money_sum("target_value", filter=dis),
+        dis_realised=money_sum("realised_value", filter=dis),
         count=Count("pk"),
     )
