@@ -85,7 +85,7 @@ def benefit_share_default(benefit):
                                     is_demo=benefit.is_demo)
 
 
-def _realised_recount(benefit):
+def benefit_realised_recount(benefit):
     total = benefit.realisations.aggregate(total=Sum("value"))["total"] or Decimal("0")
     Benefit.objects.filter(pk=benefit.pk).update(realised_value=total, updated_at=timezone.now())
     benefit.realised_value = total
@@ -124,7 +124,7 @@ def realisation_record(*, user, benefit, council=None, recorded_on, value, grade
         realisation.evidence_file.save(evidence_file.name, evidence_file, save=False)
     realisation.full_clean()
     realisation.save()
-    _realised_recount(benefit)
+    benefit_realised_recount(benefit)
     return realisation
 
 

@@ -55,6 +55,7 @@ class Headline:
     spend: Decimal
     benefits: dict
     funding: list | None
+    benefits_by_grade: list = ()  # (grade, label, £ realised): estimated, evidenced, audited (dis-benefits apart)
 
     @property
     def on_time_share(self) -> int | None:
@@ -126,6 +127,7 @@ def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
         budget=row["budget"],
         spend=row["spend"],
         benefits=benefit_totals(portfolio.benefit_records().filter(initiative__in=scope.ids)),
+        benefits_by_grade=portfolio.benefits_by_grade(portfolio.benefit_records().filter(initiative__in=scope.ids)),
         funding=councils_selectors.agreement_positions(user=user) if policies.can_see_funding(user) else None,
     )
 

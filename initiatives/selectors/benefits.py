@@ -15,9 +15,11 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     Sum,
@@ -99,8 +101,9 @@ def _financial_year(field_name):
     return Case(When(**{f"{field_name}__month__lt": 4}, then=year - 1), default=year, output_field=IntegerField())
 
 
-def benefit_figures(benefits) -> BenefitFigures:
-    """The register's figures for these benefits (a filtered queryset): three queries."""
+def benefit_figures(benefits, *, as_of=None) -> BenefitFigures:
+    """The register's figures for these benefits (a filtered queryset): three queries. With `as_of` (a report's
+    period end), what was realised by that day only (four queries)."""
     ids = benefits.order_by().values("pk")
     pounds = Benefit.objects.filter(pk__in=ids)
     aggregates = {"count": Count("pk"), "not_in_pounds": Count("pk", filter=~Q(unit=POUNDS))}
@@ -109,7 +112,8 @@ def benefit_figures(benefits) -> BenefitFigures:
         aggregates[f"{category}_target"] = _sum("target_value", filter=in_it)
         aggregates[f"{category}_realised"] = _sum("realised_value", filter=in_it)
         aggregates[f"{category}_potential"] = _sum("potential_all_councils", filter=in_it)
-    aggregates["unprofiled"] = _sum("target_value", filter=Q(unit=POUNDS, targets__isnull=True) & ~Q(category=DIS))
+    profiled = Exists(BenefitTarget.objects.filter(benefit=OuterRef("pk")))  # no join: each benefit counted once
+    aggregates["unprofiled"] = _sum("target_value", filter=Q(unit=POUNDS) & ~Q(category=DIS) & ~Q(profiled))
     row = pounds.aggregate(**aggregates)
     figures = BenefitFigures(count=row["count"], not_in_pounds=row["not_in_pounds"],
                              unprofiled_target=_q(row["unprofiled"]))
@@ -136,7 +140,16 @@ def benefit_figures(benefits) -> BenefitFigures:
         entry = year(t["financial_year"])
         entry["target"], entry["dis_target"] = _q(t["benefits"]), _q(t["dis"])
     grades = {grade: [ZERO, ZERO] for grade in BenefitRealisation.Grade}
+    if as_of is not None:
+        then = BenefitRealisation.objects.filter(benefit__in=ids, benefit__unit=POUNDS, recorded_on__lte=as_of)
+        by_category = dict(then.values("benefit__category").annotate(total=_sum("value")).values_list(
+            "benefit__category", "total"))
+        figures.by_category = [(code, label, target, _q(by_category.get(code)), potential)
+                               for code, label, target, _realised, potential in figures.by_category]
+        figures.benefits_realised = sum((r for c, _l, _t, r, _p in figures.by_category if c != DIS), ZERO)
+        figures.dis_realised = _q(by_category.get(DIS))
     realised = (BenefitRealisation.objects.filter(benefit__in=ids, benefit__unit=POUNDS)
+                .filter(**({"recorded_on__lte": as_of} if as_of else {}))
                 .annotate(fy=_financial_year("recorded_on")).values("fy", "grade")
                 .annotate(benefits=_sum("value", filter=~Q(benefit__category=DIS)),
                           dis=_sum("value", filter=Q(benefit__category=DIS))))
