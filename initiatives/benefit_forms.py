@@ -115,18 +115,18 @@ ShareFormSet = forms.formset_factory(ShareForm, formset=BaseShareFormSet, extra=
 
 
 class RealisationForm(forms.ModelForm):
+    evidence_link = forms.URLField(label=_("Evidence link"), required=False, max_length=500, assume_scheme="https")
+
     class Meta:
         model = BenefitRealisation
         fields = ["council", "recorded_on", "value", "grade", "evidence_note", "evidence_file", "evidence_link"]
         widgets = {"recorded_on": DateInput, "evidence_note": forms.Textarea(attrs={"rows": 3})}
-        field_classes = {"evidence_link": forms.URLField}
         help_texts = {"grade": _("Estimated, or evidenced with a note and a file or link. Only the Digital Office "
                                  "marks a realisation audited.")}
 
     def __init__(self, *args, councils=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["council"].queryset = councils
-        self.fields["evidence_link"].assume_scheme = "https"
         self.fields["grade"].choices = [
             c for c in self.fields["grade"].choices if c[0] != BenefitRealisation.Grade.AUDITED]
 

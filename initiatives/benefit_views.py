@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.forms import applied_filters, apply_errors
 
@@ -36,6 +36,7 @@ def _to_detail(benefit, anchor=""):
     return redirect(reverse("benefits:detail", kwargs={"pk": benefit.pk}) + anchor)
 
 
+@require_GET
 def register(request):
     """The portfolio's benefits register: filters, targeted against realised per financial year, dis-benefits
     against benefits, realised by evidence grade, and the reviews due after closure."""
@@ -54,6 +55,7 @@ def register(request):
     })
 
 
+@require_GET
 def detail(request, pk):
     benefit = _benefit(request.user, pk)
     user = request.user
@@ -154,6 +156,7 @@ def realisation_audit(request, pk, realisation_pk):
     return _to_detail(benefit, "#realisations")
 
 
+@require_GET
 def realisation_evidence(request, pk, realisation_pk):
     benefit, realisation = _realisation(request, pk, realisation_pk)
     if not policies.can_read_benefit_evidence(request.user, benefit) or not realisation.evidence_file:
