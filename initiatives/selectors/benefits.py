@@ -120,7 +120,7 @@ def benefit_figures(benefits, *, as_of=None) -> BenefitFigures:
     for category in Benefit.Category:
         target, realised = _q(row[f"{category}_target"]), _q(row[f"{category}_realised"])
         potential = _q(row[f"{category}_potential"])
-        figures.by_category.append((category.value, category.label, target, realised, potential))
+        figures.by_category.append((category.value, str(category.label), target, realised, potential))
         if category == DIS:
             figures.dis_target, figures.dis_realised = target, realised
         else:
@@ -160,7 +160,8 @@ def benefit_figures(benefits, *, as_of=None) -> BenefitFigures:
         grades[r["grade"]][0] += _q(r["benefits"])
         grades[r["grade"]][1] += _q(r["dis"])
     figures.years = [years[start] for start in sorted(years)]
-    figures.realised_by_grade = [(grade.value, grade.label, *grades[grade]) for grade in BenefitRealisation.Grade]
+    figures.realised_by_grade = [(grade.value, str(grade.label), *grades[grade])
+                               for grade in BenefitRealisation.Grade]
     return figures
 
 
@@ -171,7 +172,7 @@ def benefits_by_grade(benefits) -> list[tuple]:
         benefit__in=benefits.order_by().values("pk"), benefit__unit=POUNDS).exclude(
         benefit__category=DIS).aggregate(**{grade.value: _sum("value", filter=Q(grade=grade))
                                             for grade in BenefitRealisation.Grade})
-    return [(grade.value, grade.label, _q(row[grade.value])) for grade in BenefitRealisation.Grade]
+    return [(grade.value, str(grade.label), _q(row[grade.value])) for grade in BenefitRealisation.Grade]
 
 
 def council_benefit_shares(council):

@@ -8,6 +8,7 @@ import pytest
 from core.models import User
 from initiatives import benefit_services
 from initiatives.models import Benefit, BenefitShare, BenefitTarget, Participation
+from tests.conftest import signed_in_with_two_factor
 from tests.councils.factories import council
 from tests.initiatives.factories import InitiativeFactory
 
@@ -28,8 +29,8 @@ def benefit(initiative, title, category, target, *, unit="£", keeper=None, shar
     return made
 
 
-@pytest.fixture
-def benefit_world(db):
+@pytest.fixture(name="benefit_world")
+def benefit_world_fixture(db):
     """Initiative A (Glasgow leads, Fife adopts, Highland observes) and B (Glasgow alone):
 
     - S, shared, cash-releasing, £1,000 committed (2025/26 £400, 2026/27 £600), Glasgow 60% and Fife 40%, potential
@@ -56,7 +57,7 @@ def benefit_world(db):
         "fife": person("editor@fife.example.org", council=fife, council_role="editor"),
         "highland": person("editor@highland.example.org", council=highland, council_role="editor"),
     }
-    staff = people["staff"]
+    staff = signed_in_with_two_factor(people["staff"])
     s = benefit(a, "Contact centre savings", Benefit.Category.CASH_RELEASING, "1000", keeper=glasgow,
                 shares=[(GLASGOW, "60"), (FIFE, "40")], years=[(2025, "400"), (2026, "600")],
                 potential=Decimal("32000"))

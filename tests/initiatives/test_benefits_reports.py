@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from initiatives import reports
 from initiatives.models import Report
-from tests.initiatives.benefit_world import benefit_world as benefit_world_fixture  # noqa: F401
+from tests.initiatives.benefit_world import benefit_world_fixture  # noqa: F401  (the fixture `benefit_world`)
 from tests.initiatives.factories import ReportingPeriodFactory
 
 pytestmark = pytest.mark.django_db

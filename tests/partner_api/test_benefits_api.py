@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 
 from initiatives import benefit_services
-from tests.initiatives.benefit_world import FIFE, GLASGOW
-from tests.initiatives.benefit_world import benefit_world as benefit_world_fixture  # noqa: F401
+from tests.initiatives.benefit_world import (
+    FIFE,
+    GLASGOW,
+    benefit_world_fixture,  # noqa: F401  (the fixture `benefit_world`)
+)
 
 from .conftest import body_of
 
