@@ -31,6 +31,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--only", choices=["benefits"], help="only these screenshots (benefits: the register)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -46,6 +47,15 @@ def main():
             page.fill("#id_code", demo_totp_code())
             page.locator("main form button[type=submit]").first.click()
         page.wait_for_url(args.base + "/")
+        if args.only == "benefits":  # the benefits register (issue 26) and the dashboard's figure by grade
+            page.locator('[data-benefits="by-grade"]').locator("xpath=..").screenshot(
+                path=str(out / "dashboard-benefits-by-grade.png"))
+            page.goto(args.base + "/benefits/")
+            page.screenshot(path=str(out / "benefits-register.png"), full_page=True,
+                            clip={"x": 0, "y": 0, "width": 1280, "height": 1700})  # the figures, the first rows
+            browser.close()
+            print(f"saved {out / 'benefits-register.png'} and {out / 'dashboard-benefits-by-grade.png'}")
+            return
         page.wait_for_timeout(1500)  # the charts' animation
         page.screenshot(path=str(out / "dashboard.png"), full_page=True)
         page.goto(args.base + "/dashboard/?council=&measure=status#map")

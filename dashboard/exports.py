@@ -34,6 +34,10 @@ def workbook(data) -> object:
         _pairs(_("Cashable benefits: realised (£)"), headline.benefits["cashable_realised"]),
         _pairs(_("Non-cashable benefits: target (£)"), headline.benefits["other_target"]),
         _pairs(_("Non-cashable benefits: realised (£)"), headline.benefits["other_realised"]),
+        _pairs(_("Dis-benefits: expected (£)"), headline.benefits["dis_target"]),
+        _pairs(_("Dis-benefits: incurred (£)"), headline.benefits["dis_realised"]),
+        *(_pairs(_("Benefits realised, %(grade)s (£)") % {"grade": label}, amount)
+          for _grade, label, amount in headline.benefits_by_grade),
     ]
     for row in headline.funding or []:
         figures.append(_pairs(_("%(agreement)s: headroom (£)") % {"agreement": row.agreement.title}, row.headroom))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("status/", views.service_status, name="service_status"),
     path("initiatives/", include("initiatives.urls")),
+    path("benefits/", include("initiatives.benefit_urls")),
     path("funding/", include("councils.urls")),
     path("contracts/", include("contracts.urls")),
     path("", include("practice.urls")),

@@ -4,6 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Benefit,
     BenefitRealisation,
+    BenefitShare,
+    BenefitTarget,
     Initiative,
     Milestone,
     Participation,
@@ -37,7 +39,7 @@ class RiskInline(admin.TabularInline):
 class BenefitInline(admin.TabularInline):
     model = Benefit
     extra = 0
-    fields = ["title", "council", "is_cashable", "unit", "target_value", "realised_value", "confirmed_by_council"]
+    fields = ["title", "council", "category", "unit", "target_value", "realised_value", "status"]
     autocomplete_fields = ["council"]
 
 
@@ -100,7 +102,19 @@ class RiskAdmin(SimpleHistoryAdmin):
 class BenefitRealisationInline(admin.TabularInline):
     model = BenefitRealisation
     extra = 0
-    fields = ["recorded_on", "value"]
+    fields = ["recorded_on", "council", "value", "grade", "confirmed"]
+
+
+class BenefitShareInline(admin.TabularInline):
+    model = BenefitShare
+    extra = 0
+    fields = ["council", "percent"]
+
+
+class BenefitTargetInline(admin.TabularInline):
+    model = BenefitTarget
+    extra = 0
+    fields = ["financial_year", "value"]
 
 
 @admin.register(Benefit)
@@ -109,17 +123,17 @@ class BenefitAdmin(SimpleHistoryAdmin):
         "title",
         "initiative",
         "council",
-        "is_cashable",
+        "category",
         "target_value",
         "realised_value",
-        "confirmed_by_council",
+        "status",
     ]
-    list_filter = ["is_cashable", "confirmed_by_council"]
+    list_filter = ["category", "status"]
     search_fields = ["title", "initiative__reference", "council__name"]
     raw_id_fields = ["initiative"]
     autocomplete_fields = ["council"]
     list_select_related = ["initiative", "council"]
-    inlines = [BenefitRealisationInline]
+    inlines = [BenefitTargetInline, BenefitShareInline, BenefitRealisationInline]
 
 
 @admin.register(Report)

@@ -1,17 +1,35 @@
 """One FilterSet per model: the portfolio list, its filter form, the API and the exports share them."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from core.filters import WholeNumberFilter
 from councils import selectors as councils_selectors
+from councils.selectors import financial_year_label, financial_year_of
 from strategy import selectors as strategy_selectors
 
-from .models import Benefit, Initiative, Milestone, ProgressUpdate, Rag, Reminder, Report, ReportingPeriod, Risk, Stage
+from .models import (
+    Benefit,
+    BenefitRealisation,
+    BenefitShare,
+    BenefitTarget,
+    Initiative,
+    Milestone,
+    ProgressUpdate,
+    Rag,
+    Reminder,
+    Report,
+    ReportingPeriod,
+    Risk,
+    Stage,
+)
 from .selectors import (
     WORST_RATING,
     last_closed_on_time_condition,
@@ -222,15 +240,53 @@ class RiskFilterSet(django_filters.FilterSet):
         return queryset.alias(score=F("likelihood") * F("impact")).filter(score__gte=value)
 
 
+def _financial_year_choices():
+    last = financial_year_of(timezone.localdate()) + 5
+    return [(financial_year_label(year), financial_year_label(year)) for year in range(last, 2015, -1)]
+
+
 class BenefitFilterSet(django_filters.FilterSet):
+    """The benefits register (the page, the API and the reports): category, evidence grade, the council a benefit
+    is kept by or accrues to, and the financial year it has a target or a realisation in."""
+
     initiative = django_filters.CharFilter(field_name="initiative__reference", label=_("Initiative reference"))
-    council = django_filters.CharFilter(field_name="council__gss_code", label=_("Council (GSS code)"))
-    cashable = django_filters.BooleanFilter(field_name="is_cashable")
+    category = django_filters.MultipleChoiceFilter(label=_("Category"), choices=Benefit.Category.choices,
+                                                   widget=forms.CheckboxSelectMultiple)
+    grade = django_filters.ChoiceFilter(label=_("Evidence grade"), choices=BenefitRealisation.Grade.choices,
+                                        method="filter_grade", empty_label=_("Any grade"),
+                                        help_text=_("Benefits with a realisation of this grade"))
+    council = django_filters.CharFilter(label=_("Council (GSS code)"), method="filter_council",
+                                        help_text=_("The council keeping the benefit or holding a share of it"))
+    financial_year = django_filters.ChoiceFilter(label=_("Financial year"), choices=_financial_year_choices,
+                                                 method="filter_year", empty_label=_("Any year"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Benefit.Status.choices,
+                                         empty_label=_("Any status"))
+    cashable = django_filters.BooleanFilter(label=_("Cash-releasing (was: cashable)"), method="filter_cashable")
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Benefit
         fields = []
+
+    def filter_grade(self, queryset, name, value):
+        return queryset.filter(pk__in=BenefitRealisation.objects.filter(grade=value).values("benefit_id"))
+
+    def filter_council(self, queryset, name, value):
+        code = value.strip().upper()
+        return queryset.filter(Q(council__gss_code=code) | Q(pk__in=BenefitShare.objects.filter(
+            council__gss_code=code).values("benefit_id")))
+
+    def filter_year(self, queryset, name, value):
+        year = int(value[:4])
+        starts = datetime.date(year, 4, 1)
+        realised = BenefitRealisation.objects.filter(recorded_on__gte=starts,
+                                                     recorded_on__lt=starts.replace(year=year + 1))
+        return queryset.filter(Q(pk__in=BenefitTarget.objects.filter(financial_year=year).values("benefit_id"))
+                               | Q(pk__in=realised.values("benefit_id")))
+
+    def filter_cashable(self, queryset, name, value):
+        cash = Q(category=Benefit.Category.CASH_RELEASING)
+        return queryset.filter(cash if value else ~cash)
 
 
 class ReportFilterSet(django_filters.FilterSet):

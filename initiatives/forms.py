@@ -6,8 +6,8 @@ from core.forms import DateInput
 from councils import selectors as councils_selectors
 from strategy import selectors as strategy_selectors
 
+from .benefit_forms import BenefitForm  # noqa: F401  (the benefits register keeps its forms apart)
 from .models import (
-    Benefit,
     Initiative,
     Milestone,
     OfficeSettings,
@@ -235,31 +235,6 @@ class RiskForm(forms.ModelForm):
         model = Risk
         fields = ["title", "description", "likelihood", "impact", "owner", "mitigation", "status"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "mitigation": forms.Textarea(attrs={"rows": 3})}
-
-
-class BenefitForm(forms.ModelForm):
-    class Meta:
-        model = Benefit
-        fields = [
-            "title",
-            "council",
-            "is_cashable",
-            "unit",
-            "baseline_value",
-            "target_value",
-            "realised_value",
-            "confirmed_by_council",
-        ]
-
-    def __init__(self, *args, councils=None, can_confirm=False, **kwargs):
-        """`councils`: those this person may record benefits for (None: any); `can_confirm`: they are an editor of
-        the benefit's council (the service checks both again)."""
-        super().__init__(*args, **kwargs)
-        if councils is not None:
-            self.fields["council"].queryset = councils
-        if not can_confirm:
-            self.fields["confirmed_by_council"].disabled = True
-            self.fields["confirmed_by_council"].help_text = _("Only the council's own editors confirm a benefit.")
 
 
 class ReportRequestForm(forms.Form):

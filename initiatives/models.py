@@ -11,6 +11,14 @@ from simple_history.models import HistoricalRecords
 
 from core.models import TrackedModel
 
+from .benefit_models import (  # noqa: F401  (the benefits register: its own module)
+    Benefit,
+    BenefitRealisation,
+    BenefitReview,
+    BenefitShare,
+    BenefitTarget,
+)
+
 
 class Stage(models.TextChoices):
     """GDS phases, then the two ways an initiative stops moving."""
@@ -349,43 +357,6 @@ class Risk(TrackedModel):
     @property
     def score(self):
         return self.likelihood * self.impact
-
-
-class Benefit(TrackedModel):
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="benefits")
-    council = models.ForeignKey(
-        "councils.Council", null=True, blank=True, on_delete=models.PROTECT, related_name="benefits"
-    )
-    title = models.CharField(_("title"), max_length=200)
-    is_cashable = models.BooleanField(_("cashable"), default=False)
-    unit = models.CharField(_("unit"), max_length=50, default="£")
-    baseline_value = models.DecimalField(_("baseline"), max_digits=14, decimal_places=2, default=Decimal("0"))
-    target_value = models.DecimalField(_("target"), max_digits=14, decimal_places=2)
-    realised_value = models.DecimalField(_("realised to date"), max_digits=14, decimal_places=2, default=Decimal("0"))
-    confirmed_by_council = models.BooleanField(_("confirmed by the council"), default=False)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["initiative", "title"]
-        verbose_name = _("benefit")
-        verbose_name_plural = _("benefits")
-
-    def __str__(self):
-        return self.title
-
-
-class BenefitRealisation(TrackedModel):
-    """A dated value realised for a benefit, so the benefit shows over time."""
-
-    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="realisations")
-    recorded_on = models.DateField(_("recorded on"))
-    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["benefit", "recorded_on"]
-        verbose_name = _("benefit realisation")
-        verbose_name_plural = _("benefit realisations")
 
 
 class Report(TrackedModel):

@@ -67,9 +67,50 @@ def can_record_benefit_for(user, initiative, council_id) -> bool:
     return role == Participation.Role.ADOPTER and council_id == user.council_id
 
 
-def can_confirm_benefit(user, council_id) -> bool:
-    """“Confirmed by the council”: only that council's own editors say so."""
-    return council_id is not None and is_council_editor_of(user, council_id)
+def benefit_council_ids(benefit) -> set[int]:
+    """The councils a benefit is theirs: the one keeping it and those holding a share of it."""
+    ids = {share.council_id for share in benefit.shares.all()}
+    return ids | ({benefit.council_id} if benefit.council_id else set())
+
+
+def can_set_benefit_shares(user, benefit) -> bool:
+    """Which councils a benefit accrues to, and how much: whoever keeps the benefit (the office, its council)."""
+    return can_keep_registers(user, benefit.initiative) and can_record_benefit_for(
+        user, benefit.initiative, benefit.council_id)
+
+
+def can_change_benefit_status(user, benefit) -> bool:
+    """Realised, abandoned or superseded: whoever keeps the benefit, after its initiative closed too."""
+    return can_set_benefit_shares(user, benefit)
+
+
+def can_record_realisation(user, benefit, council_id) -> bool:
+    """A council reports realisations of benefits it shares in or keeps, for itself; the office for any of them
+    or for the benefit as a whole (no council)."""
+    if is_digital_office(user):
+        return council_id is None or council_id in benefit_council_ids(benefit)
+    return (role_of(user) == Role.COUNCIL_EDITOR and council_id == user.council_id
+            and council_id in benefit_council_ids(benefit))
+
+
+def can_confirm_realisation(user, realisation) -> bool:
+    """A council confirms its own realisations only; the office confirms those reported without a council."""
+    if realisation.council_id is None:
+        return is_digital_office(user)
+    return is_council_editor_of(user, realisation.council_id)
+
+
+def can_audit_realisation(user) -> bool:
+    """Only the Digital Office marks a realisation audited."""
+    return is_digital_office(user)
+
+
+def can_read_benefit_evidence(user, benefit) -> bool:
+    """Evidence files: the office and the staff of the councils the benefit is theirs (others: 404)."""
+    if is_digital_office(user):
+        return True
+    return role_of(user) in (Role.COUNCIL_EDITOR, Role.COUNCIL_VIEWER) and user.council_id in benefit_council_ids(
+        benefit)
 
 
 def can_join_initiative(user, initiative) -> bool:

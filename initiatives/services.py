@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.changes import touch_and_record
 from core.services import change_record
 
-from . import events, gates, policies, receivers, selectors
+from . import benefit_services, events, gates, policies, receivers, selectors
 from .models import (
     Benefit,
     Initiative,
@@ -417,27 +417,17 @@ def period_reopen(*, user, initiative, reason) -> PeriodReopening:
 REGISTER_MODELS = {"milestone": Milestone, "risk": Risk, "benefit": Benefit}
 
 
-BENEFIT_VALUES = ("is_cashable", "unit", "baseline_value", "target_value", "realised_value")
-
-
 def _check_benefit(user, initiative, item, before):
-    """A council records benefits only for itself, and only its own editors confirm them. A change to the figures
-    of a confirmed benefit by anyone else takes the confirmation away."""
+    """A council records benefits only for itself (its confirmations and grades are its realisations')."""
     if before is not None and not policies.can_record_benefit_for(user, initiative, before["council_id"]):
         raise PermissionDenied(_("Only the council a benefit belongs to may change it."))
     if not policies.can_record_benefit_for(user, initiative, item.council_id):
         raise PermissionDenied(_("Your council may record benefits for itself only."))
-    if not policies.can_confirm_benefit(user, item.council_id):
-        was_confirmed = bool(before and before["confirmed_by_council"] and before["council_id"] == item.council_id)
-        if item.confirmed_by_council and not was_confirmed:
-            raise PermissionDenied(_("Only the council's own editors confirm its benefits."))
-        if item.confirmed_by_council and any(before[name] != getattr(item, name) for name in BENEFIT_VALUES):
-            item.confirmed_by_council = False  # the council confirmed other figures
 
 
 @transaction.atomic
 def register_item_save(*, user, initiative, kind, instance=None, **fields):
-    """Create or edit a milestone, risk or benefit of an initiative."""
+    """Create or edit a milestone, risk or benefit of an initiative (a benefit with its yearly target profile)."""
     if not policies.can_keep_registers(user, initiative):
         raise PermissionDenied(_("Only editors of the lead or an adopting council may change this initiative's "
                                  "registers."))
@@ -446,14 +436,21 @@ def register_item_save(*, user, initiative, kind, instance=None, **fields):
     if item.initiative_id != initiative.pk:
         raise PermissionDenied
     before = None
+    profile = fields.pop("target_profile", None) if kind == "benefit" else None
     if kind == "benefit" and item.pk:
-        before = model.objects.filter(pk=item.pk).values("council_id", "confirmed_by_council", *BENEFIT_VALUES).get()
+        before = model.objects.filter(pk=item.pk).values("council_id").get()
     for name, value in fields.items():
         setattr(item, name, value)
     if kind == "benefit":
         _check_benefit(user, initiative, item, before)
+        if profile:
+            item.target_value = sum(profile.values())
     item.full_clean()
     item.save()
+    if kind == "benefit":
+        if profile is not None:
+            benefit_services.benefit_targets_set(benefit=item, profile=profile)
+        benefit_services.benefit_share_default(item)
     touch_and_record(Initiative.objects.filter(pk=initiative.pk), receivers.INITIATIVE)
     return item
 

@@ -48,3 +48,11 @@ def sweep_stuck_jobs():
 def send_overdue_reminders():
     """The name beat used before reminders had kinds; kept for messages queued under it."""
     reminders.reminders_send()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY_OPTIONS)
+def create_benefit_reviews():
+    """Daily: the review of each closed initiative's benefits 12 months after closure, made once."""
+    from . import benefit_services  # noqa: PLC0415  (kept out of the worker's import of the tasks)
+
+    benefit_services.benefit_reviews_create()

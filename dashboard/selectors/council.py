@@ -22,7 +22,6 @@ from strategy import selectors as strategy_selectors
 
 from .. import policies
 from .aggregates import LIST_LIMIT, percent
-from .headline import benefit_totals
 from .trends import trend_periods
 
 if TYPE_CHECKING:
@@ -90,7 +89,7 @@ def council_page(*, user, slug: str, page=None, on: datetime.date | None = None)
     maturity = None
     if policies.can_see_maturity(user, council):
         maturity = strategy_selectors.latest_maturity_levels(user=user, council_ids=[council.pk]).get(council.pk)
-    benefits = portfolio.benefit_records().filter(council=council)
+    shares, share_totals = portfolio.council_benefit_shares(council)
     return {
         "council": council,
         "participations": participations_page,
@@ -101,9 +100,7 @@ def council_page(*, user, slug: str, page=None, on: datetime.date | None = None)
         "funding": funding,
         "maturity": maturity,
         "can_see_maturity": policies.can_see_maturity(user, council),
-        "benefits": benefit_totals(benefits),
-        "top_benefits": list(
-            benefits.filter(unit="£").select_related("initiative").order_by("-realised_value", "pk")[:LIST_LIMIT]
-        ),
+        "benefits": share_totals,  # its shares of each benefit, never the whole benefit's figures
+        "top_benefits": list(shares.filter(benefit__unit="£")[:LIST_LIMIT]),
         "dashboard_link": reverse("dashboard:dashboard") + f"?council={council.gss_code}",
     }

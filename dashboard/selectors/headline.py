@@ -55,6 +55,7 @@ class Headline:
     spend: Decimal
     benefits: dict
     funding: list | None
+    benefits_by_grade: list = ()  # (grade, label, £ realised): estimated, evidenced, audited (dis-benefits apart)
 
     @property
     def on_time_share(self) -> int | None:
@@ -126,17 +127,24 @@ def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
         budget=row["budget"],
         spend=row["spend"],
         benefits=benefit_totals(portfolio.benefit_records().filter(initiative__in=scope.ids)),
+        benefits_by_grade=portfolio.benefits_by_grade(portfolio.benefit_records().filter(initiative__in=scope.ids)),
         funding=councils_selectors.agreement_positions(user=user) if policies.can_see_funding(user) else None,
     )
 
 
 def benefit_totals(benefits) -> dict:
-    """Targets and realised values in pounds, cashable and not (benefits counted in other units are left out)."""
+    """Targets and realised values in pounds, cash-releasing and other benefits, and dis-benefits apart (never
+    netted); benefits counted in other units are left out. Each benefit counted once, whole, however many councils
+    share it; "potential if all 32 adopt" is not a target and is not in these figures."""
     pounds = benefits.filter(unit="£")
+    cash = Q(category=portfolio.BenefitCategory.CASH_RELEASING)
+    dis = Q(category=portfolio.BenefitCategory.DIS_BENEFIT)
     return pounds.aggregate(
-        cashable_target=money_sum("target_value", filter=Q(is_cashable=True)),
-        cashable_realised=money_sum("realised_value", filter=Q(is_cashable=True)),
-        other_target=money_sum("target_value", filter=Q(is_cashable=False)),
-        other_realised=money_sum("realised_value", filter=Q(is_cashable=False)),
+        cashable_target=money_sum("target_value", filter=cash),
+        cashable_realised=money_sum("realised_value", filter=cash),
+        other_target=money_sum("target_value", filter=~cash & ~dis),
+        other_realised=money_sum("realised_value", filter=~cash & ~dis),
+        dis_target=money_sum("target_value", filter=dis),
+        dis_realised=money_sum("realised_value", filter=dis),
         count=Count("pk"),
     )

@@ -56,11 +56,13 @@ def trends(scope: Scope, *, on: datetime.date | None = None) -> dict:
         **{f"p{p.pk}": Count("pk", filter=portfolio.required_to_report_condition(p)) for p in closed}
     ) if closed else {}
     realisations = portfolio.benefit_realisation_records()
+    cash = Q(benefit__category=portfolio.BenefitCategory.CASH_RELEASING)
+    dis = Q(benefit__category=portfolio.BenefitCategory.DIS_BENEFIT)  # dis-benefits are never netted in
     realised = realisations.filter(benefit__initiative__in=scope.ids, benefit__unit="£").aggregate(
         **{
-            f"{kind}{p.pk}": money_sum("value", filter=Q(recorded_on__lte=p.ends_on, benefit__is_cashable=cashable))
+            f"{kind}{p.pk}": money_sum("value", filter=Q(recorded_on__lte=p.ends_on) & categories)
             for p in periods
-            for kind, cashable in (("c", True), ("n", False))
+            for kind, categories in (("c", cash), ("n", ~cash & ~dis))
         }
     )
     rows = []

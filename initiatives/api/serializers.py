@@ -6,8 +6,9 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from core.api.serializers import ApiModelSerializer, UTCDateTimeField
+from councils.selectors import financial_year_label
 
-from ..models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Report, Risk
+from ..models import Benefit, BenefitRealisation, Initiative, Milestone, Participation, ProgressUpdate, Report, Risk
 
 
 class ParticipantSerializer(ApiModelSerializer):
@@ -101,16 +102,89 @@ class RiskSerializer(ApiModelSerializer):
         ]
 
 
+class BenefitTargetSerializer(serializers.Serializer):
+    financial_year = serializers.CharField(help_text="Scottish financial year, 1 April to 31 March: “2024/25”.")
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class BenefitShareSerializer(serializers.Serializer):
+    council = serializers.CharField(help_text="GSS code of the council the benefit accrues to.")
+    percent = serializers.DecimalField(max_digits=5, decimal_places=2,
+                                       help_text="Its share of the benefit; a benefit's shares total at most 100.")
+
+
+class BenefitRealisationSerializer(serializers.Serializer):
+    recorded_on = serializers.DateField()
+    value = serializers.DecimalField(max_digits=14, decimal_places=2)
+    grade = serializers.ChoiceField(choices=BenefitRealisation.Grade.choices)
+    council = serializers.CharField(allow_null=True, help_text="GSS code of the council that reported it.")
+    confirmed = serializers.BooleanField(help_text="Confirmed by the council that reported it.")
+
+
 class BenefitSerializer(ApiModelSerializer):
+    """A benefit, counted once whole: `shares` say which councils it accrues to. `potential_all_councils` is not a
+    target and is never part of `target_value`. Dis-benefits are category `dis_benefit`, never netted."""
+
     initiative = serializers.CharField(source="initiative.reference")
-    council = serializers.CharField(source="council.gss_code", allow_null=True)
+    council = serializers.CharField(source="council.gss_code", allow_null=True,
+                                    help_text="GSS code of the council keeping the benefit (null: the initiative's).")
+    superseded_by = serializers.IntegerField(source="superseded_by_id", allow_null=True)
+    targets = serializers.SerializerMethodField()
+    shares = serializers.SerializerMethodField()
+    realisations = serializers.SerializerMethodField()
+    is_cashable = serializers.SerializerMethodField()
+    confirmed_by_council = serializers.SerializerMethodField()
 
     class Meta:
         model = Benefit
         fields = [
-            "id", "initiative", "council", "title", "is_cashable", "unit", "baseline_value", "target_value",
-            "realised_value", "confirmed_by_council", "created_at", "updated_at",
+            "id", "initiative", "council", "title", "category", "measure", "unit", "method", "data_source",
+            "baseline_value", "baseline_date", "baseline_source", "target_value", "targets",
+            "potential_all_councils", "realised_value", "realisations", "shares", "responsible_officer",
+            "expected_start", "fully_realised_by", "status", "status_reason", "superseded_by", "is_cashable",
+            "confirmed_by_council", "created_at", "updated_at",
         ]
+
+    @extend_schema_field(BenefitTargetSerializer(many=True))
+    def get_targets(self, benefit):
+        return [target_row(t.financial_year, t.value) for t in benefit.targets.all()]
+
+    @extend_schema_field(BenefitShareSerializer(many=True))
+    def get_shares(self, benefit):
+        return [share_row(s.council.gss_code, s.percent) for s in benefit.shares.all()]
+
+    @extend_schema_field(BenefitRealisationSerializer(many=True))
+    def get_realisations(self, benefit):
+        return [realisation_row(r.recorded_on, r.value, r.grade, r.council.gss_code if r.council else None,
+                                r.confirmed) for r in benefit.realisations.all()]
+
+    @extend_schema_field({"type": "boolean", "deprecated": True,
+                          "description": "Deprecated (2026-12-07): `category` is `cash_releasing`."})
+    def get_is_cashable(self, benefit):
+        return benefit.category == Benefit.Category.CASH_RELEASING
+
+    @extend_schema_field({"type": "boolean", "deprecated": True,
+                          "description": "Deprecated (2026-12-07): every realisation is `confirmed` (false when "
+                                         "there is none)."})
+    def get_confirmed_by_council(self, benefit):
+        return all_confirmed(self.get_realisations(benefit))
+
+
+def target_row(financial_year, value) -> dict:
+    return {"financial_year": financial_year_label(financial_year), "value": f"{value:.2f}"}
+
+
+def share_row(council_code, percent) -> dict:
+    return {"council": council_code, "percent": f"{percent:.2f}"}
+
+
+def realisation_row(recorded_on, value, grade, council_code, confirmed) -> dict:
+    return {"recorded_on": recorded_on.isoformat(), "value": f"{value:.2f}", "grade": grade,
+            "council": council_code, "confirmed": confirmed}
+
+
+def all_confirmed(realisations) -> bool:
+    return bool(realisations) and all(r["confirmed"] for r in realisations)
 
 
 class ReportSerializer(ApiModelSerializer):

@@ -15,7 +15,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ..models import Initiative, Milestone, Participation, ProgressUpdate, Report, Risk, Stage
-from ..selectors import RagCount, rag_counts, submission_deadline, update_missing_condition
+from ..selectors import (
+    RagCount,
+    benefit_figures,
+    benefit_list,
+    rag_counts,
+    submission_deadline,
+    update_missing_condition,
+)
 
 __all__ = ["InitiativeRow", "OverdueRow", "ReportFigures", "period_end", "report_figures"]
 
@@ -48,6 +55,8 @@ class ReportFigures:
     overdue: list[OverdueRow] = field(default_factory=list)
     slipped_milestones: list[Milestone] | None = None  # board pack only
     top_risks: list[Risk] | None = None  # board pack only
+    benefits: object = None  # selectors.BenefitFigures: the register's figures, realised to the period's end
+    benefit_rows: list = field(default_factory=list)  # every benefit of the initiatives covered
 
     @property
     def total(self):
@@ -124,8 +133,11 @@ def report_figures(report: Report) -> ReportFigures:
         .values_list("initiative_id", "submitted_at")
     )
     figures.overdue = [OverdueRow(i, submitted_later.get(i.pk)) for i in overdue]
+    ids = [i.pk for i in initiatives]
+    covered = benefit_list().filter(initiative__in=ids)
+    figures.benefits = benefit_figures(covered, as_of=report.period.ends_on)
+    figures.benefit_rows = list(covered)
     if report.kind == Report.Kind.BOARD_PACK:
-        ids = [i.pk for i in initiatives]
         figures.slipped_milestones = list(
             Milestone.objects.filter(initiative__in=ids, completed_on__isnull=True)
             .filter(forecast_date__gt=F("baseline_date"))

@@ -95,6 +95,7 @@ def render_xlsx(figures: ReportFigures) -> bytes:
         ([o.initiative.reference, o.initiative.title, o.initiative.lead_council.name, o.submitted_at]
          for o in figures.overdue),
     )
+    _benefit_sheets(sheet, figures)
     if figures.slipped_milestones is not None:
         sheet(
             _("Slipped milestones"),
@@ -112,6 +113,40 @@ def render_xlsx(figures: ReportFigures) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _benefit_sheets(sheet, figures):
+    """The benefits register: figures by category, year and evidence grade (dis-benefits apart), and every
+    benefit with its category, councils' shares, yearly targets and realisations by grade."""
+    b = figures.benefits
+    if b is None:
+        return
+    rows = [[label, target, realised, potential] for _code, label, target, realised, potential in b.by_category]
+    rows += [[_("Benefits (not dis-benefits)"), b.benefits_target, b.benefits_realised, b.potential],
+             [_("Dis-benefits (never netted)"), b.dis_target, b.dis_realised, None]]
+    rows += [[_("Realised, %(grade)s") % {"grade": label}, None, amount, None]
+             for _grade, label, amount, _dis in b.realised_by_grade]
+    sheet(_("Benefits figures"), [_("Figure (£)"), _("Committed target"), _("Realised"),
+                                  _("Potential if all 32 adopt (not a target)")], rows)
+    sheet(_("Benefits by year"), [_("Financial year"), _("Benefits targeted (£)"), _("Benefits realised (£)"),
+                                  _("Dis-benefits expected (£)"), _("Dis-benefits incurred (£)")],
+          ([y["label"], y["target"], y["realised"], y["dis_target"], y["dis_realised"]] for y in b.years))
+
+    def grades(benefit):
+        counts = {}
+        for realisation in benefit.realisations.all():
+            counts[realisation.get_grade_display()] = counts.get(realisation.get_grade_display(), 0) + realisation.value
+        return "; ".join(f"{grade} {value:.2f}" for grade, value in counts.items())
+
+    sheet(_("Benefits register"),
+          [_("Reference"), _("Benefit"), _("Category"), _("Unit"), _("Councils' shares"), _("Committed target"),
+           _("Yearly targets"), _("Realised to date"), _("Realised by evidence grade"), _("Potential if all adopt"),
+           _("Responsible officer"), _("Status")],
+          ([row.initiative.reference, row.title, str(row.get_category_display()), row.unit,
+            ", ".join(f"{s.council.gss_code} {s.percent:.2f}%" for s in row.shares.all()), row.target_value,
+            ", ".join(f"{t.financial_year_label}: {t.value:.2f}" for t in row.targets.all()), row.realised_value,
+            grades(row), row.potential_all_councils, row.responsible_officer, str(row.get_status_display())]
+           for row in figures.benefit_rows))
 
 
 def _cell(ws, value, font):

@@ -4,6 +4,7 @@ The package re-exports every public selector: callers write `from initiatives im
 """
 
 from .api import *  # noqa: F401,F403
+from .benefits import *  # noqa: F401,F403
 from .office import *  # noqa: F401,F403
 from .portfolio import *  # noqa: F401,F403
 from .records import *  # noqa: F401,F403

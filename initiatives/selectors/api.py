@@ -8,7 +8,18 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 
 from .. import policies
-from ..models import Benefit, Initiative, Milestone, Participation, ProgressUpdate, Report, Risk
+from ..models import (
+    Benefit,
+    BenefitRealisation,
+    BenefitShare,
+    BenefitTarget,
+    Initiative,
+    Milestone,
+    Participation,
+    ProgressUpdate,
+    Report,
+    Risk,
+)
 from .portfolio import with_list_relations
 
 
@@ -119,7 +130,24 @@ def api_risks():
 
 
 def api_benefits():
-    return Benefit.objects.select_related("initiative", "council")
+    return Benefit.objects.select_related("initiative", "council").prefetch_related(
+        "targets", "shares__council", "realisations__council")
+
+
+def api_benefit_parts(pks) -> dict:
+    """{benefit id: (targets, shares, realisations)} as value tuples, for a page of the benefits list: 3 queries."""
+    parts = {pk: ([], [], []) for pk in pks}
+    for benefit_id, *row in BenefitTarget.objects.filter(benefit_id__in=pks).order_by(
+            "financial_year").values_list("benefit_id", "financial_year", "value"):
+        parts[benefit_id][0].append(row)
+    for benefit_id, *row in BenefitShare.objects.filter(benefit_id__in=pks).order_by(
+            "-percent", "council__name").values_list("benefit_id", "council__gss_code", "percent"):
+        parts[benefit_id][1].append(row)
+    for benefit_id, *row in BenefitRealisation.objects.filter(benefit_id__in=pks).order_by(
+            "recorded_on", "pk").values_list("benefit_id", "recorded_on", "value", "grade", "council__gss_code",
+                                             "confirmed"):
+        parts[benefit_id][2].append(row)
+    return parts
 
 
 def api_reports():

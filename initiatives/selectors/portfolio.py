@@ -222,7 +222,8 @@ def initiative_detail(*, user, reference: str):
             "partners",
             Prefetch("milestones", queryset=Milestone.objects.order_by("baseline_date", "pk")),
             Prefetch("risks", queryset=Risk.objects.order_by("status", "-likelihood", "-impact", "title")),
-            Prefetch("benefits", queryset=Benefit.objects.select_related("council").order_by("title")),
+            Prefetch("benefits", queryset=Benefit.objects.select_related("council").prefetch_related(
+                "shares__council", "realisations").order_by("title")),
         ),
         reference=reference,
     )

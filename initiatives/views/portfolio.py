@@ -92,6 +92,7 @@ def initiative_detail(request, reference):
             "can_join": policies.can_join_initiative(user, initiative),
             "can_draft": policies.can_draft_update(user, initiative),
             "can_review": policies.can_review_updates(user),
+            "benefit_review": selectors.benefit_reviews_open(initiative_ids=[initiative.pk]).first(),
         },
     )
 
@@ -236,7 +237,6 @@ def register_item_edit(request, reference, kind, pk=None):
     if kind == "benefit":
         extra = {
             "councils": selectors.benefit_councils(user=request.user, initiative=initiative),
-            "can_confirm": policies.can_confirm_benefit(request.user, request.user.council_id),
         }
     form = form_class(request.POST or None, instance=item, **extra)
     if request.method == "POST" and form.is_valid():

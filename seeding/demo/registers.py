@@ -68,13 +68,13 @@ class RegistersSeeder:
                     initiative=initiative,
                     council=initiative.lead_council,
                     title=title,
-                    is_cashable=cashable,
+                    category=Benefit.Category.CASH_RELEASING if cashable else Benefit.Category.NON_CASH_RELEASING,
                     unit=unit,
                     target_value=target,
                     realised_value=_money(target * Decimal(rng.uniform(0, 1.1))),
-                    confirmed_by_council=rng.random() < 0.6,
                     is_demo=True,
                 )
+                benefit.demo_confirmed = rng.random() < 0.6  # its council confirmed its realisations
                 benefits.append(benefit)
         self.save(Milestone, milestones)
         self.save(Risk, risks)
@@ -97,7 +97,8 @@ class RegistersSeeder:
         share = _money(benefit.realised_value / len(quarters))
         values = [share] * (len(quarters) - 1) + [benefit.realised_value - share * (len(quarters) - 1)]
         return [
-            BenefitRealisation(benefit=benefit, recorded_on=day, value=value, is_demo=True)
+            BenefitRealisation(benefit=benefit, council=benefit.council, recorded_on=day, value=value,
+                               confirmed=benefit.demo_confirmed, is_demo=True)
             for day, value in zip(quarters, values, strict=True)
         ]
 

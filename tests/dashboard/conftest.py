@@ -10,6 +10,7 @@ from core.models import User
 from initiatives.models import (
     Benefit,
     BenefitRealisation,
+    BenefitShare,
     Milestone,
     Participation,
     ProgressUpdate,
@@ -101,14 +102,16 @@ def world(db):
     Risk.objects.create(initiative=c, title="Supplier fails", likelihood=5, impact=4)
     Risk.objects.create(initiative=a, title="Small risk", likelihood=1, impact=2)
     Risk.objects.create(initiative=b, title="Old risk", likelihood=5, impact=5, status="closed")
-    cashable = Benefit.objects.create(initiative=a, council=glasgow, title="Postage", is_cashable=True,
+    cashable = Benefit.objects.create(initiative=a, council=glasgow, title="Postage", category="cash_releasing",
                                       target_value=Decimal("1000"), realised_value=Decimal("400"))
     BenefitRealisation.objects.create(benefit=cashable, recorded_on=previous.ends_on, value=Decimal("150"))
     BenefitRealisation.objects.create(benefit=cashable, recorded_on=last.ends_on, value=Decimal("250"))
-    Benefit.objects.create(initiative=c, council=highland, title="Time valued", is_cashable=False,
+    Benefit.objects.create(initiative=c, council=highland, title="Time valued", category="non_cash_releasing",
                            target_value=Decimal("500"), realised_value=Decimal("100"))
-    Benefit.objects.create(initiative=b, council=fife, title="Hours", is_cashable=False, unit="hours",
+    Benefit.objects.create(initiative=b, council=fife, title="Hours", category="non_cash_releasing", unit="hours",
                            target_value=Decimal("90000"), realised_value=Decimal("50000"))
+    for benefit in Benefit.objects.filter(initiative__in=[a, b, c]):  # each whole its council's, as the register
+        BenefitShare.objects.create(benefit=benefit, council=benefit.council, percent=Decimal("100"))
     return {
         "a": a, "b": b, "c": c, "d": d, "e": e, "periods": (previous, last, open_),
         "glasgow": glasgow, "fife": fife, "highland": highland,

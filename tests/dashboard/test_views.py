@@ -149,9 +149,10 @@ def test_council_page(world, sign_in):
     assert re.findall(r"<td>([^<]*)</td>", row) == ["2", "1", "0", "1", "50%"]
     # Glasgow's benefits: the cashable £1,000 of A, £400 realised (the sentence and the table say the same)
     benefits = re.search(r"<p data-benefits>(.*?)</p>", html, re.S).group(1)
-    assert benefits == "Cashable: £400.00 realised of £1,000.00 targeted. Non-cashable (valued in £): £0.00 of £0.00."
+    assert benefits == ("Cash-releasing: £400.00 realised of £1,000.00 targeted. Other benefits valued in £: £0.00 "
+                        "of £0.00.")
     table = html.split('data-table="benefits"')[1].split("</table>")[0]
-    postage = re.search(r"<th scope=\"row\">Postage</th>(.*?)</tr>", table, re.S).group(1)
+    postage = re.search(r"<th scope=\"row\"><a [^>]*>Postage</a></th>(.*?)</tr>", table, re.S).group(1)
     assert re.findall(r"<td>([^<]*)</td>", postage)[-2:] == ["£400.00", "£1,000.00"]
     # Its contributions, as on the funding pages (£25,000 due in 2017/18, £1,000 paid), linked to its funding page
     funding = html.split('data-section="funding"')[1].split("</dl>")[0]
