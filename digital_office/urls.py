@@ -22,6 +22,7 @@ urlpatterns = [
     path("initiatives/", include("initiatives.urls")),
     path("funding/", include("councils.urls")),
     path("contracts/", include("contracts.urls")),
+    path("collaboration/", include("collaboration.urls")),
     path("strategy/", include(strategy_pages)),
     path("api/v1/", include("digital_office.api_urls")),
     path("api-keys/", include("partner_api.urls")),

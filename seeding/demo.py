@@ -65,6 +65,7 @@ from strategy.models import (
     Theme,
 )
 
+from .collaboration_demo import demo_collaboration_seed
 from .contracts_demo import demo_contracts_seed
 from .planner_statistics import bulk_load_finished
 
@@ -957,5 +958,6 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         builder.updates(initiatives, periods, users)
         builder.registers(initiatives)
         builder.counts["contracts"] = demo_contracts_seed(today=builder.today)
+        builder.counts["comments"] = demo_collaboration_seed()
     bulk_load_finished()
     return builder.counts

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "initiatives",
     "partner_api",
     "contracts",
+    "collaboration",
     "dashboard",
     "seeding",
     "digital_office",
