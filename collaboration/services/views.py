@@ -28,15 +28,15 @@ def saved_view_save(*, user, name: str, page: str, query: str, sharing: str) -> 
         raise ValidationError({"sharing": _("Choose who sees this view from the options given.")})
     view = SavedView(owner=user, name=(name or "").strip(), page=page, query=clean_query(query), sharing=sharing,
                      council_id=user.council_id if sharing == SavedView.Sharing.COUNCIL else None)
+    if SavedView.objects.filter(owner=user, name=view.name).exists():
+        raise ValidationError({"name": _("You already have a view called “%(name)s”: choose another name.")
+                               % {"name": view.name}})
     try:
-        view.full_clean(validate_unique=False)
+        view.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         if "name" in getattr(error, "error_dict", {}):
             raise ValidationError({"name": _("Enter a name for the view, 80 characters or fewer.")}) from error
         raise
-    if SavedView.objects.filter(owner=user, name=view.name).exists():
-        raise ValidationError({"name": _("You already have a view called “%(name)s”: choose another name.")
-                               % {"name": view.name}})
     try:
         with transaction.atomic():
             view.save()
