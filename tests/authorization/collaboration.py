@@ -22,7 +22,6 @@ from tests.authorization.roles import (
     PARTNER,
     SIGNED_IN,
     STAFF,
-    UNRELATED,
     VIEWER,
     Page,
     everyone,
