@@ -72,7 +72,9 @@ class SessionTimeoutMiddleware:
 
 # Pages a person who still owes a second factor may use: signing in and out, setting up two-factor, the public pages.
 SECOND_FACTOR_OPEN_PREFIXES = ("/accounts/", "/accessibility/", "/healthz", "/i18n/", "/static/", "/public/",
-                               "/robots.txt")
+                               "/robots.txt",
+                               # the secret-address calendar feed and the unsubscribe link, used without signing in
+                               "/collaboration/calendar/", "/collaboration/unsubscribe/")
 
 
 class SecondFactorMiddleware:

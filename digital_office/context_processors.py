@@ -1,5 +1,6 @@
 """What every page's navigation may offer this person, asked of each app's policies (templates decide nothing)."""
 
+from collaboration import policies as collaboration_policies
 from contracts import policies as contract_policies
 from core import policies as core_policies
 from councils import policies as funding_policies
@@ -27,5 +28,7 @@ def navigation(request):
             "api_keys": core_policies.can_manage_partner_access(user),
             "people": core_policies.can_manage_people(user),
             "admin": core_policies.can_use_admin(user),
+            "notifications": collaboration_policies.can_have_notifications(user),
+            "saved_views": collaboration_policies.can_save_views(user),
         }
     }

@@ -25,6 +25,7 @@ urlpatterns = [
     path("contracts/", include("contracts.urls")),
     path("", include("practice.urls")),
     path("", include("public.urls")),  # /public/ (no sign-in), /robots.txt, /office/public/
+    path("collaboration/", include("collaboration.urls")),
     path("strategy/", include(strategy_pages)),
     path("api/v1/", include("digital_office.api_urls")),
     path("api-keys/", include("partner_access.urls")),

@@ -377,6 +377,7 @@ def update_return(*, user, update, comment, version=None) -> ProgressUpdate:
     update.reviewed_by = user
     update.version += 1
     update.save()
+    transaction.on_commit(lambda: events.update_returned.send(sender=ProgressUpdate, update_id=update.pk))
     return update
 
 

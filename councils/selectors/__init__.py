@@ -6,7 +6,7 @@ contributions in view (each annotated with what has been paid, what is outstandi
 them up in Python, so it costs the same few queries whatever the number of councils, years or payments.
 One module per concern."""
 
-from ..models import financial_year_of  # read by the layers above, as financial_year_label
+from ..models import financial_year_label, financial_year_of  # read by the layers above
 from .figures import (
     HALF_PENNY,
     MONEY,
@@ -52,6 +52,7 @@ from .organisations import (
 )
 
 __all__ = [
+    "financial_year_label",
     "financial_year_of",
     "AgreementRow",
     "CouncilMatcher",

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "bulk_export",
     "practice",
     "public",
+    "collaboration",
     "dashboard",
     "seeding",
     "digital_office",

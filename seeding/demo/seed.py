@@ -36,6 +36,7 @@ from strategy.models import (
 )
 
 from ..benefits_demo import demo_benefits_seed
+from ..collaboration_demo import demo_collaboration_seed
 from ..contracts_demo import demo_contracts_seed
 from ..feed import delete_in_batches, demo_rows_enter_feed
 from ..planner_statistics import bulk_load_finished
@@ -128,6 +129,8 @@ def demo_seed(*, scale: str, seed: int, today: datetime.date | None = None) -> d
         builder.counts["practice assets"] = demo_practice_seed(today=builder.today)
     with transaction.atomic():
         builder.counts.update(demo_benefits_seed(today=builder.today))
+    with transaction.atomic():
+        builder.counts["comments"] = demo_collaboration_seed()
     with transaction.atomic():
         builder.counts["publications"] = demo_publication_seed(today=builder.today)
     demo_rows_enter_feed()

@@ -1,0 +1,7 @@
+"""Writes of the collaboration app; callers write `from collaboration import services`."""
+
+from .conversations import *  # noqa: F401,F403
+from .digests import *  # noqa: F401,F403
+from .following import *  # noqa: F401,F403
+from .notifications import *  # noqa: F401,F403
+from .views import *  # noqa: F401,F403
