@@ -69,9 +69,9 @@ BENEFIT_COLUMNS = [
     Column(heading, lambda r, key=key: r[key])
     for heading, key in (
         ("id", "id"), ("reference", "reference"), ("council_gss_code", "council_gss_code"),
-        ("council", "council_name"), ("title", "title"), ("cashable", "is_cashable"), ("unit", "unit"),
+        ("council", "council_name"), ("title", "title"), ("category", "category"), ("unit", "unit"),
         ("baseline", "baseline_value"), ("target", "target_value"), ("realised", "realised_value"),
-        ("confirmed_by_council", "confirmed_by_council"),
+        ("status", "status"),
     )
 ]
 

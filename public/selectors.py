@@ -31,8 +31,8 @@ STATUS_FIELDS = (
 )
 MILESTONE_FIELDS = ("pk", "initiative__reference", "title", "baseline_date", "forecast_date", "completed_on")
 BENEFIT_FIELDS = (
-    "pk", "initiative__reference", "council__gss_code", "council__name", "title", "is_cashable", "unit",
-    "baseline_value", "target_value", "realised_value", "confirmed_by_council",
+    "pk", "initiative__reference", "council__gss_code", "council__name", "title", "category", "unit",
+    "baseline_value", "target_value", "realised_value", "status",
 )
 PARTICIPATION_FIELDS = ("initiative_id", "council__gss_code", "council__name", "role")
 
@@ -115,7 +115,9 @@ def milestones(ids) -> list[dict]:
 
 def benefits(ids) -> list[dict]:
     rows = portfolio.benefit_records().filter(initiative__in=ids).order_by("initiative__reference", "pk")
-    return [_row(v, {"pk": "id", "initiative__reference": "reference"}) for v in rows.values(*BENEFIT_FIELDS)]
+    labels = portfolio.benefit_category_labels()
+    renames = {"pk": "id", "initiative__reference": "reference"}
+    return [{**_row(v, renames), "category_label": str(labels[v["category"]])} for v in rows.values(*BENEFIT_FIELDS)]
 
 
 def initiatives(ids, period) -> list[dict]:

@@ -25,6 +25,7 @@ __all__ = [
     "RiskStatus",
     "Stage",
     "UpdateState",
+    "benefit_category_labels",
     "benefit_realisation_records",
     "benefit_records",
     "initiative_history_records",
@@ -67,6 +68,11 @@ def risk_records():
 
 def benefit_records():
     return Benefit.objects.all()
+
+
+def benefit_category_labels() -> dict:
+    """Each benefit category's value and its label (in the active language)."""
+    return dict(Benefit.Category.choices)
 
 
 def benefit_realisation_records():

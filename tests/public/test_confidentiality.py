@@ -8,9 +8,10 @@ import pytest
 from django.test import Client
 
 from contracts.models import Contract
-from core.models import AccessEvent, PartnerAPIKey, User
+from core.models import PartnerAPIKey, User
 from councils.models import Contribution, FundingAgreement, PartnerOrganisation
 from initiatives.models import Initiative, ProgressUpdate, Risk
+from people.models import AccessEvent
 from public import files, selectors
 from public.models import Publication
 from strategy.models import MaturityAssessment, MaturityDimension, MaturityLevel
