@@ -140,7 +140,7 @@ class BenefitAdmin(SimpleHistoryAdmin):
 class ReportAdmin(SimpleHistoryAdmin):
     list_display = ["kind", "status", "period", "council", "created_at", "finished_at", "attempts"]
     list_filter = ["kind", "status"]
-    readonly_fields = ["generation", "attempts", "queued_at", "enqueued_at", "started_at", "heartbeat_at"]
+    readonly_fields = ["request_number", "attempts", "queued_at", "enqueued_at", "started_at", "heartbeat_at"]
 
 
 @admin.register(Reminder)

@@ -362,7 +362,7 @@ class Risk(TrackedModel):
 class Report(TrackedModel):
     """A report made by a Celery job: one row per kind, period and council, kept with its status and files.
 
-    Asking again for the same report makes it again (a new `generation`) and swaps in its new files
+    Asking again for the same report makes it again (its `request_number` goes up by one) and swaps in its new files
     when they are complete; a delivery of an older job, or a second delivery of the same one, changes nothing.
     """
 
@@ -390,8 +390,9 @@ class Report(TrackedModel):
     file = models.FileField(_("PDF"), upload_to="reports/%Y/%m/", blank=True)
     spreadsheet = models.FileField(_("spreadsheet"), upload_to="reports/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
-    # The job's bookkeeping: which request is being made, how often it was tried, and signs of life.
-    generation = models.PositiveIntegerField(default=1, editable=False)
+    # The job's bookkeeping: which request is being made (each request for the report counts one up; a job carries
+    # the number it was queued for), how often it was tried, and signs of life.
+    request_number = models.PositiveIntegerField(default=1, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     queued_at = models.DateTimeField(null=True, blank=True, editable=False)
     enqueued_at = models.DateTimeField(

@@ -19,8 +19,8 @@ from . import reminders, reports
     time_limit=settings.REPORT_TIME_LIMIT,
     **RETRY_OPTIONS,
 )
-def generate_report(report_id, generation=None):
-    reports.report_generate(report_id=report_id, generation=generation)
+def generate_report(report_id, request_number=None):
+    reports.report_generate(report_id=report_id, request_number=request_number)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY_OPTIONS)

@@ -1,6 +1,6 @@
 """The jobs that make reports, and the e-mails that send the monthly one.
 
-One row per kind, period and council. Asking for it again makes it again under a new `generation`; a job
+One row per kind, period and council. Asking for it again makes it again under the next `request_number`; a job
 claims the row before it works and keeps a heartbeat while it does, so a second delivery of the same job, or
 one for an older request, changes nothing, and a job whose worker died is found by the sweep (a beat job)
 and run again or marked failed with the reason. The files are written whole before the row points at them.
@@ -115,7 +115,7 @@ def report_queue(*, kind, council=None, period=None, requested_by=None) -> Repor
         report.job = None
         return report
     if not created:
-        report.generation += 1
+        report.request_number += 1
     report.status = Report.Status.QUEUED
     report.requested_by = requested_by
     report.attempts = 0
@@ -129,12 +129,12 @@ def report_queue(*, kind, council=None, period=None, requested_by=None) -> Repor
 
 
 def _send(report):
-    pk, generation = report.pk, report.generation
+    pk, request_number = report.pk, report.request_number
 
     def sent():
-        Report.objects.filter(pk=pk, generation=generation).update(enqueued_at=timezone.now())
+        Report.objects.filter(pk=pk, request_number=request_number).update(enqueued_at=timezone.now())
 
-    return enqueue_after_commit(GENERATE_TASK, pk, generation, on_sent=sent)
+    return enqueue_after_commit(GENERATE_TASK, pk, request_number, on_sent=sent)
 
 
 def monthly_report_queue() -> Report | None:
@@ -163,7 +163,7 @@ def reports_visible_to(user):
 # -- making it ----------------------------------------------------------------------------------
 
 
-def _claim(report_id, generation):
+def _claim(report_id, request_number):
     """Mark the report running for this job, or return None when there is nothing for this job to do."""
     with transaction.atomic():
         report = (
@@ -172,7 +172,7 @@ def _claim(report_id, generation):
             .filter(pk=report_id)
             .first()
         )
-        if report is None or (generation is not None and report.generation != generation):
+        if report is None or (request_number is not None and report.request_number != request_number):
             return None  # deleted, or asked for again since: the newer job makes it
         if report.status in (Report.Status.READY, Report.Status.FAILED):
             return None
@@ -197,9 +197,9 @@ def _fail(report, reason):
     report.save(update_fields=["status", "error", "finished_at", "updated_at"])
 
 
-def _release(report_id, generation, reason):
+def _release(report_id, request_number, reason):
     """Give the report back to the queue after a passing failure (the task retries it)."""
-    released = Report.objects.filter(pk=report_id, generation=generation, status=Report.Status.RUNNING).update(
+    released = Report.objects.filter(pk=report_id, request_number=request_number, status=Report.Status.RUNNING).update(
         status=Report.Status.QUEUED, error=str(reason)[:2000], updated_at=timezone.now()
     )
     if released:  # an update() sends no signal: tell the partner API's change feed itself
@@ -210,18 +210,18 @@ def _file_name(report, extension):
     name = f"{report.kind}-{report.period.starts_on:%Y-%m}"
     if report.council_id:
         name += f"-{report.council.slug}"
-    return f"reports/{timezone.now():%Y/%m}/{name}-{report.generation}.{extension}"
+    return f"reports/{timezone.now():%Y/%m}/{name}-{report.request_number}.{extension}"
 
 
-def report_generate(*, report_id: int, generation: int | None = None) -> Report | None:
+def report_generate(*, report_id: int, request_number: int | None = None) -> Report | None:
     """Make the report's PDF and XLSX. Idempotent: a job that finds it ready, or superseded, does nothing."""
-    report = _claim(report_id, generation)
+    report = _claim(report_id, request_number)
     if report is None:
         return None
-    generation = report.generation
+    request_number = report.request_number
 
     def alive():
-        Report.objects.filter(pk=report_id, generation=generation, status=Report.Status.RUNNING).update(
+        Report.objects.filter(pk=report_id, request_number=request_number, status=Report.Status.RUNNING).update(
             heartbeat_at=timezone.now()
         )
 
@@ -237,7 +237,7 @@ def report_generate(*, report_id: int, generation: int | None = None) -> Report 
         return None
     except TRANSIENT_ERRORS as exc:
         logger.warning("Report %s: attempt failed, to be retried: %s", report_id, exc)
-        _release(report_id, generation, _("Attempt %(n)s failed (%(error)s); trying again.")
+        _release(report_id, request_number, _("Attempt %(n)s failed (%(error)s); trying again.")
                  % {"n": report.attempts, "error": exc.__class__.__name__})
         raise
     except Exception as exc:  # a failed report says why, and can be asked for again
@@ -245,14 +245,14 @@ def report_generate(*, report_id: int, generation: int | None = None) -> Report 
         with transaction.atomic():
             _fail(Report.objects.select_for_update().get(pk=report_id), f"{exc.__class__.__name__}: {exc}")
         return None
-    return _finish(report_id, generation, names)
+    return _finish(report_id, request_number, names)
 
 
-def _finish(report_id, generation, names):
+def _finish(report_id, request_number, names):
     """Point the row at its new files in one step; the old files go once that has committed."""
     with transaction.atomic():
         report = Report.objects.select_for_update().filter(pk=report_id).first()
-        if report is None or report.generation != generation or report.status != Report.Status.RUNNING:
+        if report is None or report.request_number != request_number or report.status != Report.Status.RUNNING:
             transaction.on_commit(lambda: _delete_files(names))  # superseded while we worked
             return None
         old = [f.name for f in (report.file, report.spreadsheet) if f and f.name not in names]

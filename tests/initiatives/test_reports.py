@@ -227,16 +227,16 @@ def test_making_it_again_replaces_the_files_whole(demo_data, django_capture_on_c
         first = make()
     first.refresh_from_db()
     old_pdf, old_xlsx = first.file.name, first.spreadsheet.name
-    assert reports.report_generate(report_id=first.pk, generation=first.generation) is None  # a repeat: nothing
+    assert reports.report_generate(report_id=first.pk, request_number=first.request_number) is None  # a repeat: nothing
     with django_capture_on_commit_callbacks(execute=True):
         again = make()
     again.refresh_from_db()
-    assert again.pk == first.pk and again.generation == first.generation + 1 and again.status == "ready"
+    assert again.pk == first.pk and again.request_number == first.request_number + 1 and again.status == "ready"
     assert again.file.name != old_pdf and again.file.storage.exists(again.file.name)
     assert not again.file.storage.exists(old_pdf) and not again.file.storage.exists(old_xlsx)
     assert Report.objects.count() == 1
     # A job of the first request delivered late does nothing to the newer files.
-    assert reports.report_generate(report_id=first.pk, generation=first.generation) is None
+    assert reports.report_generate(report_id=first.pk, request_number=first.request_number) is None
     assert Report.objects.get().file.name == again.file.name
 
 
@@ -271,7 +271,7 @@ def test_a_second_request_while_it_is_being_made_is_not_queued_twice(demo_data, 
     Report.objects.update(enqueued_at=timezone.now())
     html = client.post("/initiatives/reports/", {"kind": "portfolio"}, follow=True).content.decode()
     assert "is already being made" in html
-    assert Report.objects.get().generation == 1
+    assert Report.objects.get().request_number == 1
 
 
 @override_settings(JOB_STALE_AFTER_SECONDS=30, REPORT_MAX_ATTEMPTS=2)
@@ -301,7 +301,7 @@ def test_a_running_report_with_a_fresh_heartbeat_is_left_alone(demo_data):
     now = timezone.now()
     running = Report.objects.create(kind="portfolio", period=last_closed_period(), status="running", attempts=1,
                                     started_at=now, heartbeat_at=now, enqueued_at=now)
-    assert reports.report_generate(report_id=running.pk, generation=running.generation) is None  # a duplicate
+    assert reports.report_generate(report_id=running.pk, request_number=running.request_number) is None  # a duplicate
     assert reports.report_sweep()["requeued"] == 0
     running.refresh_from_db()
     assert running.status == "running" and running.attempts == 1
@@ -402,5 +402,5 @@ def test_a_job_delivered_again_after_its_process_died_takes_over_at_once(demo_da
                                    started_at=now, heartbeat_at=now, enqueued_at=now,
                                    claimed_by=f"{socket.gethostname()}:{dead.pid}")
     with django_capture_on_commit_callbacks(execute=True):
-        made = reports.report_generate(report_id=report.pk, generation=report.generation)
+        made = reports.report_generate(report_id=report.pk, request_number=report.request_number)
     assert made is not None and made.status == "ready" and made.attempts == 2

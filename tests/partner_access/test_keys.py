@@ -181,6 +181,32 @@ def test_the_request_log_is_pruned_after_its_retention_period(db):
     assert sorted((now - at).days for at in APIRequestLog.objects.values_list("at", flat=True)) == [1, 89]
 
 
+def test_pruning_the_request_log_is_one_delete_however_many_rows_go(db):
+    """Issue 21: receivers listening to every model turned Django's fast delete off, so the prune fetched the rows
+    and deleted them in batches (202 queries for 20,000 rows). No receiver listens to the log: one DELETE."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from partner_api.models import APIRequestLog
+    from partner_api.tasks import prune_request_log
+
+    now = timezone.now()
+    APIRequestLog.objects.bulk_create([
+        APIRequestLog(at=now - datetime.timedelta(days=91 + number % 300), key_prefix="abc", method="GET",
+                      path="/api/v1/", status=200, duration_ms=3)
+        for number in range(3000)
+    ] + [APIRequestLog(at=now, key_prefix="abc", method="GET", path="/api/v1/", status=200, duration_ms=3)])
+    with CaptureQueriesContext(connection) as queries:
+        assert prune_request_log.delay().get() == 3000
+    statements = [query["sql"].lstrip().upper() for query in queries.captured_queries]
+    touching_the_log = [sql for sql in statements if "APIREQUESTLOG" in sql]
+    assert len(touching_the_log) == 1 and touching_the_log[0].startswith("DELETE"), touching_the_log
+    assert APIRequestLog.objects.count() == 1
+
+
 def test_requests_with_bad_keys_are_throttled_per_client_and_logged_in_aggregate(client, db, settings):
     """Fault: unauthenticated requests with bad keys wrote to the API request log without limit."""
     from partner_access.models import APIRequestLog, APIUnauthenticatedRequests
