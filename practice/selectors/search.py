@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
