@@ -70,9 +70,14 @@ def main():
             "/api/v1/initiatives/?page_size=500",
             "/contracts/",
             "/contracts/radar/",
+            "/practice/",
+            "/search/?q=council+tax",
+            "/search/?q=shared+data+platform",
+            "/search/?q=risk&kind=update",
+            "/search/?q=staff+training",
         ],
         "editor@glasgow.demo.digitaloffice.scot": ["/", "/councils/glasgow-city/", "/initiatives/my-council/",
-                                                   update_form],
+                                                   update_form, "/search/?q=council+tax", "/search/?q=waste+booking"],
     }
     updates = busiest.updates.count()
     print(f"initiatives: {Initiative.objects.count()}, busiest page {busiest.reference} with {updates} updates")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -23,6 +23,9 @@ from .assets import visible_assets
 __all__ = ["SEARCH_KINDS", "Hit", "matching", "portal_search"]
 
 PER_KIND = 50  # the most hits each kind returns, best first
+# Ranking recomputes each matching row's document, so a common word across 100,000 updates would rank them all:
+# each kind ranks the newest CANDIDATES matches only (found through the GIN index, without ranking).
+CANDIDATES = 300
 MAX_QUERY = 200
 
 SEARCH_KINDS = [
@@ -51,8 +54,10 @@ def _ranked(queryset, kind: str, text: str):
     """`queryset` matching `text`, each row with a `rank` (higher is better), best first."""
     if _postgres():
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        return (queryset.annotate(search_document=document(kind)).filter(search_document=query)
-                .annotate(rank=SearchRank(F("search_document"), query)).order_by("-rank", "-pk"))
+        newest = (queryset.model._default_manager.annotate(search_document=document(kind))
+                  .filter(search_document=query).order_by("-pk").values("pk")[:CANDIDATES])
+        return (queryset.filter(pk__in=newest).annotate(rank=SearchRank(document(kind), query))
+                .order_by("-rank", "-pk"))
     condition = Q()
     for word in text.split()[:8]:
         any_field = Q()
