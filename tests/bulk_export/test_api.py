@@ -97,6 +97,7 @@ def test_each_table_needs_its_scope(demo_data, django_capture_on_commit_callback
     assert reader.get(contract_url).status_code == 403
     assert everything.get(contract_url).status_code == 200
     assert reader.get(f"/api/v1/exports/{full['id']}/file/", {"table": "initiative", "type": "xml"}).status_code == 400
+    assert reader.get(f"/api/v1/exports/{full['id']}/file/", {"table": "nonsense", "type": "csv"}).status_code == 404
     # another organisation's key finds nothing
     cosla = key_client(SCOPES, partner="cosla")
     assert cosla.get(f"/api/v1/exports/{full['id']}/").status_code == 404
