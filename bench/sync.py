@@ -1,7 +1,7 @@
 """A partner's sync, timed in-process (Django test client, the whole middleware stack) on whatever database
 DATABASE_URL names; intended for the `large` demo data set on PostgreSQL (see bench/README.md):
 
-- a full copy: every list a key with every read scope may see, page size 500, following `next`;
+- a full copy: every list a key with every read scope (contracts:read too) may see, page size 500, following `next`;
 - the same full copy from a bulk export (docs/api.md, "Starting from a bulk export"): ask for one (the Celery job
   runs at once here, as in tests: eager), read its status, download every NDJSON file and parse every record;
 - a feed catch-up: 10,000 changes (saves of milestones, risks and benefits, each one feed entry) made after a
@@ -89,7 +89,7 @@ def main():
     from core import services
     from core.models import Change
     from core.policies import SYSTEM
-    from core.scopes import READ_SCOPES
+    from core.scopes import FEED_SCOPES
     from councils.models import PartnerOrganisation
     from initiatives.models import Benefit, Milestone, Risk
 
@@ -100,7 +100,7 @@ def main():
     setup_test_environment()
 
     partner = PartnerOrganisation.objects.get(slug="scottish-government")
-    _key, text = services.key_create(user=SYSTEM, partner=partner, name="Benchmark", scopes=list(READ_SCOPES),
+    _key, text = services.key_create(user=SYSTEM, partner=partner, name="Benchmark", scopes=list(FEED_SCOPES),
                                      rate_limit="1000000/min")
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {text}")
     lists = {kind: url for kind, url in client.get("/api/v1/").json()["lists"].items()
