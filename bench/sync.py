@@ -1,7 +1,9 @@
 """A partner's sync, timed in-process (Django test client, the whole middleware stack) on whatever database
 DATABASE_URL names; intended for the `large` demo data set on PostgreSQL (see bench/README.md):
 
-- a full copy: every list a key with every read scope may see, page size 500, following `next`;
+- a full copy: every list a key with every read scope (contracts:read too) may see, page size 500, following `next`;
+- the same full copy from a bulk export (docs/api.md, "Starting from a bulk export"): ask for one (the Celery job
+  runs at once here, as in tests: eager), read its status, download every NDJSON file and parse every record;
 - a feed catch-up: 10,000 changes (saves of milestones, risks and benefits, each one feed entry) made after a
   position, then read from it to the end, at page size 500 and 1,000.
 
@@ -30,6 +32,27 @@ def full_copy(client, lists):
             requests += 1
             rows += len(data["results"])
             url, params = data["next"], {}
+    return requests, rows
+
+
+def export_copy(client):
+    """A full copy from a bulk export: (requests, rows, seconds the job took)."""
+    import gzip
+    import json
+
+    response = client.post("/api/v1/exports/", {}, content_type="application/json")
+    assert response.status_code == 202, response.content[:300]
+    export = client.get(response["Location"]).json()
+    assert export["status"] == "ready", export
+    requests, rows = 2, 0
+    for file in export["files"]:
+        if file["format"] != "ndjson":
+            continue
+        download = client.get(file["url"])
+        assert download.status_code == 200
+        requests += 1
+        rows += sum(1 for line in gzip.decompress(b"".join(download.streaming_content)).splitlines()
+                    if json.loads(line))
     return requests, rows
 
 
@@ -66,7 +89,7 @@ def main():
     from core import services
     from core.models import Change
     from core.policies import SYSTEM
-    from core.scopes import READ_SCOPES
+    from core.scopes import FEED_SCOPES
     from councils.models import PartnerOrganisation
     from initiatives.models import Benefit, Milestone, Risk
 
@@ -77,7 +100,7 @@ def main():
     setup_test_environment()
 
     partner = PartnerOrganisation.objects.get(slug="scottish-government")
-    _key, text = services.key_create(user=SYSTEM, partner=partner, name="Benchmark", scopes=list(READ_SCOPES),
+    _key, text = services.key_create(user=SYSTEM, partner=partner, name="Benchmark", scopes=list(FEED_SCOPES),
                                      rate_limit="1000000/min")
     client = Client(HTTP_AUTHORIZATION=f"Api-Key {text}")
     lists = {kind: url for kind, url in client.get("/api/v1/").json()["lists"].items()
@@ -87,6 +110,9 @@ def main():
     median, fastest, (requests, rows) = timed(args.runs, lambda: full_copy(client, lists))
     print(f"full copy, every list, page size 500: median {median:.1f} s, min {fastest:.1f} s, "
           f"{requests} requests, {rows} rows")
+    median, fastest, (requests, rows) = timed(args.runs, lambda: export_copy(client))
+    print(f"full copy from a bulk export (job, status, NDJSON downloads): median {median:.1f} s, "
+          f"min {fastest:.1f} s, {requests} requests, {rows} rows")
 
     after = client.get("/api/v1/changes/latest/").json()["next_after"]
     before = Change.objects.count()

@@ -15,16 +15,15 @@ from ..services import FORMATS
 
 class ExportRequestSerializer(serializers.Serializer):
     tables = serializers.ListField(
-        child=serializers.CharField(), required=False, allow_empty=False, help_text=_(
+        child=serializers.ChoiceField(choices=[]), required=False, allow_empty=False, help_text=_(
             "The lists to export, by the change feed's names (initiative, milestone, council, ...). Leave it out "
             "for every list the key's scopes open; a list they do not open is refused (403)."))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tables"].child.choices = list(registry.kinds())  # the feed's lists, once the urls gave them
+
     def validate_tables(self, value):
-        unknown = sorted(set(value) - set(registry.kinds()))
-        if unknown:
-            raise serializers.ValidationError(
-                _("Unknown tables: %(unknown)s. Choose from: %(known)s.")
-                % {"unknown": ", ".join(unknown), "known": ", ".join(registry.kinds())})
         return list(dict.fromkeys(value))
 
 

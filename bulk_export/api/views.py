@@ -77,20 +77,21 @@ class BulkExportViewSet(ApiViewMixin, mixins.CreateModelMixin, mixins.RetrieveMo
             OpenApiParameter("type", str, required=True, enum=list(services.FORMATS),
                              description=_("ndjson or csv.")),
         ],
-        responses={(200, "application/gzip"): OpenApiResponse({"type": "string", "format": "binary"}),
+        responses={(200, "application/octet-stream"): OpenApiResponse(
+                       {"type": "string", "format": "binary"}, description=_("The gzip file (NDJSON or CSV in it).")),
+                   400: OpenApiResponse(ErrorSerializer, description=_("`type` is not ndjson or csv.")),
+                   403: OpenApiResponse(ErrorSerializer, description=_("The key's scopes do not open the table.")),
                    404: OpenApiResponse(ErrorSerializer, description=_("Not ready, or no such file."))},
     )
     @action(detail=True, methods=["get"], url_path="file", url_name="file")
     def file(self, request, pk=None):
         table, kind = request.query_params.get("table"), request.query_params.get("type")
         kinds = registry.kinds()
-        problems = {}
-        if table not in kinds:
-            problems["table"] = [_("Choose one of: %(tables)s.") % {"tables": ", ".join(kinds)}]
         if kind not in services.FORMATS:
-            problems["type"] = [_("Choose one of: %(types)s.") % {"types": ", ".join(services.FORMATS)}]
-        if problems:
-            raise exceptions.ValidationError(problems)
+            raise exceptions.ValidationError(
+                {"type": [_("Choose one of: %(types)s.") % {"types": ", ".join(services.FORMATS)}]})
+        if table not in kinds:
+            raise Http404  # no such file in any export
         if not policies.can_read_table(request.user, kinds[table]):
             raise exceptions.PermissionDenied(_("This key's scopes do not open %(table)s.") % {"table": table})
         export = get_object_or_404(self.get_queryset(), pk=pk, status=BulkExport.Status.READY)
@@ -99,4 +100,4 @@ class BulkExportViewSet(ApiViewMixin, mixins.CreateModelMixin, mixins.RetrieveMo
             raise Http404
         name = f"export-{export.pk}-{table}.{services.FORMATS[kind][0]}"
         return FileResponse(default_storage.open(found["name"], "rb"), as_attachment=True, filename=name,
-                            content_type="application/gzip")
+                            content_type="application/octet-stream")
