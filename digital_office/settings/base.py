@@ -417,6 +417,11 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
 }
+# -- API deprecations (docs/api.md "Deprecation policy"; core/api/deprecation.py) ---------------------------------
+# Operation name -> {"deprecated": "YYYY-MM-DD", "sunset": "YYYY-MM-DD", "link": URL}: its responses carry
+# Deprecation, Sunset and Link headers and the schema marks it deprecated. Set in code with the release that
+# deprecates an operation (a contract, not a deployment's choice), so no environment variable. None today.
+API_DEPRECATIONS: dict[str, dict[str, str]] = {}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Digital Office for Scottish Local Government: partner API",
     "DESCRIPTION": (
