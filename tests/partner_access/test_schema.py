@@ -51,6 +51,8 @@ def test_api_conforms_to_its_schema(case, api_key):
         # A webhook address must also resolve to the public internet (partner_access.webhook_addresses), which no
         # schema can say: a random host that matches the pattern is refused with a 400 naming `url`.
         excluded.append(positive_data_acceptance)
+    # No `checks`: every built-in check schemathesis has (its default, as `--checks all` on the command line),
+    # 12 examples per operation and phase (bounded for `make test`).
     case.call_and_validate(headers={"Authorization": f"Api-Key {api_key}"}, excluded_checks=excluded)
 
 
