@@ -33,6 +33,12 @@ def can_manage_partner_access(user) -> bool:
     return user is SYSTEM or is_digital_office(user)
 
 
+def can_manage_keys_of(user, partner_id) -> bool:
+    """Make, rotate and revoke one partner organisation's API keys: Digital Office staff (any organisation, any
+    scope) and the organisation's own leads (within the scopes the office granted it: the caller passes them)."""
+    return can_manage_partner_access(user) or is_lead_of(user, partner_id=partner_id)
+
+
 def can_see_service_status(user) -> bool:
     """The status page (/status/: the services and the change feed's horizon, with the backend holding it):
     Digital Office staff."""

@@ -56,5 +56,6 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
-    re_path(r"^.*$", ApiNotFoundView.as_view(), name="not-found"),
+    # Any path at all, new lines (%0A) included: `.` alone stops at one, and Django's HTML 404 would answer.
+    re_path(r"^[\s\S]*$", ApiNotFoundView.as_view(), name="not-found"),
 ]

@@ -5,6 +5,7 @@ from contracts import policies as contract_policies
 from core import policies as core_policies
 from councils import policies as funding_policies
 from initiatives import policies as portfolio_policies
+from partner_access import policies as access_policies
 from practice import policies as practice_policies
 from strategy import policies as strategy_policies
 
@@ -25,7 +26,7 @@ def navigation(request):
             "practice": practice_policies.can_read_library(user),
             "search": practice_policies.can_read_library(user),
             "reports": portfolio_policies.can_read_portfolio(user),
-            "api_keys": core_policies.can_manage_partner_access(user),
+            "api_keys": access_policies.can_use_keys_page(user),
             "people": core_policies.can_manage_people(user),
             "admin": core_policies.can_use_admin(user),
             "notifications": collaboration_policies.can_have_notifications(user),

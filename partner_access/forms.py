@@ -28,8 +28,30 @@ class KeyForm(forms.Form):
         help_text=_("For example 1200/min. Leave empty for the default rate."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partner=None, granted=None, **kwargs):
+        """For a partner organisation's lead (`partner` given): their organisation's key, a choice of the scopes
+        the office granted it (`granted`), at the default rate."""
         kwargs.setdefault("auto_id", "key-%s")
+        super().__init__(*args, **kwargs)
+        if partner is not None:
+            del self.fields["partner"], self.fields["rate_limit"]
+            self.fields["scopes"].choices = [(scope, label) for scope, label in SCOPE_CHOICES if scope in granted]
+            self.fields["scopes"].help_text = _("What the key may read: the scopes the Digital Office granted your "
+                                                "organisation. Give only what the system using it needs.")
+            self.initial["partner"] = partner
+
+
+class GrantForm(forms.Form):
+    """The scopes a partner organisation's leads may give its keys (the office). Ids start grant-."""
+
+    partner = forms.ModelChoiceField(label=_("Partner organisation"), queryset=councils_selectors.partner_list())
+    scopes = forms.MultipleChoiceField(
+        label=_("Granted scopes"), choices=SCOPE_CHOICES, widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("What the organisation's leads may give their own keys. Keys already made keep their scopes."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "grant-%s")
         super().__init__(*args, **kwargs)
 
 

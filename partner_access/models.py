@@ -8,6 +8,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.scopes import SCOPES
+
 
 class APIRequestLog(models.Model):
     """One row per API request made with a valid key: kept cheap, a single INSERT. (Requests without a valid key
@@ -140,3 +142,37 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.event} → {self.endpoint.url} ({self.get_status_display()})"
+
+
+# What a partner organisation may give its own keys until the office says otherwise: the lists a partner user reads
+# in the portal. Never funding:read, webhooks:manage or contracts:read (commercial terms) by default.
+DEFAULT_GRANTED_SCOPES = ["councils:read", "initiatives:read", "reports:read", "strategy:read"]
+
+
+def default_granted_scopes():
+    return list(DEFAULT_GRANTED_SCOPES)
+
+
+def validate_granted_scopes(value):
+    if not isinstance(value, list) or any(scope not in SCOPES for scope in value):
+        raise ValidationError(_("Choose scopes from the list."))
+
+
+class ScopeGrant(models.Model):
+    """The scopes the Digital Office granted a partner organisation: its leads make, rotate and revoke its API keys
+    themselves, within these (core.services.key_create). An organisation without a row has DEFAULT_GRANTED_SCOPES."""
+
+    partner = models.OneToOneField(
+        "councils.PartnerOrganisation", on_delete=models.CASCADE, related_name="scope_grant",
+        verbose_name=_("partner organisation"),
+    )
+    scopes = models.JSONField(_("granted scopes"), default=default_granted_scopes,
+                              validators=[validate_granted_scopes])
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("granted API scopes")
+        verbose_name_plural = _("granted API scopes")
+
+    def __str__(self):
+        return f"{self.partner}: {', '.join(self.scopes)}"

@@ -1,6 +1,8 @@
-"""Who may do what with partners' webhooks (docs/design.md §3), in one place. Keys and scopes are core.policies."""
+"""Who may do what with partners' keys pages and webhooks (docs/design.md §3), in one place. Keys and scopes
+themselves are core.policies (can_manage_keys_of: the office, or the organisation's lead)."""
 
-from core.policies import api_key_of, can_manage_partner_access, can_use_scope
+from core.policies import api_key_of, can_manage_keys_of, can_manage_partner_access, can_use_scope, is_lead
+from core.roles import Role, role_of
 from core.scopes import WEBHOOKS_MANAGE
 
 
@@ -17,3 +19,27 @@ def webhook_endpoints_visible_to(caller, queryset):
     if key is None:
         return queryset.none()
     return queryset.filter(partner_id=key.partner_id)
+
+
+def can_use_keys_page(user) -> bool:
+    """/api-keys/: Digital Office staff (every organisation's keys, webhooks and requests) and a partner
+    organisation's leads (their own organisation's keys only)."""
+    return can_manage_partner_access(user) or (is_lead(user) and role_of(user) == Role.PARTNER)
+
+
+def can_manage_keys(user, partner) -> bool:
+    return can_manage_keys_of(user, partner.pk)
+
+
+def can_grant_scopes(user) -> bool:
+    """Which scopes an organisation's leads may give its keys: the Digital Office decides."""
+    return can_manage_partner_access(user)
+
+
+def keys_visible_to(user, queryset):
+    """The office sees every key; a partner's lead their organisation's; anyone else none."""
+    if can_manage_partner_access(user):
+        return queryset
+    if can_use_keys_page(user):
+        return queryset.filter(partner_id=user.partner_id)
+    return queryset.none()

@@ -3,14 +3,29 @@
 from django.db.models import Count, Q
 
 from core import selectors as core_selectors
+from councils import selectors as councils_selectors
 
-from .models import APIRequestLog, WebhookDelivery, WebhookEndpoint
-from .policies import webhook_endpoints_visible_to
+from .models import DEFAULT_GRANTED_SCOPES, APIRequestLog, ScopeGrant, WebhookDelivery, WebhookEndpoint
+from .policies import keys_visible_to, webhook_endpoints_visible_to
 
 
-def key_list():
-    """Every key with the number of requests logged for it."""
-    return core_selectors.key_list().annotate(request_count=Count("requests"))
+def key_list(*, user=None):
+    """The keys `user` may see (every key when no user is named: the operator), with the requests logged for each."""
+    keys = core_selectors.key_list().annotate(request_count=Count("requests"))
+    return keys if user is None else keys_visible_to(user, keys)
+
+
+def granted_scopes(partner) -> list[str]:
+    """The scopes a partner organisation's leads may give its keys (the office's grant, or the defaults)."""
+    grant = ScopeGrant.objects.filter(partner=partner).values_list("scopes", flat=True).first()
+    return sorted(grant if grant is not None else DEFAULT_GRANTED_SCOPES)
+
+
+def scope_grant_list():
+    """Every partner organisation with its granted scopes, for the office."""
+    grants = dict(ScopeGrant.objects.values_list("partner_id", "scopes"))
+    return [(partner, sorted(grants.get(partner.pk, DEFAULT_GRANTED_SCOPES)))
+            for partner in councils_selectors.partner_list()]
 
 
 def webhook_endpoint_list():

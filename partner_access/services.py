@@ -12,10 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import policies as core_policies
+from core import services as core_services
 from core.jobs import enqueue_after_commit
+from people.models import AccessEvent
+from people.services import access_record
 
-from . import policies, signing, webhook_addresses
-from .models import APIRequestLog, APIUnauthenticatedRequests, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from . import policies, selectors, signing, webhook_addresses
+from .models import (
+    APIRequestLog,
+    APIUnauthenticatedRequests,
+    ScopeGrant,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 WEBHOOK_TIMEOUT_SECONDS = 10
 WEBHOOK_MAX_ATTEMPTS = 6
@@ -82,6 +92,38 @@ def validate_webhook_url(url: str):
 
 def webhook_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
+
+
+# -- keys: the office for any organisation; a partner's lead for their own, within its granted scopes ----------
+
+
+def partner_key_create(*, user, partner, name, scopes, expires_on=None, rate_limit=""):
+    """core.services.key_create with the organisation's granted scopes (binding on its leads, not on the office)."""
+    return core_services.key_create(user=user, partner=partner, name=name, scopes=scopes, expires_on=expires_on,
+                                    rate_limit=rate_limit, granted=selectors.granted_scopes(partner))
+
+
+def partner_key_rotate(*, user, key):
+    return core_services.key_rotate(user=user, key=key, granted=selectors.granted_scopes(key.partner))
+
+
+def partner_key_revoke(*, user, key):
+    return core_services.key_revoke(user=user, key=key)
+
+
+@transaction.atomic
+def scope_grant_set(*, user, partner, scopes) -> ScopeGrant:
+    """The office sets which scopes a partner organisation's leads may give its keys (keys already made keep
+    theirs: revoke them to take a scope back). In the access record."""
+    if not policies.can_grant_scopes(user):
+        raise PermissionDenied(_("Only Digital Office staff grant API scopes."))
+    grant, _created = ScopeGrant.objects.select_for_update().get_or_create(partner=partner)
+    grant.scopes = sorted(set(scopes))
+    grant.full_clean()
+    grant.save()
+    access_record(AccessEvent.Kind.SCOPES_GRANTED, actor=user, partner_id=partner.pk,
+                  summary=", ".join(grant.scopes) or "-")
+    return grant
 
 
 @transaction.atomic

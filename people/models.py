@@ -157,6 +157,10 @@ class AccessEvent(models.Model):
         DOMAIN_ADDED = "domain_added", _("E-mail domain mapped")
         DOMAIN_REMOVED = "domain_removed", _("E-mail domain removed")
         SSO_SETTING = "sso_setting", _("Single sign-on setting changed")
+        KEY_CREATED = "key_created", _("API key created")
+        KEY_ROTATED = "key_rotated", _("API key rotated")
+        KEY_REVOKED = "key_revoked", _("API key revoked")
+        SCOPES_GRANTED = "scopes_granted", _("API scopes granted")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     kind = models.CharField(_("what"), max_length=30, choices=Kind.choices)

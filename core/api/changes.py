@@ -125,6 +125,8 @@ class ChangeFeedView(ApiViewMixin, APIView):
 
     permission_classes = [HasAnyReadScope]
     feed_token_header = FEED_TOKEN_HEADER
+    extra_query_params = ("after", "page_size")
+    operation = "changes"  # its URL name (core.api.deprecation)
     kinds: dict = {}  # kind (a list's name) -> its list viewset; set by the project's urls
 
     @extend_schema(
@@ -199,6 +201,7 @@ class ChangeFeedHeadView(ApiViewMixin, APIView):
 
     permission_classes = [HasAnyReadScope]
     feed_token_header = FEED_TOKEN_HEADER
+    operation = "changes-latest"
     kinds: dict = {}  # as the feed's
 
     @extend_schema(

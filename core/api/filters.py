@@ -4,12 +4,20 @@ A parameter the API cannot read is a 400 that names it: django-filter's own form
 their bounds: core.filters.WholeNumberFilter), plus the cases its forms let through quietly (a boolean that
 is neither true nor false, an empty value).
 Sorting is the paginator's `ordering`, so a FilterSet's own OrderingFilter is left out of the API.
+
+A filter whose choices come from data (a theme's or partner's slug, a council's GSS code, an outcome's number:
+`reference_filter`) is documented as a plain string (or whole number) with today's values in its description, not
+as an enum, since the data can change while a client generated from the schema lives on. A value of the right type
+that names nothing (a slug no theme has, or no longer has) is not an error: it matches nothing, so the list is empty
+(200). A value of the wrong type (a word for an outcome's number, a number out of its bounds) is still a 400.
 """
 
 import copy
 import datetime
 
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +69,44 @@ def normalised_datetime(value: str) -> str | None:
     return in_utc.isoformat()
 
 
+def reference_filter(filter_field) -> models.Field | None:
+    """The model field a filter's value names a row by, when its choices come from data (a ModelChoiceFilter with
+    `to_field_name` over a fixed queryset); None for any other filter."""
+    to_field = filter_field.extra.get("to_field_name")
+    queryset = getattr(filter_field, "queryset", None)
+    if not isinstance(filter_field, django_filters.ModelChoiceFilter) or not to_field or queryset is None:
+        return None
+    if callable(queryset):
+        return None
+    return queryset.model._meta.get_field(to_field)
+
+
+def reference_bounds(field: models.Field) -> tuple[int, int] | None:
+    """A whole-number reference's bounds (what the database column holds), None for text."""
+    if isinstance(field, models.IntegerField):
+        return connection.ops.integer_field_range(field.get_internal_type())
+    return None
+
+
+def names_nothing(filter_field, field: models.Field, value: str) -> bool:
+    """The value has the reference's type (and bounds) but no row has it: the filter matches nothing."""
+    bounds = reference_bounds(field)
+    if bounds is not None:
+        text = value.strip()
+        if not text.lstrip("-").isdigit() or len(text) > 20:
+            return False  # not a whole number: the form's 400
+        low, high = bounds
+        if not (low is None or low <= int(text)) or not (high is None or int(text) <= high):
+            return False  # out of the schema's bounds: the form's 400
+    try:
+        return not filter_field.queryset.filter(**{field.name: value}).exists()
+    except (DjangoValidationError, TypeError, ValueError):
+        return False
+
+
 class ApiFilterBackend(DjangoFilterBackend):
+    names_nothing = False  # a reference filter's value named no row (set per request: a backend serves one call)
+
     def filter_queryset(self, request, queryset, view):
         """No parameter names a filter (a partner's sync reads pages with only `page_size` and `cursor`): the
         queryset as it is, without building the FilterSet and its form, which would change nothing."""
@@ -71,7 +116,8 @@ class ApiFilterBackend(DjangoFilterBackend):
             for param in request.query_params for name in filterset_class.base_filters
         ):
             return queryset
-        return super().filter_queryset(request, queryset, view)
+        filtered = super().filter_queryset(request, queryset, view)
+        return filtered.none() if self.names_nothing else filtered
 
     def get_filterset_class(self, view, queryset=None):
         filterset_class = super().get_filterset_class(view, queryset)
@@ -97,7 +143,11 @@ class ApiFilterBackend(DjangoFilterBackend):
                 if type(filter_field) is not django_filters.CharFilter:
                     errors[name] = [_("Give a value, or leave the parameter out.")]
                 continue
-            if isinstance(filter_field, django_filters.BooleanFilter):
+            reference = reference_filter(filter_field)
+            if reference is not None and names_nothing(filter_field, reference, value):
+                del data[name]  # the other filters are still read (and refused when wrong); the list is empty
+                self.names_nothing = True
+            elif isinstance(filter_field, django_filters.BooleanFilter):
                 if value.lower() not in ("true", "false"):
                     errors[name] = [_("Use true or false.")]
                 else:

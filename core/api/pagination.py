@@ -222,7 +222,8 @@ class KeysetPagination(BasePagination):
 
     def get_paginated_response(self, data, *, next_updated_since=None):
         next_link = self.get_next_link()
-        response = Response({"next": next_link, "next_updated_since": next_updated_since, "results": data})
+        response = Response({"next": next_link, "next_cursor": self.next_cursor or None,
+                             "next_updated_since": next_updated_since, "results": data})
         if next_link:
             response["Link"] = f'<{next_link}>; rel="next"'
         return response
@@ -230,11 +231,18 @@ class KeysetPagination(BasePagination):
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["next", "next_updated_since", "results"],
+            "required": ["next", "next_cursor", "next_updated_since", "results"],
             "properties": {
                 "next": {
                     "type": "string", "format": "uri", "nullable": True,
                     "description": "The next page (every query parameter kept), or null on the last page.",
+                },
+                "next_cursor": {
+                    "type": "string", "nullable": True,
+                    "description": (
+                        "The next page's `cursor` (the one in `next`), or null on the last page: call the list again "
+                        "with the same parameters and `cursor` set to it (what a generated client does)."
+                    ),
                 },
                 "next_updated_since": {
                     "type": "string", "format": "date-time", "nullable": True,

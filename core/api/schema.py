@@ -6,7 +6,7 @@ works for JSON, CSV, files and the change feed."""
 
 from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
-from django_filters import ChoiceFilter, ModelChoiceFilter
+from django_filters import ChoiceFilter
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -15,6 +15,8 @@ from rest_framework.permissions import AllowAny
 
 from ..filters import WholeNumberFilter
 from ..scopes import SCOPES
+from .deprecation import deprecation_of
+from .filters import reference_bounds, reference_filter
 
 ERROR_RESPONSES = {
     "400": _("A parameter is not valid: `error.fields` names it."),
@@ -48,12 +50,20 @@ SYNC_TOKEN = _header(
     required=True, schema={"type": "string", "format": "date-time"},
 )
 FEED_TOKEN = _header(_("The same as `next_after`: pass it as `after` in your next read of the feed."), required=True)
+RATE_LIMIT = {
+    "RateLimit-Limit": _header(_("Requests allowed in the current window (the key's rate)."),
+                               schema={"type": "integer", "minimum": 0}),
+    "RateLimit-Remaining": _header(_("Requests left in the current window."), schema={"type": "integer", "minimum": 0}),
+    "RateLimit-Reset": _header(_("Seconds until the window's count starts again."),
+                               schema={"type": "integer", "minimum": 0}),
+}
+DEPRECATION_HEADERS = {
+    "Deprecation": _header(_("This operation is deprecated: since this moment (RFC 9745, @seconds since 1970)."),
+                           required=True),
+    "Sunset": _header(_("The day this operation goes (RFC 8594)."), schema={"type": "string"}),
+}
 RETRY_AFTER = _header(_("Seconds to wait before the next request."), required=True,
                       schema={"type": "integer", "minimum": 0})
-CSV_TEXT = {"schema": {"type": "string", "description": str(_(
-    "Every matching row as CSV (UTF-8, a header row of the JSON fields; nested objects as dotted columns), "
-    "streamed, not paginated."
-))}}
 
 
 class PortalAutoSchema(AutoSchema):
@@ -76,6 +86,11 @@ class PortalAutoSchema(AutoSchema):
             return [p for p in paginator.get_schema_operation_parameters(self.view) if p["name"] == "ordering"]
         return super()._get_pagination_parameters()
 
+    def _get_format_parameters(self):
+        """No `format` parameter: every operation has one media type (see _get_response_bodies). The server still
+        honours DRF's `format` where an operation has more than one renderer (`?format=csv` on a list)."""
+        return []
+
     def is_public(self) -> bool:
         return any(permission is AllowAny for permission in getattr(self.view, "permission_classes", []))
 
@@ -86,7 +101,10 @@ class PortalAutoSchema(AutoSchema):
         ok = responses.get("200", {})
         content = ok.get("content", {})
         if "text/csv" in content and "application/json" in content:
-            content["text/csv"] = CSV_TEXT
+            # One media type per operation: a client generated from the schema parses a response by its first one
+            # (openapi-python-client), so a list that also answered CSV made `format_=csv` a JSONDecodeError. A
+            # list's CSV is its own operation, /<list>/csv/ (text/csv only); `?format=csv` still works (DRF's).
+            del content["text/csv"]
         headers = {}
         if "application/json" in content and self.method == "GET":
             headers["ETag"] = ETAG
@@ -99,12 +117,17 @@ class PortalAutoSchema(AutoSchema):
             headers[self.view.feed_token_header] = FEED_TOKEN
         if self.is_csv_export() and getattr(self.view, "sync_field", None):
             headers["X-Next-Updated-Since"] = SYNC_TOKEN
+        throttled = bool(getattr(self.view, "throttle_classes", None))
+        if throttled:
+            headers.update(RATE_LIMIT)
+        if deprecation_of(self.view) is not None:
+            headers.update(DEPRECATION_HEADERS)
         if headers and ok:
             ok["headers"] = {**ok.get("headers", {}), **headers}
         if self.method == "GET" and "ETag" in headers:
             not_modified = _("Not modified: the If-None-Match header matched the ETag.")
             responses.setdefault("304", {"description": str(not_modified), "headers": {
-                name: header for name, header in headers.items() if name != "Link"
+                name: header for name, header in headers.items() if name != "Link" and name not in RATE_LIMIT
             }})
         for code, description in ERROR_RESPONSES.items():
             if code in responses:
@@ -114,7 +137,7 @@ class PortalAutoSchema(AutoSchema):
             )
             response["description"] = str(description)
             if code == "429":
-                response["headers"] = {"Retry-After": RETRY_AFTER}
+                response["headers"] = {"Retry-After": RETRY_AFTER, **(RATE_LIMIT if throttled else {})}
             responses[code] = response
         return responses
 
@@ -131,6 +154,21 @@ class PortalAutoSchema(AutoSchema):
         if scope:
             description = f"{description}\n\n**Scope:** `{scope}`".strip()
         return description
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        deprecation = deprecation_of(self.view)
+        if operation is not None and deprecation is not None:  # after extend_schema's own description
+            note = _("**Deprecated** on %(day)s.") % {"day": deprecation.deprecated_on.isoformat()}
+            if deprecation.sunset_on:
+                note += " " + _("It goes on %(day)s (the Sunset header).") % {"day": deprecation.sunset_on.isoformat()}
+            if deprecation.link:
+                note += f" {deprecation.link}"
+            operation["description"] = f"{operation.get('description', '')}\n\n{note}".strip()
+        return operation
+
+    def is_deprecated(self):
+        return deprecation_of(self.view) is not None or super().is_deprecated()
 
     def get_extensions(self):
         extensions = super().get_extensions()
@@ -158,7 +196,11 @@ class PartnerKeyScheme(OpenApiAuthenticationExtension):
 
 
 class ApiFilterExtension(DjangoFilterExtension):
-    """Choices that come from reference data (themes, outcomes, councils) are listed as the parameter's enum."""
+    """Filters as parameters: whole numbers with their bounds; choices from a shipped reference list that cannot
+    change while the portal runs (contracts' CPV codes) as an enum, never ""; choices that come from data (themes,
+    outcomes, councils: core.api.filters.reference_filter) as a plain string (or whole number) with today's values
+    in the description, so renaming a theme does not change the contract (a value that names nothing: an empty
+    list)."""
 
     target_class = "core.api.filters.ApiFilterBackend"
     match_subclasses = True
@@ -170,18 +212,20 @@ class ApiFilterExtension(DjangoFilterExtension):
             low, high = filter_field.bounds
             for parameter in parameters:
                 parameter["schema"] = {"type": "integer", "minimum": low, "maximum": high}
-        to_field = filter_field.extra.get("to_field_name")
-        queryset = getattr(filter_field, "queryset", None)
-        if isinstance(filter_field, ModelChoiceFilter) and to_field and queryset is not None and not callable(queryset):
+        reference = reference_filter(filter_field)
+        if reference is not None:
+            bounds = reference_bounds(reference)
             try:
-                values = sorted(set(queryset.values_list(to_field, flat=True)))
-            except DatabaseError:  # no tables yet (`check --deploy` before `migrate`): the schema has no enum
-                return parameters
+                values = sorted(set(filter_field.queryset.values_list(reference.name, flat=True)))
+            except DatabaseError:  # no tables yet (`check --deploy` before `migrate`): no values to list
+                values = None
             for parameter in parameters:
-                schema = parameter["schema"]
-                schema["type"] = "integer" if values and all(isinstance(v, int) for v in values) else "string"
-                schema.pop("format", None)
-                schema["enum"] = values
+                if bounds is None:  # never "" (a 400: give a value, or leave the parameter out)
+                    parameter["schema"] = {"type": "string", "minLength": 1}
+                else:
+                    low, high = bounds
+                    parameter["schema"] = {"type": "integer", "minimum": low, "maximum": high}
+                parameter["description"] = reference_description(parameter.get("description"), values)
         choices = filter_field.extra.get("choices")
         if isinstance(filter_field, ChoiceFilter) and callable(choices):
             # Choices from a shipped reference list (contracts' CPV codes) are an enum as well, never "".
@@ -189,6 +233,15 @@ class ApiFilterExtension(DjangoFilterExtension):
             for parameter in parameters:
                 parameter["schema"] = {"type": "string", "enum": values}
         return parameters
+
+
+def reference_description(description, values) -> str:
+    text = str(description or "")
+    note = str(_("Values come from the portal's data and can change; one that names nothing gives an empty list."))
+    if values:
+        listed = ", ".join(f"`{value}`" for value in values)
+        note = f"{note} {_('Today:')} {listed}."
+    return f"{text}\n\n{note}".strip()
 
 
 def add_servers(result, generator, request, public):

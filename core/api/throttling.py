@@ -3,9 +3,14 @@
 Counts live in the `api` cache: Redis when REDIS_URL is set (shared by every web process), else the
 process's memory. Over the rate, the API answers 429 with Retry-After; while Redis is down, 503
 (core.api.exceptions), rather than serving partners without a limit.
+
+Each throttle that counted a request keeps its `quota` (limit, remaining, seconds to reset), and every response
+of an operation that counts says the tightest one in the IETF draft's headers (draft-ietf-httpapi-ratelimit-headers):
+`RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` (core.api.views.ApiViewMixin).
 """
 
 import ipaddress
+import math
 
 from django.conf import settings
 from django.core.cache import caches
@@ -14,6 +19,18 @@ from django.utils.connection import ConnectionProxy
 from rest_framework.throttling import SimpleRateThrottle
 
 from ..client_address import client_address
+
+RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset")
+
+
+def rate_limit_headers(quotas) -> dict[str, str]:
+    """The headers of the tightest quota (fewest requests left, then the longest wait), or none."""
+    quotas = [quota for quota in quotas if quota is not None]
+    if not quotas:
+        return {}
+    limit, remaining, reset = min(quotas, key=lambda quota: (quota[1], -quota[2]))
+    return dict(zip(RATE_LIMIT_HEADERS, (str(limit), str(remaining), str(reset)), strict=True))
+
 
 API_CACHE = ConnectionProxy(caches, "api")
 
@@ -24,10 +41,19 @@ class CountingThrottle(SimpleRateThrottle):
     written back (two round trips, and up to `rate` pickled timestamps each way). Over the rate until the window
     closes; Retry-After is what is left of it. Other caches (local memory: tests, `make run`) keep DRF's way."""
 
+    quota = None  # (limit, remaining, seconds until the count is reset) once a request was counted
+
     def allow_request(self, request, view):
         backend = caches["api"]
-        if self.rate is None or not isinstance(backend, RedisCache):
-            return super().allow_request(request, view)
+        if self.rate is None:
+            return True
+        if not isinstance(backend, RedisCache):
+            allowed = super().allow_request(request, view)
+            if self.key is not None:
+                oldest = self.history[-1] if self.history else self.now
+                reset = max(0, math.ceil(self.duration - (self.now - oldest)))
+                self.quota = (self.num_requests, max(0, self.num_requests - len(self.history)), reset)
+            return allowed
         ident = self.get_cache_key(request, view)
         if ident is None:
             return True
@@ -38,6 +64,7 @@ class CountingThrottle(SimpleRateThrottle):
         pipeline.ttl(key)
         _opened, count, left = pipeline.execute()
         self.seconds_left = left if left and left > 0 else self.duration
+        self.quota = (self.num_requests, max(0, self.num_requests - count), self.seconds_left)
         return count <= self.num_requests
 
     def wait(self):

@@ -25,19 +25,21 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .. import cache as portal_cache
 from .. import security_log
 from ..policies import visibility_of
 from .authentication import PartnerKeyAuthentication
+from .deprecation import add_deprecation_headers
 from .exceptions import not_found_response
-from .filters import ApiFilterBackend
+from .filters import ApiFilterBackend, api_filterset
 from .pagination import CHANGED, KeysetPagination
 from .permissions import HasScope
 from .renderers import CSVRenderer, columns_of, csv_chunks
 from .serializers import ValueRows
-from .throttling import PartnerKeyThrottle, PortalUserThrottle, UnauthenticatedClientThrottle
+from .throttling import PartnerKeyThrottle, PortalUserThrottle, UnauthenticatedClientThrottle, rate_limit_headers
 
 SYNC_TOKEN_HEADER = "X-Next-Updated-Since"
 FEED_TOKEN_HEADER = "X-Next-After"  # the change feed's position (core.api.changes)
@@ -76,6 +78,10 @@ class ApiViewMixin:
     throttle_classes = [PartnerKeyThrottle, PortalUserThrottle]
     renderer_classes = [JSONRenderer]
     required_scope = None
+    # The query parameters the schema declares for an operation, and no other (an unknown one is a 400 naming it):
+    # `format` where there are formats to choose from, the paginator's, the FilterSet's, and these.
+    strict_query_params = True
+    extra_query_params: tuple[str, ...] = ()
 
     @classmethod
     def as_view(cls, *args, **kwargs):
@@ -84,10 +90,25 @@ class ApiViewMixin:
     def required_scope_for(self, request):
         return self.required_scope
 
+    def check_throttles(self, request):
+        """DRF's, keeping each throttle's quota for the RateLimit-* headers (core.api.throttling); once a request."""
+        if getattr(self, "throttles_checked", False):
+            return
+        durations = []
+        for throttle in self.get_throttles():
+            allowed = throttle.allow_request(request, self)
+            self.rate_quotas = [*getattr(self, "rate_quotas", []), getattr(throttle, "quota", None)]
+            if not allowed:
+                durations.append(throttle.wait())
+        if durations:
+            self.throttled(request, max((duration for duration in durations if duration is not None), default=None))
+
     def throttle_unauthenticated(self, request):
         """A request without a valid key counts against its client address; over the rate it is a 429."""
         throttle = UnauthenticatedClientThrottle()
-        if not throttle.allow_request(request, self):
+        allowed = throttle.allow_request(request, self)
+        self.rate_quotas = [*getattr(self, "rate_quotas", []), throttle.quota]
+        if not allowed:
             security_log.event("api_unauthenticated_throttled", request._request, path=request.path)
             self.throttled(request, throttle.wait())
 
@@ -105,16 +126,60 @@ class ApiViewMixin:
 
     def perform_content_negotiation(self, request, force=False):
         wanted = request.query_params.get("format")
-        if wanted is not None and wanted not in {r.format for r in self.get_renderers()}:
-            raise exceptions.ValidationError({"format": [
+        if wanted is not None and wanted not in {r.format for r in self.get_renderers()} and not force:
+            # Refused once the caller is known and counted (initial), so the 400 carries its RateLimit-* headers.
+            self.format_refused = exceptions.ValidationError({"format": [
                 _("Choose one of: %(formats)s.") % {"formats": ", ".join(r.format for r in self.get_renderers())},
             ]})
+            return JSONRenderer(), JSONRenderer.media_type
         return super().perform_content_negotiation(request, force)
+
+    def check_permissions(self, request):
+        """Every request with a key or a session counts against its rate, those refused too (before the permission
+        check, which DRF makes first), so every answer can say where the caller stands (RateLimit-*)."""
+        self.check_throttles(request)
+        self.throttles_checked = True
+        super().check_permissions(request)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        if getattr(self, "format_refused", None) is not None:
+            raise self.format_refused
         if any("\x00" in str(value) for value in kwargs.values()):
             raise exceptions.NotFound()
+        if self.strict_query_params:
+            self.refuse_unknown_query_params(request)
+
+    def allowed_query_params(self) -> set[str]:
+        """What drf-spectacular puts in this operation's schema (core.api.schema.PortalAutoSchema): DRF's `format`
+        when the operation has more than one renderer, the paginator's parameters (of a CSV export only
+        `ordering`: it has no pages), the FilterSet's filters, and `extra_query_params`."""
+        names = set(self.extra_query_params)
+        if len(self.renderer_classes) > 1:
+            names.add(api_settings.URL_FORMAT_OVERRIDE)
+        paginator = getattr(self, "paginator", None)
+        if paginator is not None:
+            ordering = getattr(paginator, "ordering_query_param", None)
+            if getattr(self, "action", None) == "csv":
+                names.add(ordering)
+            else:
+                names |= {ordering, getattr(paginator, "cursor_query_param", None),
+                          getattr(paginator, "page_size_query_param", None)}
+        filterset_class = getattr(self, "filterset_class", None)
+        if filterset_class is not None and any(issubclass(backend, ApiFilterBackend)
+                                               for backend in getattr(self, "filter_backends", ())):
+            names |= set(api_filterset(filterset_class).base_filters)
+        names.discard(None)
+        return names
+
+    def refuse_unknown_query_params(self, request):
+        allowed = self.allowed_query_params()
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            takes = ", ".join(sorted(allowed)) or _("no query parameters")
+            raise exceptions.ValidationError({name: [
+                _("Unknown parameter: this operation takes %(names)s.") % {"names": takes},
+            ] for name in unknown})
 
     def finalize_response(self, request, response, *args, **kwargs):
         if isinstance(response, Response) and response.status_code >= 400:
@@ -125,6 +190,9 @@ class ApiViewMixin:
         if isinstance(response, Response) and response.status_code == 200 and request.method in ("GET", "HEAD"):
             response = self.conditional(request, response)
         patch_vary_headers(response, ("Authorization", "Cookie", "Accept"))
+        for header, value in rate_limit_headers(getattr(self, "rate_quotas", ())).items():
+            response[header] = value
+        add_deprecation_headers(self, response)
         if response.status_code in (200, 304):
             response.setdefault("Cache-Control", "private, no-cache")
         return response
@@ -159,13 +227,13 @@ class ApiViewMixin:
         etag = etag_of(b'{"results":' + results + b',"more":' + more + b"}")
         media_type = request.accepted_media_type or ""
         compact = type(request.accepted_renderer) is JSONRenderer and "indent" not in media_type
-        if compact and list(data) == ["next", "next_updated_since", "results"]:
+        if compact and list(data) == ["next", "next_cursor", "next_updated_since", "results"]:
             def part(value):
                 return b"null" if value is None else renderer.render(value)  # render(None) is empty
 
             response.content = (
-                b'{"next":' + part(data["next"]) + b',"next_updated_since":' + part(data["next_updated_since"])
-                + b',"results":' + results + b"}"
+                b'{"next":' + part(data["next"]) + b',"next_cursor":' + part(data["next_cursor"])
+                + b',"next_updated_since":' + part(data["next_updated_since"]) + b',"results":' + results + b"}"
             )
             response["Content-Type"] = renderer.media_type
         elif rendered:  # another rendering asked for (indented JSON): the rows as data again
@@ -358,6 +426,7 @@ class ApiNotFoundView(ApiViewMixin, APIView):
 
 
 class SchemaView(ApiViewMixin, SpectacularAPIView):
+    strict_query_params = False  # drf-spectacular's own (`lang`, `format`, `script`)
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
@@ -370,6 +439,7 @@ class SchemaView(ApiViewMixin, SpectacularAPIView):
 class DocsView(ApiViewMixin, SpectacularSwaggerSplitView):
     """Swagger UI, its start-up script served as a file of its own (`?script`), so no inline script is needed."""
 
+    strict_query_params = False  # drf-spectacular's own (`lang`, `format`, `script`)
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []
@@ -382,6 +452,7 @@ class DocsView(ApiViewMixin, SpectacularSwaggerSplitView):
 class ApiRootView(ApiViewMixin, APIView):
     """Where the API starts: its lists, schema and docs. `lists` are the router's basenames (the project's urls)."""
 
+    strict_query_params = False  # not an operation of the schema
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = []

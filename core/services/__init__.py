@@ -2,7 +2,7 @@
 receivers inside the transaction of the change they record). One module per concern. (People: people.services.)"""
 
 from .changes import change_prune, change_record
-from .keys import LAST_USED_RESOLUTION, expiry_from_date, key_create, key_revoke, key_touch
+from .keys import LAST_USED_RESOLUTION, expiry_from_date, key_create, key_event, key_revoke, key_rotate, key_touch
 from .mail import mail_error_is_transient, message_send
 from .workers import worker_heartbeat, worker_heartbeat_end, worker_heartbeat_replace_dead
 
@@ -12,7 +12,9 @@ __all__ = [
     "change_record",
     "expiry_from_date",
     "key_create",
+    "key_event",
     "key_revoke",
+    "key_rotate",
     "key_touch",
     "mail_error_is_transient",
     "message_send",

@@ -68,3 +68,9 @@ CHANGE_FEED_HORIZON_WARNING_SECONDS = env.float("CHANGE_FEED_HORIZON_WARNING_SEC
 PARTNER_API_SYNC_MARGIN_SECONDS = env.int("PARTNER_API_SYNC_MARGIN_SECONDS", default=5)
 # Lets tests deliver webhooks to http://127.0.0.1; never set it in production.
 WEBHOOK_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOK_ALLOW_INSECURE_LOCALHOST", default=False)
+
+# -- API deprecations (docs/api.md "Deprecation policy"; core/api/deprecation.py) ---------------------------------
+# Operation name -> {"deprecated": "YYYY-MM-DD", "sunset": "YYYY-MM-DD", "link": URL}: its responses carry
+# Deprecation, Sunset and Link headers and the schema marks it deprecated. Set in code with the release that
+# deprecates an operation (a contract, not a deployment's choice), so no environment variable. None today.
+API_DEPRECATIONS: dict[str, dict[str, str]] = {}

@@ -179,7 +179,10 @@ class ReportViewSet(ApiReadOnlyViewSet):
                for media_type in REPORT_FILE_TYPES},
         },
     )
-    @action(detail=True, methods=["get"], url_path="file", url_name="file", pagination_class=None, filter_backends=[])
+    # One renderer (errors are JSON; the file is sent as it is): the schema declares no `format` here, and a
+    # `format` asked for is a 400 naming it, as any parameter the schema does not declare.
+    @action(detail=True, methods=["get"], url_path="file", url_name="file", pagination_class=None, filter_backends=[],
+            renderer_classes=[JSONRenderer])
     def file(self, request, pk=None):
         report = get_object_or_404(self.get_queryset(), pk=pk, status=Report.Status.READY)
         if not report.file or not report.file.storage.exists(report.file.name):
