@@ -15,7 +15,7 @@ from ..services import FORMATS
 
 class ExportRequestSerializer(serializers.Serializer):
     tables = serializers.ListField(
-        child=serializers.ChoiceField(choices=[]), required=False, allow_empty=False, help_text=_(
+        child=serializers.ChoiceField(choices=[]), required=False, allow_empty=False, min_length=1, help_text=_(
             "The lists to export, by the change feed's names (initiative, milestone, council, ...). Leave it out "
             "for every list the key's scopes open; a list they do not open is refused (403)."))
 
