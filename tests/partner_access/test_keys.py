@@ -189,6 +189,7 @@ def test_pruning_the_request_log_is_one_delete_however_many_rows_go(db):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
+
     from partner_access.models import APIRequestLog
     from partner_access.tasks import prune_request_log
 
