@@ -16,7 +16,7 @@ MANAGE := $(PY) manage.py
 TEST_SETTINGS := digital_office.settings.test
 CHROMIUM := /usr/bin/chromium
 # The project's packages (bandit looks for high-severity security findings in them).
-APPS := core councils strategy initiatives partner_access dashboard contracts seeding digital_office
+APPS := core councils people strategy initiatives partner_access dashboard contracts practice public collaboration bulk_export seeding digital_office
 
 RUN_STAMP := $(VENV)/.requirements.stamp
 DEV_STAMP := $(VENV)/.requirements-dev.stamp
