@@ -42,6 +42,10 @@ class BulkExportViewSet(ApiViewMixin, mixins.CreateModelMixin, mixins.RetrieveMo
     lookup_value_regex = "[0-9]+"
     in_change_feed = False
 
+    def allowed_query_params(self) -> set[str]:
+        # The download names its file (as its schema says); the other operations take no query parameters.
+        return super().allowed_query_params() | ({"table", "type"} if self.action == "file" else set())
+
     def get_queryset(self):
         return policies.exports_visible_to(self.request.user, BulkExport.objects.all())
 

@@ -130,7 +130,8 @@ def test_scopes_filter_the_feed_as_they_filter_the_lists(cdo, demo_data, make_ke
     assert set(Change.objects.values_list("kind", flat=True)) <= {"contribution", "council", "partner", "theme",
                                                                   "outcome", "measure", "measure-reading",
                                                                   "initiative", "milestone", "update", "risk",
-                                                                  "benefit", "report"}
+                                                                  "benefit", "report", "contract",
+                                                                  "practice-asset", "practice-adoption"}
     _key, text = make_key(["councils:read"])
     response = key_client(text).get(FEED)
     assert response.status_code == 200

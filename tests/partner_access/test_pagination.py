@@ -8,6 +8,7 @@ import pytest
 from core.scopes import SCOPES
 from digital_office.api_urls import FEED_KINDS, router
 from initiatives.models import ProgressUpdate
+from practice import policies as practice_policies
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +22,19 @@ def partner(demo_data, make_key, key_client):
     return key_client(text)
 
 
+DATES = {"using_since"}  # a practice adoption's: a day, not a moment
+
+
 def rows_in_database(kind):
-    """What a partner with every scope may see: every row, but only approved progress updates."""
+    """What a partner with every scope may see: every row, but only approved progress updates and only published
+    (or retired) practice assets and the adoptions of those."""
     queryset = FEED_KINDS[kind].serializer_class.Meta.model.objects.all()
     if kind == "update":
         queryset = queryset.filter(state=ProgressUpdate.State.APPROVED)
+    if kind == "practice-asset":
+        queryset = queryset.filter(state__in=practice_policies.READ_STATES)
+    if kind == "practice-adoption":
+        queryset = queryset.filter(asset__state__in=practice_policies.READ_STATES)
     return queryset
 
 
@@ -135,7 +144,7 @@ def test_every_datetime_is_utc_with_z(partner):
         elif isinstance(value, list):
             for item in value:
                 yield from datetimes(item, name)
-        elif isinstance(value, str) and name.endswith(("_at", "_since")) and value:
+        elif isinstance(value, str) and name.endswith(("_at", "_since")) and name not in DATES and value:
             yield name, value
 
     summer = ProgressUpdate.objects.filter(state=ProgressUpdate.State.APPROVED).first()
