@@ -240,6 +240,11 @@ class RiskFilterSet(django_filters.FilterSet):
         return queryset.alias(score=F("likelihood") * F("impact")).filter(score__gte=value)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}/\d{2}$"})
+class FinancialYearFilter(django_filters.ChoiceFilter):
+    """A Scottish financial year such as "2024/25" (its choices follow today's date)."""
+
+
 def _financial_year_choices():
     last = financial_year_of(timezone.localdate()) + 5
     return [(financial_year_label(year), financial_year_label(year)) for year in range(last, 2015, -1)]
@@ -257,8 +262,8 @@ class BenefitFilterSet(django_filters.FilterSet):
                                         help_text=_("Benefits with a realisation of this grade"))
     council = django_filters.CharFilter(label=_("Council (GSS code)"), method="filter_council",
                                         help_text=_("The council keeping the benefit or holding a share of it"))
-    financial_year = django_filters.ChoiceFilter(label=_("Financial year"), choices=_financial_year_choices,
-                                                 method="filter_year", empty_label=_("Any year"))
+    financial_year = FinancialYearFilter(label=_("Financial year"), choices=_financial_year_choices,
+                                         method="filter_year", empty_label=_("Any year"))
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Benefit.Status.choices,
                                          empty_label=_("Any status"))
     cashable = django_filters.BooleanFilter(label=_("Cash-releasing (was: cashable)"), method="filter_cashable")

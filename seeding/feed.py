@@ -20,6 +20,9 @@ from councils.models import Contribution
 from councils.receivers import CONTRIBUTION
 from initiatives.models import Benefit, Initiative, Milestone, ProgressUpdate, Risk
 from initiatives.receivers import BENEFIT, INITIATIVE, MILESTONE, RISK, UPDATE
+from practice.models import Adoption, Asset
+from practice.policies import READ_STATES
+from practice.receivers import ADOPTION, ASSET
 from strategy.models import Measure, MeasureReading
 from strategy.receivers import MEASURE, READING
 
@@ -49,5 +52,7 @@ def demo_rows_enter_feed() -> dict:
         (Benefit.objects.filter(is_demo=True), BENEFIT),
         (ProgressUpdate.objects.filter(is_demo=True, state=ProgressUpdate.State.APPROVED), UPDATE),
         (Contract.objects.filter(is_demo=True), CONTRACT),
+        (Asset.objects.filter(is_demo=True, state__in=READ_STATES), ASSET),
+        (Adoption.objects.filter(is_demo=True, asset__state__in=READ_STATES), ADOPTION),
     ]
     return {kind: record_rows(queryset, kind, batch_size=BATCH) for queryset, kind in loads}
