@@ -6,8 +6,8 @@ from django.dispatch import receiver
 
 from core.changes import touch_and_record, track
 from councils import events as councils_events
-from strategy import events as strategy_events
 from initiatives.gates import register_stage_gate
+from strategy import events as strategy_events
 
 from .models import Adoption, Asset
 from .services.lessons import stage_gate
