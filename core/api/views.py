@@ -147,7 +147,8 @@ class ApiViewMixin:
             raise self.format_refused
         if any("\x00" in str(value) for value in kwargs.values()):
             raise exceptions.NotFound()
-        if self.strict_query_params:
+        # A method the operation does not answer gets its 405 first (dispatch raises it after initial()).
+        if self.strict_query_params and getattr(self, request.method.lower(), None) is not None:
             self.refuse_unknown_query_params(request)
 
     def allowed_query_params(self) -> set[str]:
