@@ -98,7 +98,9 @@ def write_something(data, cdo, admin):
         council.save()
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+# 4 examples (about 40 s each on this machine: every one takes two full reads of the API) keep make test in its time;
+# derandomized, so each run draws the same writes, a theme renamed in the admin first.
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(data=st.data())
 def test_a_copy_kept_by_the_feed_stays_true_when_embedded_things_change(data, demo_data, make_key, key_client):
     with transaction.atomic():  # every example starts from the same data, so a failure replays and shrinks
