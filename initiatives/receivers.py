@@ -109,7 +109,9 @@ def council_changed(sender, council_id, fields, **kwargs):
     initiatives_touch(Initiative.objects.filter(involved))
     if "gss_code" in fields:
         touch_and_record(approved_updates(council_id=council_id), UPDATE)
-        touch_and_record(Benefit.objects.filter(council_id=council_id), BENEFIT)
+        # a benefit names its council, the councils of its shares and of its realisations
+        touch_and_record(Benefit.objects.filter(Q(council_id=council_id) | Q(shares__council_id=council_id)
+                                                | Q(realisations__council_id=council_id)).distinct(), BENEFIT)
         touch_and_record(Report.objects.filter(council_id=council_id), REPORT)
 
 
