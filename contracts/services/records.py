@@ -2,7 +2,6 @@
 from a collaboration candidate (through initiatives' services)."""
 
 import datetime
-import mimetypes
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.uploads import check_upload
 from initiatives import services as initiative_services
 from strategy.selectors import theme_list
 
@@ -24,10 +24,10 @@ CONTRACT_FIELDS = (
 )
 # What each kind of document may be, by its name's ending: the content type it must declare and how it starts.
 DOCUMENT_TYPES = {
-    ".pdf": ("application/pdf", b"%PDF-"),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", b"PK\x03\x04"),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK\x03\x04"),
-    ".odt": ("application/vnd.oasis.opendocument.text", b"PK\x03\x04"),
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
+    ".odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
 }
 
 
@@ -112,22 +112,8 @@ def contract_use_delete(*, user, use):
 
 
 def _check_document(upload):
-    name = (upload.name or "").lower()
-    ending = next((e for e in DOCUMENT_TYPES if name.endswith(e)), None)
-    if ending is None:
-        raise ValidationError({"file": _("Upload a PDF, Word (.docx), Excel (.xlsx) or OpenDocument (.odt) file.")})
-    if upload.size > settings.CONTRACT_DOCUMENT_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {
-            "mb": settings.CONTRACT_DOCUMENT_MAX_BYTES // (1024 * 1024)}})
-    content_type, magic = DOCUMENT_TYPES[ending]
-    declared = (getattr(upload, "content_type", "") or mimetypes.guess_type(name)[0] or "").split(";")[0].strip()
-    upload.seek(0)
-    start = upload.read(len(magic))
-    upload.seek(0)
-    if declared not in (content_type, "application/octet-stream") or start != magic:
-        raise ValidationError({"file": _("The file is not what its name says (%(ending)s): save it again and upload "
-                                         "it.") % {"ending": ending}})
-    return content_type
+    return check_upload(upload, DOCUMENT_TYPES, max_bytes=settings.CONTRACT_DOCUMENT_MAX_BYTES,
+                        kinds=_("a PDF, Word (.docx), Excel (.xlsx) or OpenDocument (.odt) file"))
 
 
 @transaction.atomic

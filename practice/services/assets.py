@@ -2,7 +2,6 @@
 the person who submitted or created it) → needs update (the review-by date passed; the owner is reminded by a
 Celery job) → retired (kept, marked). Files are kept through Django's storage API, their size and type checked."""
 
-import mimetypes
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import selectors as core_selectors
+from core.uploads import check_upload
 
 from .. import policies
 from ..models import Asset, AssetFile
@@ -139,22 +139,8 @@ def asset_retire(*, user, asset) -> Asset:
 
 
 def _check_file(upload):
-    name = (upload.name or "").lower()
-    ending = next((e for e in FILE_TYPES if name.endswith(e)), None)
-    if ending is None:
-        raise ValidationError({"file": _("Upload a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file.")})
-    if upload.size > settings.PRACTICE_FILE_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {
-            "mb": settings.PRACTICE_FILE_MAX_BYTES // (1024 * 1024)}})
-    content_type, starts = FILE_TYPES[ending]
-    declared = (getattr(upload, "content_type", "") or mimetypes.guess_type(name)[0] or "").split(";")[0].strip()
-    upload.seek(0)
-    start = upload.read(max(len(s) for s in starts))
-    upload.seek(0)
-    if declared not in (content_type, "application/octet-stream") or not any(start.startswith(s) for s in starts):
-        raise ValidationError({"file": _("The file is not what its name says (%(ending)s): save it again and upload "
-                                         "it.") % {"ending": ending}})
-    return content_type
+    return check_upload(upload, FILE_TYPES, max_bytes=settings.PRACTICE_FILE_MAX_BYTES,
+                        kinds=_("a PDF, Word (.docx), Excel (.xlsx), PNG or JPEG file"))
 
 
 @transaction.atomic
