@@ -1,10 +1,31 @@
 import datetime
+import os
 
 import pytest
 from django.core.management import call_command
 
 from seeding.demo import DEMO_PASSWORD, demo_seed
 from seeding.reference_data import reference_data_load
+
+# make test runs the suite in two passes (Makefile): TEST_PASS=parallel, under pytest-xdist, leaves out the tests
+# marked serial; TEST_PASS=serial runs only them, in one process. Unset, pytest runs everything.
+TEST_PASSES = {"parallel", "serial"}
+
+
+def _select_test_pass(config, items):
+    test_pass = os.environ.get("TEST_PASS", "")
+    if not test_pass:
+        return
+    if test_pass not in TEST_PASSES:
+        raise pytest.UsageError(f"TEST_PASS={test_pass!r}: use one of {sorted(TEST_PASSES)} or leave it unset")
+    keep, leave = [], []
+    for item in items:
+        serial = item.get_closest_marker("serial") is not None
+        (keep if serial == (test_pass == "serial") else leave).append(item)
+    if leave:
+        config.hook.pytest_deselected(items=leave)
+        items[:] = keep
+
 
 # Demo data in tests is built around today, as the pages measure "open" and "overdue" against today.
 DEMO_TODAY = datetime.date.today()
@@ -84,9 +105,11 @@ def demo_data(db):
     return dict(_committed["demo"])
 
 
-def pytest_collection_modifyitems(items):
-    """After pytest-django's order (database tests, then transactional ones, then the rest): among the database
-    tests, those that use demo_data come after those that do not, so the demo set is seeded (and cleared) once."""
+def pytest_collection_modifyitems(config, items):
+    """Only this pass's tests (TEST_PASS). After pytest-django's order (database tests, then transactional ones,
+    then the rest): among the database tests, those that use demo_data come after those that do not, so the demo
+    set is seeded (and cleared) once."""
+    _select_test_pass(config, items)
 
     def order(item):
         if _is_transactional(item):
@@ -179,18 +202,35 @@ def login_as(client, demo_data):
 
 
 @pytest.fixture
-def make_key_text(db):
-    """make_key_text(scopes) -> the full text of a new Scottish Government key with those scopes."""
+def make_key(db):
+    """make_key(scopes, partner="scottish-government", **fields) -> (PartnerAPIKey, full key text); every scope
+    unless told."""
+    from core import services
+    from core.policies import SYSTEM
+    from core.scopes import SCOPES
+    from councils.models import PartnerOrganisation
 
-    def _make(scopes):
-        from core import services
-        from core.policies import SYSTEM
-        from councils.models import PartnerOrganisation
-
-        partner = PartnerOrganisation.objects.get(slug="scottish-government")
-        return services.key_create(user=SYSTEM, partner=partner, name="Test key", scopes=list(scopes))[1]
+    def _make(scopes=None, partner="scottish-government", **fields):
+        scopes = SCOPES if scopes is None else scopes
+        organisation = PartnerOrganisation.objects.get(slug=partner)
+        return services.key_create(user=SYSTEM, partner=organisation, name="Test key", scopes=list(scopes), **fields)
 
     return _make
+
+
+@pytest.fixture
+def key_client():
+    """key_client(text) -> a test client that sends `Authorization: Api-Key <text>`."""
+
+    from tests.api_client import keyed_client
+
+    return keyed_client
+
+
+@pytest.fixture
+def make_key_text(make_key):
+    """make_key_text(scopes) -> the full text of a new Scottish Government key with those scopes."""
+    return lambda scopes: make_key(scopes)[1]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from core.policies import SYSTEM
 from core.scopes import CONTRACTS_READ, SCOPES
 from councils.models import Council, PartnerOrganisation
 from initiatives.models import Milestone
-from tests.partner_access.conftest import body_of
+from tests.api_client import body_of
 
 pytestmark = pytest.mark.django_db
 

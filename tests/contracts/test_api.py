@@ -5,19 +5,15 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from contracts.models import Contract
 from core.models import PartnerAPIKey
 from core.policies import scopes_of
 from core.scopes import CONTRACTS_READ, READ_SCOPES
+from tests.api_client import keyed_client as key_client
 
 pytestmark = pytest.mark.django_db
-
-
-def key_client(text):
-    return Client(HTTP_AUTHORIZATION=f"Api-Key {text}")
 
 
 def test_no_default_has_contracts_read(demo_data):

@@ -17,9 +17,8 @@ from initiatives import services as portfolio
 from initiatives.models import Initiative, Milestone, ProgressUpdate, ReportingPeriod
 from strategy import services as strategy_services
 from strategy.models import MaturityDimension, MaturityLevel, Outcome, Theme
+from tests.api_client import body_of
 from tests.conftest import signed_in_with_two_factor
-
-from .conftest import body_of
 
 pytestmark = pytest.mark.django_db
 

@@ -3,17 +3,13 @@ keyset pagination as the other lists, both kinds in the change feed, and a fixed
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.scopes import COUNCILS_READ, PRACTICE_READ
 from practice.models import Adoption, Asset
+from tests.api_client import keyed_client as key_client
 
 pytestmark = pytest.mark.django_db
-
-
-def key_client(text):
-    return Client(HTTP_AUTHORIZATION=f"Api-Key {text}")
 
 
 def test_a_key_without_the_scope_is_refused(demo_data, make_key_text):

@@ -7,13 +7,12 @@ from decimal import Decimal
 import pytest
 
 from initiatives import benefit_services
+from tests.api_client import body_of
 from tests.initiatives.benefit_world import (
     FIFE,
     GLASGOW,
     benefit_world_fixture,  # noqa: F401  (the fixture `benefit_world`)
 )
-
-from .conftest import body_of
 
 pytestmark = pytest.mark.django_db
 
