@@ -197,11 +197,12 @@ HORIZON_LOGGED_KEY = "portal:feed-horizon-logged:{pid}:{xid}"
 HORIZON_LOG_EVERY_SECONDS = 60
 
 
-def horizon_check(*, kinds=None) -> dict:
-    """The feed's horizon now (core.selectors.feed_horizon) with `held`: the oldest open transaction is older than
-    CHANGE_FEED_HORIZON_WARNING_SECONDS. A held horizon is written to the security/ops log with the backend that
-    holds it (pid, database, age, state), once a minute per blocking transaction."""
-    horizon = feed_horizon(kinds=kinds)
+def horizon_check(*, kinds=None, report=None) -> dict:
+    """The feed's horizon now (core.selectors.feed_horizon, or its `report` already read: FeedState.report) with
+    `held`: the oldest open transaction is older than CHANGE_FEED_HORIZON_WARNING_SECONDS. A held horizon is
+    written to the security/ops log with the backend that holds it (pid, database, age, state), once a minute per
+    blocking transaction."""
+    horizon = dict(report) if report is not None else feed_horizon(kinds=kinds)
     threshold = settings.CHANGE_FEED_HORIZON_WARNING_SECONDS
     horizon["held"] = bool(horizon["age_seconds"] is not None and horizon["age_seconds"] >= threshold)
     blocker = horizon["blocker"]

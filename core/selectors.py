@@ -2,6 +2,7 @@
 people.selectors)."""
 
 import datetime
+from typing import NamedTuple
 
 from allauth.mfa.models import Authenticator
 from django.db import connection, transaction
@@ -62,8 +63,8 @@ def _feed_horizon():
 
 
 BLOCKER_QUERY = """
-    SELECT pid, datname, state, application_name, backend_xid::text, backend_xmin::text,
-           EXTRACT(EPOCH FROM clock_timestamp() - xact_start)::float8, age(backend_xid)
+    SELECT pid, datname, state, application_name, backend_xid::text AS xid, backend_xmin::text AS xmin,
+           EXTRACT(EPOCH FROM clock_timestamp() - xact_start)::float8 AS age_seconds, age(backend_xid) AS xid_age
       FROM pg_stat_activity
      WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
     UNION ALL
@@ -72,6 +73,23 @@ BLOCKER_QUERY = """
       FROM pg_prepared_xacts
      ORDER BY 8 DESC
      LIMIT 1
+"""
+
+# The feed's state for one read, in one statement: the horizon and this transaction's id (_feed_horizon), the
+# floor (change_floor), the transaction that holds the horizon (BLOCKER_QUERY) and whether committed entries of
+# the kinds read (all kinds when NULL) wait behind it (feed_horizon).
+FEED_STATE_QUERY = f"""
+    SELECT now.horizon, now.own, floor.txid, floor.entry_id,
+           blocker.pid, blocker.datname, blocker.state, blocker.application_name, blocker.xid, blocker.xmin,
+           blocker.age_seconds,
+           EXISTS (SELECT 1 FROM {Change._meta.db_table} waiting
+                    WHERE waiting.txid >= now.horizon AND waiting.txid IS DISTINCT FROM now.own
+                      AND (%(kinds)s::text[] IS NULL OR waiting.kind = ANY(%(kinds)s::text[])))
+      FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon,
+                   pg_current_xact_id_if_assigned()::text::bigint AS own) now
+      LEFT JOIN LATERAL (SELECT txid, entry_id FROM {ChangeFeedFloor._meta.db_table} ORDER BY id LIMIT 1) floor
+             ON true
+      LEFT JOIN LATERAL ({BLOCKER_QUERY}) blocker ON true
 """
 
 
@@ -98,15 +116,50 @@ def feed_horizon(*, kinds=None) -> dict:
         if kinds is not None:
             waiting = waiting.filter(kind__in=list(kinds))
         held_back = waiting.exists()
-    if row is None:
+    return _horizon_report(row and row[:7], held_back)
+
+
+def _horizon_report(blocker_row, held_back) -> dict:
+    """feed_horizon's answer from the blocker's (pid, database, state, application, xid, xmin, age) or None."""
+    if not blocker_row or blocker_row[0] is None and blocker_row[1] is None:
         return {"age_seconds": 0.0, "held_back": held_back, "blocker": None}
-    pid, database, state, application, xid, xmin, age, _xid_age = row
+    pid, database, state, application, xid, xmin, age = blocker_row
     blocker = {"pid": pid, "database": database, "state": state, "application": application or None,
                "xid": xid, "xmin": xmin, "age_seconds": None if age is None else round(age, 1)}
     return {"age_seconds": blocker["age_seconds"], "held_back": held_back, "blocker": blocker}
 
 
-def change_page(*, after: tuple[int, int], kinds, limit: int):
+class FeedState:
+    """What one read of the feed needs to know first, read at once (FEED_STATE_QUERY on PostgreSQL): the floor,
+    the horizon and this transaction's own id, and the horizon's report for those kinds (feed_horizon's answer)."""
+
+    def __init__(self, *, floor, horizon, own, report):
+        self.floor, self.horizon, self.own, self.report = floor, horizon, own, report
+
+
+def feed_state(*, kinds=None) -> FeedState:
+    """The feed's floor, horizon and horizon report for a read of `kinds` (else of every kind): one query on
+    PostgreSQL instead of the four of change_floor, _feed_horizon and feed_horizon."""
+    if connection.vendor != "postgresql":
+        return FeedState(floor=change_floor(), horizon=None, own=None, report=feed_horizon(kinds=kinds))
+    with connection.cursor() as cursor:
+        cursor.execute(FEED_STATE_QUERY, {"kinds": None if kinds is None else list(kinds)})
+        horizon, own, floor_txid, floor_entry, *blocker, held_back = cursor.fetchone()
+    floor = FEED_START if floor_txid is None else (floor_txid, floor_entry)
+    return FeedState(floor=floor, horizon=horizon, own=own, report=_horizon_report(blocker, held_back))
+
+
+class FeedEntry(NamedTuple):
+    """An entry of the feed as a page reads it (core.models.Change's columns that the feed serves from)."""
+
+    pk: int
+    txid: int
+    kind: str
+    object_id: int
+    owner_council_id: int | None
+
+
+def change_page(*, after: tuple[int, int], kinds, limit: int, state: FeedState | None = None):
     """The feed entries of `kinds` after the position `after` ((transaction, entry id)), at most `limit`, in feed
     order; with the position to read from next and whether more entries are ready now.
 
@@ -116,32 +169,40 @@ def change_page(*, after: tuple[int, int], kinds, limit: int):
     moves up to the horizon, so it does not lag behind entries of kinds the caller does not see.
     (The caller's own transaction counts as finished for itself: a request that reads the feed writes no entries,
     but a test that writes and reads in one transaction sees its own.)
+    `state`: the feed_state already read for this request (its horizon and floor); else they are read here.
+    Entries as FeedEntry tuples.
     """
+    if state is not None and state.horizon is not None:
+        # PostgreSQL: every entry below the horizon read is committed, so a statement of its own sees them all.
+        return _change_page(after, kinds, limit, state.horizon, state.own, state.floor)
     with transaction.atomic():  # on SQLite, one read snapshot for the page and the head
         horizon, own = _feed_horizon()
-        txid, entry_id = after
-        entries = Change.objects.filter(kind__in=list(kinds)).filter(
-            Q(txid__gt=txid) | Q(txid=txid, id__gt=entry_id)
-        )
-        if horizon is not None:
-            finished = Q(txid__lt=horizon) | Q(txid=own) if own is not None else Q(txid__lt=horizon)
-            entries = entries.filter(finished)
-        entries = list(entries.order_by("txid", "id")[: limit + 1])
-        more = len(entries) > limit
-        entries = entries[:limit]
-        position = (entries[-1].txid, entries[-1].pk) if entries else tuple(after)
-        if not more:
-            position = max(position, _feed_head(horizon))
+        return _change_page(after, kinds, limit, horizon, own, change_floor() if state is None else state.floor)
+
+
+def _change_page(after, kinds, limit, horizon, own, floor):
+    txid, entry_id = after
+    entries = Change.objects.filter(kind__in=list(kinds)).filter(Q(txid__gt=txid) | Q(txid=txid, id__gt=entry_id))
+    if horizon is not None:
+        finished = Q(txid__lt=horizon) | Q(txid=own) if own is not None else Q(txid__lt=horizon)
+        entries = entries.filter(finished)
+    columns = entries.order_by("txid", "id").values_list(*FeedEntry._fields)
+    entries = [FeedEntry._make(row) for row in columns[: limit + 1]]
+    more = len(entries) > limit
+    entries = entries[:limit]
+    position = (entries[-1].txid, entries[-1].pk) if entries else tuple(after)
+    if not more:
+        position = max(position, _feed_head(horizon, floor))
     return entries, position, more
 
 
-def _feed_head(horizon):
+def _feed_head(horizon, floor=None):
     """Never below the floor: once entries are pruned, the head is at least the last one pruned."""
     if horizon is not None:
         head = (horizon, 0)
     else:
         head = (0, Change.objects.aggregate(last=Max("id"))["last"] or 0)
-    return max(head, change_floor())
+    return max(head, change_floor() if floor is None else floor)
 
 
 def change_head() -> tuple[int, int]:

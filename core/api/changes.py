@@ -19,7 +19,7 @@ from ..changes import horizon_check
 from ..models import Change
 from ..policies import can_see_council_owned, can_use_scope, scopes_of
 from ..scopes import FEED_SCOPES
-from ..selectors import FEED_START, change_floor, change_head, change_page
+from ..selectors import FEED_START, change_head, change_page, feed_state
 from .pagination import page_size_of, page_size_parameter, query_string_with
 from .schema import ErrorSerializer
 from .views import FEED_TOKEN_HEADER, ApiViewMixin
@@ -90,8 +90,8 @@ class FeedHorizonSerializer(serializers.Serializer):
         "delays. Keep reading from `next_after`: nothing is lost."))
 
 
-def horizon_of(kinds) -> dict:
-    horizon = horizon_check(kinds=kinds)
+def horizon_of(kinds, report=None) -> dict:
+    horizon = horizon_check(kinds=kinds, report=report)
     return {"age_seconds": horizon["age_seconds"], "held_back": horizon["held_back"], "stalled": horizon["held"]}
 
 
@@ -146,15 +146,16 @@ class ChangeFeedView(ApiViewMixin, APIView):
     )
     def get(self, request):
         given = request.query_params.get("after")
-        after, floor = position_of(given), change_floor()
-        if after < floor:
-            if given is not None:
-                raise PositionExpired
-            after = floor  # the beginning of what the feed keeps
-        size = page_size_of(request, default=FEED_PAGE_SIZE, most=FEED_MAX_PAGE_SIZE)
+        after = position_of(given)
         readable = {kind: viewset for kind, viewset in self.kinds.items()
                     if can_use_scope(request.user, viewset.required_scope)}
-        entries, position, more = change_page(after=after, kinds=readable, limit=size)
+        state = feed_state(kinds=readable)  # the floor, the horizon and its report: one query
+        if after < state.floor:
+            if given is not None:
+                raise PositionExpired
+            after = state.floor  # the beginning of what the feed keeps
+        size = page_size_of(request, default=FEED_PAGE_SIZE, most=FEED_MAX_PAGE_SIZE)
+        entries, position, more = change_page(after=after, kinds=readable, limit=size, state=state)
         token = token_of(position)
         latest = {}
         for entry in entries:  # a record once per page, at its last entry
@@ -173,7 +174,7 @@ class ChangeFeedView(ApiViewMixin, APIView):
         ]
         next_link = request.build_absolute_uri(request.path) + "?" + query_string_with(request, after=token)
         response = Response({"next": next_link, "next_after": token, "has_more": more, "results": results,
-                             "horizon": horizon_of(readable)})
+                             "horizon": horizon_of(readable, state.report)})
         response[FEED_TOKEN_HEADER] = token
         if more:
             response["Link"] = f'<{next_link}>; rel="next"'
@@ -186,12 +187,10 @@ class ChangeFeedView(ApiViewMixin, APIView):
         for kind, object_id in latest:
             ids_of.setdefault(kind, []).append(object_id)
         records = {}
-        for kind, ids in ids_of.items():
+        for kind, ids in ids_of.items():  # each kind in bulk: its list's query for all its ids, its rows formatted
             view = readable[kind]()
             view.request, view.format_kwarg, view.action, view.args, view.kwargs = request, None, "list", (), {}
-            rows = list(view.rows_queryset(view.get_queryset()).filter(pk__in=ids))
-            for row, data in zip(rows, view.rows_of(rows), strict=True):
-                records[(kind, row["pk"] if isinstance(row, dict) else row.pk)] = data
+            records.update(((kind, pk), data) for pk, data in view.records_of(ids).items())
         return records
 
 

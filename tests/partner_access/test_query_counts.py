@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core import cache as portal_cache
+from core import services as core_services
 from core.models import User
 from core.scopes import READ_SCOPES
 from councils.models import PartnerOrganisation
@@ -107,3 +108,44 @@ def test_the_review_queue_and_home_cost_no_more_queries_with_124_initiatives_tha
     grow(120)
     assert ProgressUpdate.objects.filter(state=SUBMITTED).count() == 124
     assert queries(client, url) <= small
+
+
+FEED_MIXES = [  # 100 entries of five kinds, in three proportions
+    {"initiative": 96, "update": 1, "milestone": 1, "risk": 1, "benefit": 1},
+    {"initiative": 1, "update": 96, "milestone": 1, "risk": 1, "benefit": 1},
+    {"initiative": 20, "update": 20, "milestone": 20, "risk": 20, "benefit": 20},
+]
+
+
+def test_a_feed_page_of_100_costs_the_same_queries_whatever_mix_of_kinds_it_holds(reference_data, make_key,
+                                                                                   key_client):
+    """Fault guarded: a record read (or formatted with a query) entry by entry: each kind's records are read at
+    once, so a page costs one set of queries per kind it holds, however many entries of each."""
+    client = key_client(make_key(scopes=READ_SCOPES)[1])
+    grow(96)
+    ids = {
+        "initiative": list(Initiative.objects.values_list("pk", flat=True)),
+        "update": list(ProgressUpdate.objects.filter(state=APPROVED).values_list("pk", flat=True)),
+        "milestone": list(Milestone.objects.values_list("pk", flat=True)),
+        "risk": list(Risk.objects.values_list("pk", flat=True)),
+        "benefit": list(Benefit.objects.values_list("pk", flat=True)),
+    }
+    after = "0.0"
+    while True:  # to the end of what growing entered
+        data = client.get("/api/v1/changes/", {"after": after, "page_size": 1000}).json()
+        after = data["next_after"]
+        if not data["has_more"]:
+            break
+    counts = []
+    for mix in FEED_MIXES:
+        for kind, count in mix.items():
+            core_services.change_record(kind=kind, ids=ids[kind][:count])
+        url = f"/api/v1/changes/?after={after}&page_size=100"
+        data = client.get(url).json()
+        assert len(data["results"]) == 100
+        assert {(entry["type"], entry["operation"]) for entry in data["results"]} == {
+            (kind, "upsert") for kind in mix}
+        assert all(entry["record"] is not None for entry in data["results"])
+        counts.append(queries(client, url))
+        after = data["next_after"]
+    assert counts[0] == counts[1] == counts[2], counts
