@@ -19,7 +19,7 @@ from initiatives import selectors as portfolio
 from initiatives.policies import WRITING_ROLES
 
 from .. import policies
-from .aggregates import AXES, AttentionList, axis_label, capped
+from .aggregates import AXES, PERIOD_UPDATE, AttentionList, axis_label, capped, not_reported
 from .headline import any_axis
 from .scope import Scope
 
@@ -105,9 +105,13 @@ def attention_workflow(scope: Scope, *, user, period: ReportingPeriod | None, on
     """The lists the workflow changes: overdue updates (none submitted for `period`), and the returned and
     awaiting updates the person may see. A few capped queries by state, each served by an index."""
     link = scope.portfolio_link
-    overdue, overdue_count = capped(
-        scope.base.filter(portfolio.overdue_condition(period)).select_related("lead_council").order_by("reference")
-    )
+    overdue, overdue_count = [], 0
+    if period is not None:
+        overdue, overdue_count = capped(
+            scope.base.alias(**{PERIOD_UPDATE: portfolio.update_for_period(period)})
+            .filter(portfolio.required_to_report_condition(period), not_reported())
+            .select_related("lead_council").order_by("reference")
+        )
     if overdue:
         writers = portfolio.participation_records().filter(
             initiative__in=[i.pk for i in overdue], role__in=WRITING_ROLES

@@ -18,7 +18,7 @@ from councils import selectors as councils_selectors
 from initiatives import selectors as portfolio
 
 from .. import policies
-from .aggregates import AXES, axis_label, money_sum
+from .aggregates import AXES, PERIOD_UPDATE, axis_label, money_sum, not_reported
 from .scope import Scope
 
 if TYPE_CHECKING:
@@ -135,12 +135,13 @@ def headline_approved(scope: Scope, *, user, period: ReportingPeriod | None) -> 
 
 def headline_workflow(scope: Scope, period: ReportingPeriod | None) -> dict:
     """The headline's counts that submissions change: initiatives overdue for `period` (no update submitted or
-    approved) and those that submitted it on time. One aggregate of two look-ups by (initiative, period)."""
+    approved) and those that submitted it on time. One aggregate over the initiatives joined to their update."""
     if period is None:
         return {"overdue": 0, "on_time": None}
-    return scope.base.aggregate(
-        overdue=Count("pk", filter=portfolio.overdue_condition(period)),
-        on_time=Count("pk", filter=portfolio.on_time_condition(period)),
+    owed = portfolio.required_to_report_condition(period)
+    return scope.base.alias(**{PERIOD_UPDATE: portfolio.update_for_period(period)}).aggregate(
+        overdue=Count("pk", filter=owed & not_reported()),
+        on_time=Count("pk", filter=owed & Q(period_update__submitted_at__lt=portfolio.submission_deadline(period))),
     )
 
 

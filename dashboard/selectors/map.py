@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
-    Exists,
-    OuterRef,
     Q,
 )
 from django.urls import reverse
@@ -24,6 +22,7 @@ from initiatives.policies import WRITING_ROLES
 from strategy import selectors as strategy_selectors
 
 from .. import policies
+from .aggregates import PERIOD_UPDATE, not_reported
 from .scope import Scope
 
 if TYPE_CHECKING:
@@ -125,21 +124,16 @@ def _owes(period: ReportingPeriod) -> Q:
 
 def council_map_workflow(scope: Scope, period: ReportingPeriod | None) -> dict:
     """Per council, of the updates it owes for `period` within the filters: how many are overdue (none submitted
-    or approved) and how many were returned, by council id. One query."""
+    or approved) and how many were returned, by council id. One query, its participations joined to their
+    initiative's update."""
     if period is None:
         return {}
-    reported = portfolio.update_records().filter(
-        initiative=OuterRef("initiative"), period=period,
-        state__in=[portfolio.UpdateState.SUBMITTED, portfolio.UpdateState.APPROVED],
-    )
-    returned = portfolio.update_records().filter(
-        initiative=OuterRef("initiative"), period=period, state=portfolio.UpdateState.RETURNED
-    )
     rows = (
         portfolio.participation_records().filter(_owes(period), initiative__in=scope.ids)
-        .alias(reported=Exists(reported), was_returned=Exists(returned))
+        .alias(**{PERIOD_UPDATE: portfolio.update_for_period(period, initiative="initiative__")})
         .values("council_id")
-        .annotate(overdue=Count("pk", filter=Q(reported=False)), returned=Count("pk", filter=Q(was_returned=True)))
+        .annotate(overdue=Count("pk", filter=not_reported()),
+                  returned=Count("pk", filter=Q(period_update__state=portfolio.UpdateState.RETURNED)))
         .order_by()
     )
     return {row["council_id"]: (row["overdue"], row["returned"]) for row in rows}

@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
-    F,
     Q,
 )
-from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from initiatives import selectors as portfolio
@@ -111,21 +109,19 @@ def trends_approved(scope: Scope, *, on: datetime.date) -> dict:
 
 
 def trends_workflow(scope: Scope, *, on: datetime.date) -> dict:
-    """Per closed period of the trends: how many owed updates were submitted by its due date (whatever became of
-    them later), by period id. One query."""
+    """Per closed period of the trends: how many owed updates were submitted by the end of its due date (whatever
+    became of them later), by period id. One aggregate."""
     closed = [p for p in trend_periods(on=on) if p.submission_due_on < on]
     if not closed:
         return {}
-    owed = Q(initiative__stage__in=portfolio.LIVE_STAGES, initiative__start_date__lte=F("period__ends_on"))
-    return dict(
-        portfolio.update_records().filter(initiative__in=scope.ids, period__in=closed, submitted_at__isnull=False)
-        .annotate(submitted_on=TruncDate("submitted_at"))
-        .filter(owed, submitted_on__lte=F("period__submission_due_on"))
-        .values("period_id")
-        .annotate(on_time=Count("pk"))
-        .order_by()
-        .values_list("period_id", "on_time")
-    )
+    counts = portfolio.update_records().filter(
+        initiative__in=scope.ids, period__in=closed, initiative__stage__in=portfolio.LIVE_STAGES
+    ).aggregate(**{
+        f"p{p.pk}": Count("pk", filter=Q(period=p, initiative__start_date__lte=p.ends_on,
+                                         submitted_at__lt=portfolio.submission_deadline(p)))
+        for p in closed
+    })
+    return {p.pk: counts[f"p{p.pk}"] for p in closed}
 
 
 def trends_complete(figures: dict, on_time: dict) -> dict:
