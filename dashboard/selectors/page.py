@@ -56,7 +56,7 @@ def dashboard(*, user, data: QueryDict, on: datetime.date | None = None) -> dict
     measure = data.get("measure") or Measure.STATUS
     key_parts = (_viewer(user), get_language(), on, scope.params.urlencode())
     figures = portal_cache.cached(
-        "dashboard", (*key_parts, data.get("since"), measure),
+        "dashboard-approved", (*key_parts, data.get("since"), measure),  # named anew: no value of the old shape
         lambda: _approved(scope, user=user, data=data, measure=measure, on=on),
         version=portal_cache.STAFF_DATA, ttl=DASHBOARD_CACHE_SECONDS,
     )
