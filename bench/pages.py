@@ -7,7 +7,12 @@ database DATABASE_URL names. Intended for the `large` demo data set (docs/design
     .venv/bin/python manage.py seed_demo --scale large --seed 1
     .venv/bin/python bench/pages.py --runs 7
 
-Prints one line per page: median and min wall time over the runs, and the query count.
+Prints one line per page: median and min wall time and median CPU time over the runs, and the query count.
+
+`--between` says what happens before each timed request (untimed): nothing (`cached`: the figures cached after the
+first run), every cache token renewed (`computed`: as after a change a partner sees), or a draft saved through the
+service by Glasgow's editor (`draft`: the update of the update form below, revised each time), as in reporting week.
+`draft` writes to the database: use a copy of the data set.
 """
 
 import argparse
@@ -38,6 +43,8 @@ def main():
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--only", nargs="*", default=[], help="only these pages (their URLs as listed below)")
     parser.add_argument("--queries", action="store_true", help="also list each query of the last run, slowest first")
+    parser.add_argument("--between", choices=["cached", "computed", "draft"], default="cached",
+                        help="before each timed request: nothing, renew every cache token, or save a draft")
     args = parser.parse_args()
     setup_test_environment()
 
@@ -79,9 +86,11 @@ def main():
         "editor@glasgow.demo.digitaloffice.scot": ["/", "/councils/glasgow-city/", "/initiatives/my-council/",
                                                    update_form, "/search/?q=council+tax", "/search/?q=waste+booking"],
     }
+    between = _between(args.between, initiative=glasgow, period=period)
     updates = busiest.updates.count()
     print(f"initiatives: {Initiative.objects.count()}, busiest page {busiest.reference} with {updates} updates")
-    print(f"{'page':<60} {'median ms':>10} {'min ms':>8} {'queries':>8}")
+    print(f"between requests: {args.between}")
+    print(f"{'page':<60} {'median ms':>10} {'min ms':>8} {'CPU ms':>8} {'queries':>8}")
     for email, urls in pages.items():
         client = Client()
         user = User.objects.get(email=email)
@@ -92,21 +101,49 @@ def main():
         for url in urls:
             if args.only and url not in args.only:
                 continue
-            times, queries = [], 0
+            times, cpu, queries = [], [], 0
             for _ in range(args.runs):
+                between()
                 with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
+                    started, started_cpu = time.perf_counter(), time.process_time()
                     response = client.get(url)
                     times.append((time.perf_counter() - started) * 1000)
+                    cpu.append((time.process_time() - started_cpu) * 1000)
                 assert response.status_code == 200, (url, response.status_code)
                 queries = len(captured)
-            print(f"{url:<60} {statistics.median(times):>10.1f} {min(times):>8.1f} {queries:>8}")
+            print(f"{url:<60} {statistics.median(times):>10.1f} {min(times):>8.1f} {statistics.median(cpu):>8.1f} "
+                  f"{queries:>8}")
             if args.queries:
                 timed = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
                 sql_ms = sum(float(q["time"]) for q in timed) * 1000
                 print(f"    SQL {sql_ms:.0f} ms in all")
                 for query in timed:
                     print(f"    {float(query['time']) * 1000:8.1f} ms  {query['sql'][:160]}")
+
+
+def _between(kind, *, initiative, period):
+    """What runs before each timed request (see the module's docstring)."""
+    from core import cache as portal_cache
+    from core.models import User
+    from initiatives import services
+    from initiatives.models import ProgressUpdate
+
+    if kind == "computed":
+        return lambda: portal_cache.renew(portal_cache.PARTNER_DATA)
+    if kind == "cached":
+        return lambda: None
+    editor = User.objects.get(email="editor@glasgow.demo.digitaloffice.scot")
+    saves = iter(range(1, 10**9))
+
+    def save_draft():
+        update = ProgressUpdate.objects.filter(initiative=initiative, period=period).first()
+        services.update_save_draft(
+            user=editor, initiative=initiative, period=period, version=update.version if update else None,
+            rag_delivery="green", rag_spend="green", rag_benefits="green", rag_risk="green", percent_complete=50,
+            spend_to_date=1000, narrative=f"Draft {next(saves)}",
+        )
+
+    return save_draft
 
 
 if __name__ == "__main__":

@@ -6,12 +6,16 @@ limits (allauth) and the like keep working through an outage instead of failing 
 is left alone for a few seconds, so a page does not wait for a connection timeout on every cache call.
 
 **The tokens.** A value is cached under the current value of a token; renewing the token (a new random value)
-orphans every value cached under the old one. Two tokens, named after what they guard:
+orphans every value cached under the old one. Three tokens, named after what they guard:
 
 - `PARTNER_DATA`: what a partner can see (the API's list pages, the outcome roll-ups). Renewed by every change the
   change feed records (core.services.change_record) and by bulk loads.
-- `STAFF_DATA`: what staff see besides (the dashboard: drafts, returns, settings, contributions, assessments).
-  Renewed by every write to a model of the portfolio's apps (`renew_on_writes`), and with every `PARTNER_DATA`.
+- `STAFF_DATA`: what staff see besides (the dashboard's figures of approved data: settings, contributions,
+  assessments). Renewed by every write to a model of the portfolio's apps (`renew_on_writes`) but the workflow's
+  alone, and with every `PARTNER_DATA`.
+- `WORKFLOW`: what the unapproved updates' states decide (the dashboard's awaiting review, returned, overdue and
+  on-time figures). Renewed by a draft saved, an update submitted or returned (`renew_on_writes`' workflow-only
+  writes), and with every `STAFF_DATA`.
 
 **Fail-safe rules.**
 - Tokens live only in the shared store (Redis), never in the database stand-in: a token renewed where other
@@ -134,9 +138,11 @@ class Token:
 
 PARTNER_DATA = Token("partner-data")
 STAFF_DATA = Token("staff-data")
-TOKENS = (PARTNER_DATA, STAFF_DATA)
-# What a partner sees, staff see too: renewing PARTNER_DATA renews STAFF_DATA.
-RENEWS = {PARTNER_DATA: {PARTNER_DATA, STAFF_DATA}, STAFF_DATA: {STAFF_DATA}}
+WORKFLOW = Token("workflow")
+TOKENS = (PARTNER_DATA, STAFF_DATA, WORKFLOW)
+# What a partner sees, staff see too, and the workflow's figures count within it: renewing PARTNER_DATA renews
+# STAFF_DATA, which renews WORKFLOW.
+RENEWS = {PARTNER_DATA: {PARTNER_DATA, STAFF_DATA, WORKFLOW}, STAFF_DATA: {STAFF_DATA, WORKFLOW}, WORKFLOW: {WORKFLOW}}
 
 # The marker of a failed renewal, in the database cache (which every process reads): `owed` is set to a new value
 # at each failure, `settled` to the `owed` value a later renewal covered. They differ while a renewal is owed.

@@ -165,19 +165,29 @@ def _ids_and_owners(queryset, kind):
     return sorted(queryset.order_by().values_list("pk", flat=True).distinct()), None
 
 
-def renew_on_writes(app_label: str):
+def renew_on_writes(app_label: str, *, workflow_only=None):
     """Figures cached for staff under the STAFF_DATA token (core.cache: the dashboard) read more than a partner
-    does: unapproved updates, settings, contributions, assessments. Every save, delete or link change of a model of
-    this app renews it when the transaction commits, whether or not the change feed records the change. (What the
-    feed records renews PARTNER_DATA as well: core.services.change_record. Bulk loads renew both themselves:
+    does: settings, contributions, assessments. Every save, delete or link change of a model of this app renews it
+    when the transaction commits, whether or not the change feed records the change. (What the feed records renews
+    PARTNER_DATA as well: core.services.change_record. Bulk loads renew both themselves:
     seeding.planner_statistics.)
+
+    `workflow_only` ({model: test(instance)}): a save or delete of such a row that passes the test changes only
+    the workflow (a draft saved, an update submitted or returned: no approved figure) and renews only the WORKFLOW
+    token, so the figures of approved data stay cached.
 
     Connected per model of the app, never for every sender: a receiver of every model's deletes would turn off
     Django's fast delete everywhere (the API request log's prune took 202 queries instead of 2). A history row
     (django-simple-history's, which has `instance_type`) is saved with the row it records, which renews already."""
 
-    def written(sender, **kwargs):
-        portal_cache.renew(portal_cache.STAFF_DATA)
+    workflow_only = workflow_only or {}
+
+    def written(sender, instance=None, **kwargs):
+        only_workflow = workflow_only.get(sender)
+        if only_workflow is not None and instance is not None and only_workflow(instance):
+            portal_cache.renew(portal_cache.WORKFLOW)
+        else:
+            portal_cache.renew(portal_cache.STAFF_DATA)
 
     for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
         if hasattr(model, "instance_type"):

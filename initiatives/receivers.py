@@ -31,7 +31,13 @@ REPORT = "report"
 KINDS = (INITIATIVE, MILESTONE, UPDATE, RISK, BENEFIT, REPORT)
 APPROVED = ProgressUpdate.State.APPROVED
 
-renew_on_writes("initiatives")
+
+def _unapproved_throughout(update) -> bool:
+    """A draft saved, an update submitted or returned, an unapproved one deleted: no approved figure changed."""
+    return update.state != APPROVED and value_before_save(update, "state") != APPROVED
+
+
+renew_on_writes("initiatives", workflow_only={ProgressUpdate: _unapproved_throughout})
 track(Initiative, INITIATIVE)
 track(Milestone, MILESTONE)
 track(Risk, RISK)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db.models import (
     Count,
     DecimalField,
+    Q,
     Sum,
     Value,
     Window,
@@ -46,6 +47,16 @@ def capped(queryset, limit=LIST_LIMIT) -> tuple[list, int]:
     """The first `limit` rows and how many there are in all, in one query (a window count)."""
     rows = list(queryset.annotate(total_rows=Window(Count("pk")))[:limit])
     return rows, (rows[0].total_rows if rows else 0)
+
+
+# The name under which the workflow's counts join each initiative's update for a period
+# (portfolio.update_for_period): one pass over the rows, not one look-up per row.
+PERIOD_UPDATE = "period_update"
+
+
+def not_reported() -> Q:
+    """Rows joined to their update for a period (PERIOD_UPDATE) that have none submitted or approved."""
+    return Q(period_update__isnull=True) | ~Q(period_update__state__in=portfolio.REPORTED_STATES)
 
 
 def percent(part, whole):

@@ -19,7 +19,7 @@ from initiatives import selectors as portfolio
 from initiatives.policies import WRITING_ROLES
 
 from .. import policies
-from .aggregates import AXES, AttentionList, axis_label, capped
+from .aggregates import AXES, PERIOD_UPDATE, AttentionList, axis_label, capped, not_reported
 from .headline import any_axis
 from .scope import Scope
 
@@ -53,6 +53,11 @@ def _unapproved_visible(updates, user):
 
 def needs_attention(scope: Scope, *, user, period: ReportingPeriod | None, on: datetime.date) -> dict:
     """The named lists; `period` is the last closed period (its missing updates are overdue)."""
+    return {**attention_approved(scope, period=period), **attention_workflow(scope, user=user, period=period, on=on)}
+
+
+def attention_approved(scope: Scope, *, period: ReportingPeriod | None) -> dict:
+    """The lists of approved data: Red, worsened, slipped milestones, open risks."""
     base = scope.base
     link = scope.portfolio_link
     red, red_count = capped(
@@ -67,9 +72,46 @@ def needs_attention(scope: Scope, *, user, period: ReportingPeriod | None, on: d
     )
     for initiative in worsened:
         initiative.worsening = _worsening(initiative)
-    overdue, overdue_count = capped(
-        base.filter(portfolio.overdue_condition(period)).select_related("lead_council").order_by("reference")
+    lists = {
+        "red": AttentionList(_("Red on any axis"), red, red_count, link(rating="red")),
+        "worsened": AttentionList(
+            _("Newly Red or worse since the previous period"), worsened, worsened_count, link(worsened="true")
+        ),
+        "overdue_period": period,
+    }
+    slip = ExpressionWrapper(F("forecast_date") - F("baseline_date"), output_field=DurationField())
+    milestones, milestones_count = capped(
+        portfolio.milestone_records().filter(
+            initiative__in=scope.ids, completed_on__isnull=True, forecast_date__gt=F("baseline_date")
+        )
+        .annotate(slip=slip)
+        .select_related("initiative")
+        .order_by("-slip", "initiative__reference", "pk")
     )
+    lists["milestones"] = AttentionList(
+        _("Milestones slipped past their baseline"), milestones, milestones_count, link(slipped="true")
+    )
+    risks, risks_count = capped(
+        portfolio.risk_records().filter(initiative__in=scope.ids, status=portfolio.RiskStatus.OPEN)
+        .annotate(risk_score=F("likelihood") * F("impact"))
+        .select_related("initiative")
+        .order_by("-risk_score", "-impact", "initiative__reference", "pk")
+    )
+    lists["risks"] = AttentionList(_("Highest open risks"), risks, risks_count)
+    return lists
+
+
+def attention_workflow(scope: Scope, *, user, period: ReportingPeriod | None, on: datetime.date) -> dict:
+    """The lists the workflow changes: overdue updates (none submitted for `period`), and the returned and
+    awaiting updates the person may see. A few capped queries by state, each served by an index."""
+    link = scope.portfolio_link
+    overdue, overdue_count = [], 0
+    if period is not None:
+        overdue, overdue_count = capped(
+            scope.base.alias(**{PERIOD_UPDATE: portfolio.update_for_period(period)})
+            .filter(portfolio.required_to_report_condition(period), not_reported())
+            .select_related("lead_council").order_by("reference")
+        )
     if overdue:
         writers = portfolio.participation_records().filter(
             initiative__in=[i.pk for i in overdue], role__in=WRITING_ROLES
@@ -79,14 +121,7 @@ def needs_attention(scope: Scope, *, user, period: ReportingPeriod | None, on: d
             by_initiative.setdefault(participation.initiative_id, []).append(participation.council)
         for initiative in overdue:
             initiative.reporting_councils = by_initiative.get(initiative.pk, [])
-    lists = {
-        "red": AttentionList(_("Red on any axis"), red, red_count, link(rating="red")),
-        "worsened": AttentionList(
-            _("Newly Red or worse since the previous period"), worsened, worsened_count, link(worsened="true")
-        ),
-        "overdue": AttentionList(_("Overdue updates"), overdue, overdue_count, link(overdue="true")),
-        "overdue_period": period,
-    }
+    lists = {"overdue": AttentionList(_("Overdue updates"), overdue, overdue_count, link(overdue="true"))}
     updates = portfolio.update_records().filter(initiative__in=scope.ids).select_related(
         "initiative", "period", "council"
     )
@@ -107,23 +142,4 @@ def needs_attention(scope: Scope, *, user, period: ReportingPeriod | None, on: d
             awaiting_count,
             reverse("initiatives:review_queue") if policies.can_see_review_links(user) else None,
         )
-    slip = ExpressionWrapper(F("forecast_date") - F("baseline_date"), output_field=DurationField())
-    milestones, milestones_count = capped(
-        portfolio.milestone_records().filter(
-            initiative__in=scope.ids, completed_on__isnull=True, forecast_date__gt=F("baseline_date")
-        )
-        .annotate(slip=slip)
-        .select_related("initiative")
-        .order_by("-slip", "initiative__reference", "pk")
-    )
-    lists["milestones"] = AttentionList(
-        _("Milestones slipped past their baseline"), milestones, milestones_count, link(slipped="true")
-    )
-    risks, risks_count = capped(
-        portfolio.risk_records().filter(initiative__in=scope.ids, status=portfolio.RiskStatus.OPEN)
-        .annotate(risk_score=F("likelihood") * F("impact"))
-        .select_related("initiative")
-        .order_by("-risk_score", "-impact", "initiative__reference", "pk")
-    )
-    lists["risks"] = AttentionList(_("Highest open risks"), risks, risks_count)
     return lists

@@ -18,7 +18,7 @@ from councils import selectors as councils_selectors
 from initiatives import selectors as portfolio
 
 from .. import policies
-from .aggregates import AXES, axis_label, money_sum
+from .aggregates import AXES, PERIOD_UPDATE, axis_label, money_sum, not_reported
 from .scope import Scope
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ class Headline:
     rag: list  # per axis: {"axis", "label", "cells": [Figure green, amber, red, not rated]}
     red: Figure
     worsened: Figure
-    overdue: Figure
+    overdue: Figure | None  # None: not yet completed with the workflow's counts (headline_complete)
     slipped: Figure
     on_time: Figure | None
     late: Figure | None
@@ -69,8 +69,16 @@ class Headline:
 
 
 def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
-    """Stage counts, RAG mix, on-time share, budget and spend in one aggregate; benefits in another; the pooled
-    funding position (two more) for those who may read it. `period`: the last closed period."""
+    """The headline figures: those of approved data (`headline_approved`) completed with the workflow's
+    (`headline_workflow`)."""
+    return headline_complete(headline_approved(scope, user=user, period=period), headline_workflow(scope, period),
+                             scope)
+
+
+def headline_approved(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
+    """Stage counts, RAG mix, owed updates, budget and spend in one aggregate; benefits in two more; the pooled
+    funding position (two more) for those who may read it. Approved data only: the overdue and on-time figures,
+    which submissions change, are None until `headline_complete`. `period`: the last closed period."""
     base = scope.base
     aggregates = {
         "total": Count("pk"),
@@ -78,7 +86,6 @@ def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
         "spend": money_sum("current_update__spend_to_date"),
         "red": Count("pk", filter=any_axis(portfolio.Rag.RED)),
         "worsened": Count("pk", filter=portfolio.worsened_condition()),
-        "overdue": Count("pk", filter=portfolio.overdue_condition(period)),
         "slipped": Count("pk", filter=portfolio.slipped_condition()),
         **{f"stage_{stage.value}": Count("pk", filter=Q(stage=stage)) for stage in portfolio.Stage},
         **{
@@ -89,7 +96,6 @@ def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
     }
     if period is not None:
         aggregates["required"] = Count("pk", filter=portfolio.required_to_report_condition(period))
-        aggregates["on_time"] = Count("pk", filter=portfolio.on_time_condition(period))
     row = base.aggregate(**aggregates)
     link = scope.portfolio_link
     stages = []
@@ -107,22 +113,17 @@ def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
         # An initiative not rated on one axis has no approved update at all: "not rated" on every axis.
         cells.append(Figure(_("Not rated"), row["total"] - rated, link(rating="not_rated")))
         rag_rows.append({"axis": axis, "label": axis_label(axis), "cells": cells})
-    required = row.get("required", 0)
-    on_time = late = None
-    if period is not None:
-        on_time = Figure(_("On time"), row["on_time"], link(on_time="true"))
-        late = Figure(_("Late or missing"), required - row["on_time"], link(on_time="false"))
     return Headline(
         total=Figure(_("Initiatives"), row["total"], link()),
         stages=stages,
         rag=rag_rows,
         red=Figure(_("Red on any axis"), row["red"], link(rating="red")),
         worsened=Figure(_("Worse than the previous period"), row["worsened"], link(worsened="true")),
-        overdue=Figure(_("Update overdue"), row["overdue"], link(overdue="true")),
+        overdue=None,
         slipped=Figure(_("Milestone slipped past its baseline"), row["slipped"], link(slipped="true")),
-        on_time=on_time,
-        late=late,
-        required=required,
+        on_time=None,
+        late=None,
+        required=row.get("required", 0),
         period=period,
         budget=row["budget"],
         spend=row["spend"],
@@ -130,6 +131,29 @@ def headline(scope: Scope, *, user, period: ReportingPeriod | None) -> Headline:
         benefits_by_grade=portfolio.benefits_by_grade(portfolio.benefit_records().filter(initiative__in=scope.ids)),
         funding=councils_selectors.agreement_positions(user=user) if policies.can_see_funding(user) else None,
     )
+
+
+def headline_workflow(scope: Scope, period: ReportingPeriod | None) -> dict:
+    """The headline's counts that submissions change: initiatives overdue for `period` (no update submitted or
+    approved) and those that submitted it on time. One aggregate over the initiatives joined to their update."""
+    if period is None:
+        return {"overdue": 0, "on_time": None}
+    owed = portfolio.required_to_report_condition(period)
+    return scope.base.alias(**{PERIOD_UPDATE: portfolio.update_for_period(period)}).aggregate(
+        overdue=Count("pk", filter=owed & not_reported()),
+        on_time=Count("pk", filter=owed & Q(period_update__submitted_at__lt=portfolio.submission_deadline(period))),
+    )
+
+
+def headline_complete(figures: Headline, workflow: dict, scope: Scope) -> Headline:
+    """The figures of approved data with the workflow's counts in place."""
+    link = scope.portfolio_link
+    figures.overdue = Figure(_("Update overdue"), workflow["overdue"], link(overdue="true"))
+    if figures.period is not None:
+        on_time = workflow["on_time"]
+        figures.on_time = Figure(_("On time"), on_time, link(on_time="true"))
+        figures.late = Figure(_("Late or missing"), figures.required - on_time, link(on_time="false"))
+    return figures
 
 
 def benefit_totals(benefits) -> dict:

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
-    Exists,
-    OuterRef,
     Q,
 )
 from django.urls import reverse
@@ -24,6 +22,7 @@ from initiatives.policies import WRITING_ROLES
 from strategy import selectors as strategy_selectors
 
 from .. import policies
+from .aggregates import PERIOD_UPDATE, not_reported
 from .scope import Scope
 
 if TYPE_CHECKING:
@@ -108,11 +107,43 @@ def bin_label(index) -> str:
 
 
 def council_map(scope: Scope, *, user, period: ReportingPeriod | None, measure: str = Measure.STATUS) -> dict:
-    """The 32 councils as a hex cartogram: per council the initiatives it leads and joins, and its reporting status
-    for the last closed period (updates its council writes: overdue, returned), within the filters. Returned
-    updates show only where the person may see them (the office: all; council staff: their own council's cell).
-    Maturity is a measure for Digital Office staff only. `period`: the last closed period. Two queries, three with
-    maturity."""
+    """The 32 councils as a hex cartogram: the figures of approved data (`council_map_approved`) completed with the
+    workflow's (`council_map_workflow`)."""
+    return council_map_complete(
+        council_map_approved(scope, user=user, period=period, measure=measure), council_map_workflow(scope, period),
+        user=user,
+    )
+
+
+def _owes(period: ReportingPeriod) -> Q:
+    """A participation whose council owes its initiative's update for `period`."""
+    return Q(
+        role__in=WRITING_ROLES, initiative__stage__in=portfolio.LIVE_STAGES, initiative__start_date__lte=period.ends_on
+    )
+
+
+def council_map_workflow(scope: Scope, period: ReportingPeriod | None) -> dict:
+    """Per council, of the updates it owes for `period` within the filters: how many are overdue (none submitted
+    or approved) and how many were returned, by council id. One query, its participations joined to their
+    initiative's update."""
+    if period is None:
+        return {}
+    rows = (
+        portfolio.participation_records().filter(_owes(period), initiative__in=scope.ids)
+        .alias(**{PERIOD_UPDATE: portfolio.update_for_period(period, initiative="initiative__")})
+        .values("council_id")
+        .annotate(overdue=Count("pk", filter=not_reported()),
+                  returned=Count("pk", filter=Q(period_update__state=portfolio.UpdateState.RETURNED)))
+        .order_by()
+    )
+    return {row["council_id"]: (row["overdue"], row["returned"]) for row in rows}
+
+
+def council_map_approved(scope: Scope, *, user, period: ReportingPeriod | None, measure: str = Measure.STATUS) -> dict:
+    """The 32 councils as a hex cartogram: per council the initiatives it leads and joins and the updates it owes
+    for the last closed period (`period`), within the filters. The reporting status (overdue, returned), which
+    submissions change, is left to `council_map_complete`. Maturity is a measure for Digital Office staff only. Two
+    queries, three with maturity."""
     measures = [Measure.STATUS, Measure.INITIATIVES]
     if policies.can_see_maturity_map(user):
         measures.append(Measure.MATURITY)
@@ -122,32 +153,14 @@ def council_map(scope: Scope, *, user, period: ReportingPeriod | None, measure: 
         "led": Count("pk", filter=Q(role=portfolio.ParticipationRole.LEAD)),
         "joined": Count("pk", filter=~Q(role=portfolio.ParticipationRole.LEAD)),
     }
-    participations = portfolio.participation_records().filter(initiative__in=scope.ids)
     if period is not None:
-        reported = portfolio.update_records().filter(
-            initiative=OuterRef("initiative"), period=period,
-            state__in=[portfolio.UpdateState.SUBMITTED, portfolio.UpdateState.APPROVED],
-        )
-        returned = portfolio.update_records().filter(
-            initiative=OuterRef("initiative"), period=period, state=portfolio.UpdateState.RETURNED
-        )
-        owes = Q(
-            role__in=WRITING_ROLES, initiative__stage__in=portfolio.LIVE_STAGES,
-            initiative__start_date__lte=period.ends_on,
-        )
-        participations = participations.alias(reported=Exists(reported), was_returned=Exists(returned))
-        aggregates.update(
-            due=Count("pk", filter=owes),
-            overdue=Count("pk", filter=owes & Q(reported=False)),
-            returned=Count("pk", filter=owes & Q(was_returned=True)),
-        )
+        aggregates["due"] = Count("pk", filter=_owes(period))
+    participations = portfolio.participation_records().filter(initiative__in=scope.ids)
     rows = {row["council_id"]: row for row in participations.values("council_id").annotate(**aggregates).order_by()}
     councils = list(councils_selectors.council_list())
     maturity = {}
     if measure == Measure.MATURITY or policies.can_see_maturity_map(user):
         maturity = strategy_selectors.latest_maturity_levels(user=user) if policies.can_see_maturity_map(user) else {}
-    all_returned = policies.can_see_unapproved_states(user)
-    own_council = policies.unapproved_states_council_id(user)
     min_col = min(c.hex_col for c in councils)
     max_row = max(c.hex_row for c in councils)
     cells = []
@@ -162,8 +175,6 @@ def council_map(scope: Scope, *, user, period: ReportingPeriod | None, measure: 
             led=row.get("led", 0),
             joined=row.get("joined", 0),
             due=row.get("due", 0),
-            overdue=row.get("overdue", 0),
-            returned=row.get("returned", 0) if (all_returned or council.pk == own_council) else None,
             maturity=maturity.get(council.pk),
             link=scope.dashboard_link(council=council.gss_code, measure=measure) + "#map",
             page_link=reverse("dashboard:council", args=[council.slug])
@@ -171,13 +182,10 @@ def council_map(scope: Scope, *, user, period: ReportingPeriod | None, measure: 
             lines=_name_lines(council.short_name),
         )
         cell.points = _hexagon(cell.x, cell.y, HEX_SIZE - 2)
-        if measure == Measure.STATUS:
-            cell.measure_class = f"status-{cell.status}"
-            cell.measure_text = str(cell.status_label)
-        elif measure == Measure.INITIATIVES:
+        if measure == Measure.INITIATIVES:
             cell.measure_class = f"bin-{_bin_of(cell.initiatives)}"
             cell.measure_text = _("%(count)s initiatives") % {"count": cell.initiatives}
-        else:
+        elif measure == Measure.MATURITY:
             rank = cell.maturity.overall_level.rank if cell.maturity else 0
             cell.measure_class = f"level-{rank}"
             cell.measure_text = cell.maturity.overall_level.name if cell.maturity else _("Not assessed")
@@ -204,3 +212,19 @@ def council_map(scope: Scope, *, user, period: ReportingPeriod | None, measure: 
         "shows_maturity": policies.can_see_maturity_map(user),
         "selected": scope.council,
     }
+
+
+def council_map_complete(figures: dict, workflow: dict, *, user) -> dict:
+    """The map of approved data with each council's overdue and returned updates (`council_map_workflow`) and the
+    reporting status they make. Returned updates show only where the person may see them (the office: all; council
+    staff: their own council's cell)."""
+    all_returned = policies.can_see_unapproved_states(user)
+    own_council = policies.unapproved_states_council_id(user)
+    for cell in figures["cells"]:
+        overdue, returned = workflow.get(cell.council.pk, (0, 0))
+        cell.overdue = overdue
+        cell.returned = returned if (all_returned or cell.council.pk == own_council) else None
+        if figures["measure"] == Measure.STATUS:
+            cell.measure_class = f"status-{cell.status}"
+            cell.measure_text = str(cell.status_label)
+    return figures

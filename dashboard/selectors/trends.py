@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import (
     Count,
-    F,
     Q,
 )
-from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from initiatives import selectors as portfolio
@@ -29,26 +27,31 @@ def trend_periods(*, on: datetime.date | None = None) -> list[ReportingPeriod]:
 
 def trends(scope: Scope, *, on: datetime.date | None = None) -> dict:
     """Per period: the approved ratings on each axis, the share of owed updates submitted by the due date (closed
-    periods), and benefits realised to the period's end (cumulative, £). Four queries."""
+    periods), and benefits realised to the period's end (cumulative, £), with their charts: the figures of approved
+    data (`trends_approved`) completed with the workflow's (`trends_workflow`)."""
     on = on or portfolio.today()
+    return trends_complete(trends_approved(scope, on=on), trends_workflow(scope, on=on))
+
+
+def trends_approved(scope: Scope, *, on: datetime.date) -> dict:
+    """The trends of approved data: ratings, owed updates, benefits realised. Four queries. The on-time figures,
+    which submissions change, are None until `trends_complete`."""
     periods = trend_periods(on=on)
     if not periods:
         return {"periods": []}
     closed = [p for p in periods if p.submission_due_on < on]
-    approved = Q(state=portfolio.UpdateState.APPROVED)
-    owed = Q(initiative__stage__in=portfolio.LIVE_STAGES, initiative__start_date__lte=F("period__ends_on"))
     per_period = {
         row["period_id"]: row
-        for row in portfolio.update_records().filter(initiative__in=scope.ids, period__in=periods)
-        .annotate(submitted_on=TruncDate("submitted_at"))
+        for row in portfolio.update_records().filter(
+            initiative__in=scope.ids, period__in=periods, state=portfolio.UpdateState.APPROVED
+        )
         .values("period_id")
         .annotate(
             **{
-                f"{axis}_{rag.value}": Count("pk", filter=approved & Q(**{f"rag_{axis}": rag}))
+                f"{axis}_{rag.value}": Count("pk", filter=Q(**{f"rag_{axis}": rag}))
                 for axis in AXES
                 for rag in portfolio.Rag
             },
-            on_time=Count("pk", filter=owed & Q(submitted_on__lte=F("period__submission_due_on"))),
         )
         .order_by()
     }
@@ -69,15 +72,13 @@ def trends(scope: Scope, *, on: datetime.date | None = None) -> dict:
     for period in periods:
         data = per_period.get(period.pk, {})
         rag = {axis: {rag.value: data.get(f"{axis}_{rag.value}", 0) for rag in portfolio.Rag} for axis in AXES}
-        owed_count = required.get(f"p{period.pk}")
-        on_time = data.get("on_time", 0) if owed_count is not None else None
         rows.append(
             {
                 "period": period,
                 "rag": rag,
-                "required": owed_count,
-                "on_time": on_time,
-                "on_time_rate": percent(on_time, owed_count) if owed_count is not None else None,
+                "required": required.get(f"p{period.pk}"),
+                "on_time": None,
+                "on_time_rate": None,
                 "cashable": realised[f"c{period.pk}"],
                 "non_cashable": realised[f"n{period.pk}"],
             }
@@ -94,14 +95,6 @@ def trends(scope: Scope, *, on: datetime.date | None = None) -> dict:
         "y": {"title": _("Initiatives rated Red"), "beginAtZero": True},
         "x": {"title": _("Reporting period")},
     }
-    on_time_chart = {
-        "type": "line",
-        "labels": labels,
-        "datasets": [{"label": _("Updates submitted on time (%)"), "style": "series",
-                      "data": [row["on_time_rate"] for row in rows]}],
-        "y": {"title": _("Per cent on time"), "min": 0, "max": 100},
-        "x": {"title": _("Reporting period")},
-    }
     benefits_chart = {
         "type": "line",
         "labels": labels,
@@ -112,14 +105,44 @@ def trends(scope: Scope, *, on: datetime.date | None = None) -> dict:
         "y": {"title": _("Realised to date (£)"), "beginAtZero": True},
         "x": {"title": _("Reporting period")},
     }
-    return {
-        "periods": periods,
-        "rows": rows,
-        "rag_chart": rag_chart,
-        "on_time_chart": on_time_chart,
-        "benefits_chart": benefits_chart,
-        "summaries": _trend_summaries(rows),
+    return {"periods": periods, "rows": rows, "rag_chart": rag_chart, "benefits_chart": benefits_chart}
+
+
+def trends_workflow(scope: Scope, *, on: datetime.date) -> dict:
+    """Per closed period of the trends: how many owed updates were submitted by the end of its due date (whatever
+    became of them later), by period id. One aggregate."""
+    closed = [p for p in trend_periods(on=on) if p.submission_due_on < on]
+    if not closed:
+        return {}
+    counts = portfolio.update_records().filter(
+        initiative__in=scope.ids, period__in=closed, initiative__stage__in=portfolio.LIVE_STAGES
+    ).aggregate(**{
+        f"p{p.pk}": Count("pk", filter=Q(period=p, initiative__start_date__lte=p.ends_on,
+                                         submitted_at__lt=portfolio.submission_deadline(p)))
+        for p in closed
+    })
+    return {p.pk: counts[f"p{p.pk}"] for p in closed}
+
+
+def trends_complete(figures: dict, on_time: dict) -> dict:
+    """The trends of approved data with the on-time figures (`trends_workflow`), their chart and summaries."""
+    if not figures["periods"]:
+        return figures
+    rows = figures["rows"]
+    for row in rows:
+        if row["required"] is not None:
+            row["on_time"] = on_time.get(row["period"].pk, 0)
+            row["on_time_rate"] = percent(row["on_time"], row["required"])
+    figures["on_time_chart"] = {
+        "type": "line",
+        "labels": [row["period"].label for row in rows],
+        "datasets": [{"label": _("Updates submitted on time (%)"), "style": "series",
+                      "data": [row["on_time_rate"] for row in rows]}],
+        "y": {"title": _("Per cent on time"), "min": 0, "max": 100},
+        "x": {"title": _("Reporting period")},
     }
+    figures["summaries"] = _trend_summaries(rows)
+    return figures
 
 
 def _trend_summaries(rows) -> dict:

@@ -34,7 +34,7 @@ def test_approving_an_update_renews_each_cache_token_once(client, login_as, monk
     update.refresh_from_db()
     assert update.state == ProgressUpdate.State.APPROVED
     renewed = Counter(token for tokens in written for token in tokens)
-    assert renewed == {portal_cache.PARTNER_DATA: 1, portal_cache.STAFF_DATA: 1}
+    assert renewed == {portal_cache.PARTNER_DATA: 1, portal_cache.STAFF_DATA: 1, portal_cache.WORKFLOW: 1}
     after = {token: portal_cache.token_value(token) for token in portal_cache.TOKENS}
     assert all(after[token] != before[token] for token in portal_cache.TOKENS)  # and each was really renewed
     assert len(asked) > 1  # several writes asked for a renewal; the shared store was written once for each token

@@ -95,19 +95,22 @@ def test_keys_with_the_same_scopes_share_a_cached_page(demo_data, make_key, key_
     assert served_other.json()["results"] == computed_first.json()["results"]
 
 
-def test_a_write_no_partner_sees_leaves_the_pages_cached_and_renews_the_dashboards(partner):
-    """A draft saved: nothing a partner reads changed, so the API's pages stay cached; staff figures (the dashboard,
-    under the STAFF_DATA token) are computed again."""
+def test_a_write_no_partner_sees_leaves_the_pages_cached_and_renews_the_dashboards_workflow(partner):
+    """A draft saved: nothing a partner reads changed, so the API's pages stay cached; of the staff figures, only
+    the dashboard's workflow figures (under the WORKFLOW token) are computed again, not those of approved data
+    (STAFF_DATA, issue 29)."""
     from core import cache as portal_cache
     from initiatives.models import ProgressUpdate
 
     read(partner, LIST, page_size=5)
     partner_data = portal_cache.version_in_use(portal_cache.PARTNER_DATA)
     staff_data = portal_cache.version_in_use(portal_cache.STAFF_DATA)
+    workflow = portal_cache.version_in_use(portal_cache.WORKFLOW)
     draft = ProgressUpdate.objects.filter(state="draft").first()
     draft.narrative = "Still drafting"
     draft.save()
     _, cached = read(partner, LIST, page_size=5)
     assert not cached
-    assert portal_cache.version_in_use(portal_cache.STAFF_DATA) != staff_data
+    assert portal_cache.version_in_use(portal_cache.WORKFLOW) != workflow
+    assert portal_cache.version_in_use(portal_cache.STAFF_DATA) == staff_data
     assert portal_cache.version_in_use(portal_cache.PARTNER_DATA) == partner_data
