@@ -2,11 +2,14 @@
 serializer's data (the same fields in the same order, the same formats, null where the serializer says null), so a
 page is the rows' texts joined with commas and no row, dict or field is touched in Python.
 
-`row_json(serializer, model, filled=...)` is one SQL expression per row (the ORM resolves the joins a field's
-`source` needs); `filled` gives the expressions of fields it cannot read from a column (nested lists, method
-fields), each already JSON text. A field whose format it does not know exactly raises `Unsupported`: the caller
-then keeps the Python path (core.api.serializers.ValueRows), which stays the reference. Where the two must agree:
-tests/partner_access/test_json_rows.py compares them on every list that has a fast path.
+`row_json(serializer, model, filled=...)` is one SQL expression per row: its SQL text is built once per view (a
+template with a place for each column a field's `source` reads) and only those columns go through the ORM at each
+request, which resolves the joins they need (an expression tree of a few hundred nodes cost more to resolve and
+compile than the rows cost to format in Python). `filled` gives the SQL of fields it cannot read from a column
+(nested lists, method fields), each already JSON text; `template()` writes a nested serializer's row against
+aliases of the caller's choosing, for such SQL. A field whose format it does not know exactly raises `Unsupported`:
+the caller then keeps the Python path (core.api.serializers.ValueRows), which stays the reference. Where the two
+must agree: tests/partner_access/test_json_rows.py compares them, and DRF's serializer, on every list that has it.
 
 Formats, as DRF writes them: text through `to_json` (PostgreSQL escapes exactly what Python's json module does
 with ensure_ascii off: `"`, `\\`, and control characters; U+2028 and U+2029, which DRF escapes after encoding, are
@@ -14,24 +17,25 @@ escaped by `page_content`), integers and booleans as they are, decimals as strin
 column's scale), dates as `YYYY-MM-DD`, date-times in UTC with `Z` and microseconds only when there are any.
 """
 
-from django.contrib.postgres.aggregates import StringAgg
+import re
+
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
-from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, TextField
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
+from .pagination import CHANGED
 from .serializers import UTCDateTimeField
 from .serializers import _path as path_of
 
 ROW_JSON = "api_row_json"  # the annotation that holds a row's JSON text
 TEXT_FIELDS = (models.CharField, models.TextField)  # SlugField and EmailField are CharFields
 INTEGER_FIELDS = (models.IntegerField, models.AutoField)  # every integer field and id
+KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # field names written into the SQL as they are
 # ".000000" can only be the fraction (the date has no dot): Python writes no fraction when it is zero.
-UTC_DATETIME_SQL = (
-    "('\"' || replace(to_char((%(expressions)s) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') "
-    "|| 'Z\"')"
+UTC_DATETIME = (
+    "('\"' || replace(to_char(({}) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '.000000', '') || 'Z\"')"
 )
 
 
@@ -43,36 +47,21 @@ def available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _sql(template, *expressions) -> Func:
-    return Func(*expressions, template=template, output_field=TextField())
+def literal(text: str) -> str:
+    """A SQL string literal of JSON punctuation and field names (no `%`: the SQL goes to the driver with params)."""
+    if "%" in text or "\\" in text:
+        raise Unsupported(f"{text!r} cannot be written into the SQL")
+    return "'" + text.replace("'", "''") + "'"
 
 
-def json_string(expression) -> Func:
-    """Text as a JSON string (null stays SQL NULL)."""
-    return _sql("to_json((%(expressions)s)::text)::text", expression)
+def json_string(sql: str) -> str:
+    """Text as a JSON string (NULL stays NULL)."""
+    return f"to_json(({sql})::text)::text"
 
 
-def concat(*parts) -> Func:
-    """SQL text concatenation; str parts are literal text."""
-    return Func(*[Value(part) if isinstance(part, str) else part for part in parts], template="(%(expressions)s)",
-                arg_joiner=" || ", output_field=TextField())
-
-
-def or_null(expression) -> Coalesce:
-    return Coalesce(expression, Value("null"), output_field=TextField())
-
-
-def json_list(subquery_of_text, empty="[]") -> Coalesce:
-    """A JSON array from a subquery giving its items' JSON joined with commas (NULL when there is none)."""
-    return Coalesce(concat("[", Subquery(subquery_of_text, output_field=TextField()), "]"), Value(empty),
-                    output_field=TextField())
-
-
-def aggregated(queryset, item, *, order_by, link) -> models.QuerySet:
-    """The subquery of `json_list`: `item` (JSON text) of every row of `queryset` whose `link` is the outer row,
-    joined with commas in `order_by`'s order."""
-    return (queryset.filter(**{link: OuterRef("pk")}).order_by().values(link)
-            .annotate(items=StringAgg(item, ",", order_by=order_by)).values("items"))
+def json_list(items_sql: str) -> str:
+    """A JSON array from SQL giving its items' JSON joined with commas, or NULL when there is none."""
+    return f"COALESCE('[' || ({items_sql}) || ']', '[]')"
 
 
 def _model_field(model, path):
@@ -97,67 +86,109 @@ def _path_of(field) -> str:
         raise Unsupported(str(error)) from error
 
 
-def _value(field, model, path):
-    """The JSON text of one plain field, or Unsupported."""
-    column = _model_field(model, path)
+def _value(field, column, sql: str) -> str:
+    """The SQL of one plain field's JSON text (NULL where the value is), or Unsupported."""
     kind = type(field)
-    column_ref = F(path)
     if kind is serializers.CharField and isinstance(column, TEXT_FIELDS):
-        return json_string(column_ref)
+        return json_string(sql)
     if kind is serializers.ChoiceField and isinstance(column, TEXT_FIELDS) and all(
             isinstance(key, str) for key in field.choices):
-        return json_string(column_ref)
+        return json_string(sql)
     big_as_text = getattr(field, "coerce_to_string", api_settings.COERCE_BIGINT_TO_STRING)
     if isinstance(column, INTEGER_FIELDS) and (
             kind is serializers.IntegerField or (kind is serializers.BigIntegerField and not big_as_text)):
-        return _sql("(%(expressions)s)::text", column_ref)
+        return f"({sql})::text"
     if kind is serializers.BooleanField and isinstance(column, models.BooleanField):
-        return _sql("CASE WHEN %(expressions)s THEN 'true' ELSE 'false' END", column_ref)
+        return f"CASE WHEN {sql} THEN 'true' WHEN NOT {sql} THEN 'false' END"
     if (kind is serializers.DateField and type(column) is models.DateField
             and str(getattr(field, "format", api_settings.DATE_FORMAT)).lower() == ISO_8601):
-        return _sql("to_json(%(expressions)s)::text", column_ref)
+        return f"to_json({sql})::text"
     if (kind is UTCDateTimeField and isinstance(column, models.DateTimeField)
             and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601):
-        return _sql(UTC_DATETIME_SQL, column_ref)
+        return UTC_DATETIME.format(sql)
     coerce = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
     if (kind is serializers.DecimalField and isinstance(column, models.DecimalField) and coerce
             and not field.localize and not getattr(field, "normalize_output", False)
             and field.decimal_places == column.decimal_places):
-        return concat('"', _sql("(%(expressions)s)::text", column_ref), '"')
+        return f"('\"' || ({sql})::text || '\"')"
     raise Unsupported(f"{field.field_name}: {kind.__name__} over {type(column).__name__}")
 
 
-def _object(serializer, model, prefix="", filled=None):
+def _object(serializer, model, column_sql, prefix="", filled=None) -> str:
+    """The SQL of a serializer's JSON object; column_sql(path) gives the SQL of a column."""
     filled = filled or {}
     parts = []
     for position, (name, field) in enumerate(serializer.fields.items()):
-        parts.append(("{" if position == 0 else ",") + f'"{name}":')
+        if not KEY.match(name):
+            raise Unsupported(f"{name!r} cannot be written into the SQL")
+        parts.append(literal(("{" if position == 0 else ",") + f'"{name}":'))
         if name in filled:
-            parts.append(filled[name])
+            parts.append(f"({filled[name]})")
         elif isinstance(field, serializers.BaseSerializer):
             if isinstance(field, serializers.ListSerializer):
                 raise Unsupported(f"{name}: a nested list must be given in `filled`")
-            inner_prefix = prefix + _path_of(field) + "__"
-            parts.append(_nested(field, model, inner_prefix))
+            inner = prefix + _path_of(field) + "__"
+            parts.append(f"CASE WHEN {column_sql(inner + 'pk')} IS NULL THEN 'null' "
+                         f"ELSE {_object(field, model, column_sql, inner)} END")
         else:
-            parts.append(or_null(_value(field, model, prefix + _path_of(field))))
-    parts.append("}")
-    return concat(*parts)
+            path = prefix + _path_of(field)
+            parts.append(f"COALESCE({_value(field, _model_field(model, path), column_sql(path))}, 'null')")
+    parts.append(literal("}"))
+    return "(" + " || ".join(parts) + ")"
 
 
-def _nested(serializer, model, prefix):
-    """A nested object (one related record): null when its source is."""
-    return models.Case(
-        models.When(**{f"{prefix}pk__isnull": True}, then=Value("null")),
-        default=_object(serializer, model, prefix), output_field=TextField(),
-    )
+def template(serializer, model, aliases: dict[str, str]) -> str:
+    """A serializer's row as SQL text over tables named by `aliases` ({"": the model's, "council": its council's,
+    ...}), for the SQL of a nested list (`filled`)."""
+    def column_sql(path):
+        *relation, _last = path.split("__")
+        alias = aliases.get("__".join(relation))
+        if alias is None:
+            raise Unsupported(f"{path}: no alias for its table")
+        return f'{alias}."{_model_field(model, path).column}"'
+
+    return _object(serializer, model, column_sql)
 
 
-def row_json(serializer, model, *, filled=None):
-    """One expression: the row's JSON text, as JSONRenderer renders `serializer`'s data of that row."""
+class RowJson(models.Expression):
+    """A row's JSON text: the SQL written once (`parts`: text, and the places of columns), the columns (F paths)
+    resolved by the ORM for each query, which adds the joins they need."""
+
+    output_field = TextField()
+
+    def __init__(self, parts, paths):
+        super().__init__(output_field=TextField())
+        self.parts, self.columns = parts, [F(path) for path in paths]
+
+    def get_source_expressions(self):
+        return self.columns
+
+    def set_source_expressions(self, exprs):
+        self.columns = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        columns, params = [], []
+        for column in self.columns:
+            sql, column_params = compiler.compile(column)
+            columns.append(sql)
+            params.extend(column_params)
+        return "".join(part if isinstance(part, str) else columns[part] for part in self.parts), params
+
+
+def row_json(serializer, model, *, filled=None) -> RowJson:
+    """The row's JSON text, as JSONRenderer renders `serializer`'s data of that row. `filled`: {field name: SQL of
+    its JSON text}, SQL that names the model's table by its name (the query's base table)."""
     if not available():
         raise Unsupported("not PostgreSQL")
-    return _object(serializer, model, filled=filled)
+    paths = {}
+    marker = "\x00{}\x00"
+
+    def column_sql(path):
+        return marker.format(paths.setdefault(path, len(paths)))
+
+    sql = _object(serializer, model, column_sql, filled=filled)
+    parts = [int(piece) if position % 2 else piece for position, piece in enumerate(sql.split("\x00"))]
+    return RowJson(parts, list(paths))
 
 
 def page_content(texts) -> bytes:
@@ -184,8 +215,8 @@ def expression_for(view):
 
 
 def rows_queryset(queryset, expression, walked=()):
-    """values() rows of the pk, the columns the paginator walks on (`walked`, those of the model) and the row's
-    JSON text (ROW_JSON)."""
+    """values() rows of the pk, the columns the paginator walks on (`walked`, those of the model; and CHANGED) and
+    the row's JSON text (ROW_JSON)."""
     fields = {field.name for field in queryset.model._meta.concrete_fields}
-    walked = [name for name in dict.fromkeys(walked) if name in fields and name != "pk"]
+    walked = [name for name in dict.fromkeys([*walked, CHANGED]) if name in fields and name != "pk"]
     return queryset.prefetch_related(None).values("pk", *walked, **{ROW_JSON: expression})

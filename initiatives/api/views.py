@@ -3,8 +3,6 @@
 import functools
 import mimetypes
 
-from django.db.models import F, TextField
-from django.db.models.functions import Cast, Collate
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -88,18 +86,9 @@ class InitiativeViewSet(ApiReadOnlyViewSet):
     def json_filled(self):
         """Participants (in the model's order), outcome numbers and partner slugs (sorted as Python sorts them:
         by code point, hence the C collation), each a JSON array built by one subquery per row."""
-        participant = json_rows.row_json(ParticipantSerializer(), Participation)
-        outcomes = Initiative.outcomes.through.objects
-        partners = Initiative.partners.through.objects
-        return {
-            "outcomes": json_rows.json_list(json_rows.aggregated(
-                outcomes, Cast("outcome__number", TextField()), order_by="outcome__number", link="initiative")),
-            "participants": json_rows.json_list(json_rows.aggregated(
-                Participation.objects, participant, order_by=("role", "council__name"), link="initiative")),
-            "partners": json_rows.json_list(json_rows.aggregated(
-                partners, json_rows.json_string(F("partnerorganisation__slug")),
-                order_by=Collate("partnerorganisation__slug", "C"), link="initiative")),
-        }
+        return selectors.api_initiative_json_lists(json_rows.template(
+            ParticipantSerializer(), Participation, {"": "p", "council": "c"},
+        ))
 
 
 @functools.cache
