@@ -356,7 +356,7 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         token = self.sync_token(started)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.csv_response(request, queryset, token)
-        if self.cache_pages:
+        if self.cache_pages and settings.API_PAGE_CACHE:
             rows = self.cached_rows(request, queryset)
         else:
             rows = self.page_rows(request, queryset)
