@@ -274,6 +274,7 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     cache_pages = False
     # List pages and detail views as JSON written by PostgreSQL (core.api.json_rows) where every field's format is
     # known there; `json_filled()` gives the fields it cannot read from a column. CSV and the feed keep value_rows.
+    # Such a view's get_queryset() must not depend on the request (its unfiltered rows' queryset is built once).
     rows_in_sql = False
 
     def json_filled(self) -> dict:
@@ -292,7 +293,11 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         if expression is None:
             return self.rows_of(self.paginate_queryset(self.rows_queryset(queryset)))
         walked = [*self.ordering_fields, CHANGED]
-        page = self.paginate_queryset(json_rows.rows_queryset(queryset, expression, walked))
+        if getattr(self, "unfiltered", False):
+            queryset = json_rows.prototype(self, queryset, expression, walked)
+        else:
+            queryset = json_rows.rows_queryset(queryset, expression, walked)
+        page = self.paginate_queryset(queryset)
         return RenderedRows(json_rows.page_content(row[json_rows.ROW_JSON] for row in page))
 
     def sync_token(self, started):
@@ -352,7 +357,9 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         started = timezone.now()
-        queryset = self.filter_queryset(self.get_queryset())
+        unfiltered = self.get_queryset()
+        queryset = self.filter_queryset(unfiltered)
+        self.unfiltered = queryset is unfiltered  # no filter asked for (json_rows.prototype)
         token = self.sync_token(started)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.csv_response(request, queryset, token)

@@ -29,6 +29,8 @@ LISTS = [  # (url, serializer, model, query parameters)
     ("/api/v1/initiatives/", InitiativeSerializer, Initiative, {"page_size": 100}),
     ("/api/v1/initiatives/", InitiativeSerializer, Initiative, {"page_size": 37, "ordering": "-reference"}),
     ("/api/v1/initiatives/", InitiativeSerializer, Initiative, {"page_size": 50, "stage": "live"}),
+    # Filters through the links the rows nest (a join on participants, on outcomes), and a text search.
+    ("/api/v1/initiatives/", InitiativeSerializer, Initiative, {"council": "S12000049", "outcome": 1, "q": "a"}),
     ("/api/v1/updates/", ProgressUpdateSerializer, ProgressUpdate, {"page_size": 100}),
     ("/api/v1/updates/", ProgressUpdateSerializer, ProgressUpdate, {"page_size": 20, "ordering": "-updated_at"}),
 ]
