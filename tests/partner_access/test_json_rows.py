@@ -54,9 +54,9 @@ def plant_awkward_values():
     first[2].partners.clear()
     first[2].outcomes.clear()
     first[2].participations.all().delete()
-    # Back to the start of the default order (clearing the links touched the initiative).
+    # At the start of the default order (clearing the links touched the initiative).
     for position, initiative in enumerate(first):
-        moment = WHOLE_SECOND - datetime.timedelta(days=3 - position)
+        moment = datetime.datetime(2001, 1, 1 + position, tzinfo=datetime.UTC)  # before every demo record
         Initiative.objects.filter(pk=initiative.pk).update(updated_at=moment)
     update = ProgressUpdate.objects.filter(state=ProgressUpdate.State.APPROVED).order_by("updated_at", "pk").first()
     ProgressUpdate.objects.filter(pk=update.pk).update(narrative=AWKWARD, next_steps="", reviewed_at=WHOLE_SECOND,
