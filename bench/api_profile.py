@@ -5,6 +5,7 @@ For the `large` demo set on PostgreSQL:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_large .venv/bin/python bench/api_profile.py --runs 20
     ... --profile /tmp/api.prof --only initiatives     (then: python -m pstats /tmp/api.prof)
+    ... --computed       every timed request computes its page (the PARTNER_DATA token renewed before each)
 
 A quiet machine is not needed to compare two versions: run both in turn and compare the medians.
 """
@@ -38,6 +39,7 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings, setup_test_environment
 
+    from core import cache as portal_cache
     from core import services
     from core.models import Change, PartnerAPIKey
     from core.policies import SYSTEM
@@ -49,6 +51,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--only", action="append", choices=sorted(ENDPOINTS))
     parser.add_argument("--profile", help="write a cProfile of the timed requests here")
+    parser.add_argument("--computed", action="store_true", help="no cached page: the token renewed before each")
     args = parser.parse_args()
     setup_test_environment()
     override_settings(ROOT_URLCONF="bench.urls").enable()
@@ -73,6 +76,8 @@ def main():
         query_count = len(queries)
         times, cpu = [], []
         for _ in range(args.runs):
+            if args.computed:
+                portal_cache.renew(portal_cache.PARTNER_DATA)
             started, cpu_started = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()

@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 
 import redis
 from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
+
+from .redis_clients import ReusedClientsRedisCache
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class SharedStoreUnavailable(Exception):
     """Redis could not be reached (or was given up on for a few seconds): no token can be read or renewed."""
 
 
-class RedisWithDatabaseFallback(RedisCache):
+class RedisWithDatabaseFallback(ReusedClientsRedisCache):
     _down_until = 0.0  # shared by every instance in the process: one outage, one wait
 
     def _fallback(self):

@@ -32,6 +32,7 @@ from rest_framework.views import APIView
 from .. import cache as portal_cache
 from .. import security_log
 from ..policies import visibility_of
+from . import json_rows
 from .authentication import PartnerKeyAuthentication
 from .deprecation import add_deprecation_headers
 from .exceptions import not_found_response
@@ -273,6 +274,33 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     # everything they embed, reach the feed through model signals at every change (core.changes.track,
     # touch_and_record): writes no partner sees (drafts, returns) leave the cached pages in place.
     cache_pages = False
+    # List pages and detail views as JSON written by PostgreSQL (core.api.json_rows) where every field's format is
+    # known there; `json_filled()` gives the fields it cannot read from a column. CSV and the feed keep value_rows.
+    # Such a view's get_queryset() must not depend on the request (its unfiltered rows' queryset is built once).
+    rows_in_sql = False
+
+    def json_filled(self) -> dict:
+        """{field name: SQL expression of its JSON text} for the fields `rows_in_sql` cannot read from a column."""
+        return {}
+
+    def sql_expression(self, request):
+        """The row expression when the answer is JSON (json_rows.expression_for), else None."""
+        if type(getattr(request, "accepted_renderer", None)) is not JSONRenderer:
+            return None
+        return json_rows.expression_for(self)
+
+    def page_rows(self, request, queryset):
+        """A list page's rows: their JSON from PostgreSQL (RenderedRows) where the view has it, else formatted here."""
+        expression = self.sql_expression(request)
+        if expression is None:
+            return self.rows_of(self.paginate_queryset(self.rows_queryset(queryset)))
+        walked = [*self.ordering_fields, CHANGED]
+        if getattr(self, "unfiltered", False):
+            queryset = json_rows.prototype(self, queryset, expression, walked)
+        else:
+            queryset = json_rows.rows_queryset(queryset, expression, walked)
+        page = self.paginate_queryset(queryset)
+        return RenderedRows(json_rows.page_content(row[json_rows.ROW_JSON] for row in page))
 
     def sync_token(self, started):
         return as_token(started - sync_margin()) if self.sync_field else None
@@ -335,25 +363,34 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         if self.value_rows() is None:
             return super().retrieve(request, *args, **kwargs)
         lookup = self.lookup_url_kwarg or self.lookup_field
-        queryset = self.rows_queryset(self.filter_queryset(self.get_queryset()))
+        expression = self.sql_expression(request)
+        queryset = self.filter_queryset(self.get_queryset())
+        if expression is None:
+            queryset = self.rows_queryset(queryset)
+        else:
+            queryset = json_rows.rows_queryset(queryset, expression)
         try:
             found = list(queryset.filter(**{self.lookup_field: self.kwargs[lookup]})[:2])
         except (TypeError, ValueError, DjangoValidationError):
             found = []
         if len(found) != 1:
             raise Http404
+        if expression is not None:  # one row: read back as data, for the renderer and the ETag
+            return Response(json.loads(found[0][json_rows.ROW_JSON]))
         return Response(self.rows_of(found)[0])
 
     def list(self, request, *args, **kwargs):
         started = timezone.now()
-        queryset = self.filter_queryset(self.get_queryset())
+        unfiltered = self.get_queryset()
+        queryset = self.filter_queryset(unfiltered)
+        self.unfiltered = queryset is unfiltered  # no filter asked for (json_rows.prototype)
         token = self.sync_token(started)
         if getattr(request.accepted_renderer, "format", None) == "csv":
             return self.csv_response(request, queryset, token)
-        if self.cache_pages:
+        if self.cache_pages and settings.API_PAGE_CACHE:
             rows = self.cached_rows(request, queryset)
         else:
-            rows = self.rows_of(self.paginate_queryset(self.rows_queryset(queryset)))
+            rows = self.page_rows(request, queryset)
         response = self.paginator.get_paginated_response(rows, next_updated_since=token)
         if token:
             response[SYNC_TOKEN_HEADER] = token
@@ -366,9 +403,10 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         computed = []
 
         def compute():
-            rows = self.rows_of(self.paginate_queryset(self.rows_queryset(queryset)))
+            rows = self.page_rows(request, queryset)
             computed.append(True)
-            return JSONRenderer().render(rows), self.paginator.next_cursor
+            content = rows.content if isinstance(rows, RenderedRows) else JSONRenderer().render(rows)
+            return content, self.paginator.next_cursor
 
         parts = (
             type(self).__name__, request.path, sorted(request.query_params.lists()), visibility_of(request.user),

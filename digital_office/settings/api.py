@@ -66,6 +66,9 @@ PARTNER_API_FEED_RETENTION_DAYS = env.int("PARTNER_API_FEED_RETENTION_DAYS", def
 CHANGE_FEED_HORIZON_WARNING_SECONDS = env.float("CHANGE_FEED_HORIZON_WARNING_SECONDS", default=60)
 # How far back a list's sync token (`next_updated_since`) reaches, to cover transactions that commit late.
 PARTNER_API_SYNC_MARGIN_SECONDS = env.int("PARTNER_API_SYNC_MARGIN_SECONDS", default=5)
+# The API's list pages cached once per change (core.api.views.ApiReadOnlyViewSet.cache_pages); off, every page is
+# computed (`make bench` runs a second server so, to measure computed pages beside cached ones).
+API_PAGE_CACHE = env.bool("API_PAGE_CACHE", default=True)
 # Lets tests deliver webhooks to http://127.0.0.1; never set it in production.
 WEBHOOK_ALLOW_INSECURE_LOCALHOST = env.bool("WEBHOOK_ALLOW_INSECURE_LOCALHOST", default=False)
 

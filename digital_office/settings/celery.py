@@ -48,7 +48,7 @@ if CACHE_REDIS_URL:
         "default": {"BACKEND": "core.cache.RedisWithDatabaseFallback", "LOCATION": CACHE_REDIS_URL,
                     "OPTIONS": redis_options},
         # Request rates of the API: Redis only. When it is down the API answers 503 (core.api.exceptions).
-        "api": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_REDIS_URL,
+        "api": {"BACKEND": "core.redis_clients.ReusedClientsRedisCache", "LOCATION": CACHE_REDIS_URL,
                 "OPTIONS": redis_options},
         "database": DATABASE_CACHE,
     }

@@ -7,6 +7,8 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models.expressions import RawSQL
 
+from core.api import json_rows
+
 from .. import policies
 from ..models import (
     Benefit,
@@ -31,16 +33,22 @@ def api_initiatives():
 PARTICIPANT_VALUES = ("council__gss_code", "council__name", "role", "joined_on")
 
 
+def _link_tables() -> tuple[str, ...]:
+    """The tables of what an initiative's API row nests: initiatives, participations, councils, the outcome links,
+    outcomes, the partner links, partners."""
+    return (
+        Initiative._meta.db_table, Participation._meta.db_table,
+        Participation.council.field.related_model._meta.db_table,
+        Initiative.outcomes.through._meta.db_table, Initiative.outcomes.field.related_model._meta.db_table,
+        Initiative.partners.through._meta.db_table, Initiative.partners.field.related_model._meta.db_table,
+    )
+
+
 def _links_sql() -> dict:
     """Per initiative of the page query: its participants (as the model orders them), outcome numbers and partner
     slugs, aggregated by PostgreSQL. The participants' JSON comes as text: a filter may make the query DISTINCT,
     and json has no equality (jsonb has, but took three times as long to build)."""
-    initiative = Initiative._meta.db_table
-    participation, council = Participation._meta.db_table, Participation.council.field.related_model._meta.db_table
-    outcomes = Initiative.outcomes.through._meta.db_table
-    outcome = Initiative.outcomes.field.related_model._meta.db_table
-    partners = Initiative.partners.through._meta.db_table
-    partner = Initiative.partners.field.related_model._meta.db_table
+    initiative, participation, council, outcomes, outcome, partners, partner = _link_tables()
     return {
         "links_participants": (
             f"SELECT json_agg(json_build_array(c.gss_code, c.name, p.role, p.joined_on) ORDER BY p.role, c.name)::text "
@@ -52,6 +60,29 @@ def _links_sql() -> dict:
         ),
         "links_partners": (
             f"SELECT array_agg(o.slug) FROM {partners} l JOIN {partner} o ON o.id = l.partnerorganisation_id "
+            f"WHERE l.initiative_id = {initiative}.id"
+        ),
+    }
+
+
+def api_initiative_json_lists(participant_json: str) -> dict:
+    """The SQL of what an initiative's API row nests, each as JSON text (core.api.json_rows: the page query writes
+    the rows' JSON): participants (`participant_json`: one participant's, over `p` and its council `c`) in the
+    model's order, outcome numbers and partner slugs sorted as Python sorts them (partners by code point: the C
+    collation). One subquery each per row, correlated on the initiatives table of the page query."""
+    initiative, participation, council, outcomes, outcome, partners, partner = _link_tables()
+    return {
+        "outcomes": json_rows.json_list(
+            f"SELECT string_agg(o.number::text, ',' ORDER BY o.number) FROM {outcomes} l "
+            f"JOIN {outcome} o ON o.id = l.outcome_id WHERE l.initiative_id = {initiative}.id"
+        ),
+        "participants": json_rows.json_list(
+            f"SELECT string_agg({participant_json}, ',' ORDER BY p.role, c.name) FROM {participation} p "
+            f"JOIN {council} c ON c.id = p.council_id WHERE p.initiative_id = {initiative}.id"
+        ),
+        "partners": json_rows.json_list(
+            f"SELECT string_agg({json_rows.json_string('o.slug')}, ',' ORDER BY o.slug COLLATE \"C\") "
+            f"FROM {partners} l JOIN {partner} o ON o.id = l.partnerorganisation_id "
             f"WHERE l.initiative_id = {initiative}.id"
         ),
     }
