@@ -303,7 +303,7 @@ def _tasks_from_rows(rows: list[TaskRow], *, user, period) -> list:
     updates = {
         update.pk: update
         for update in _set_last_editors(
-            list(updates.select_related("period", "council", "author", "submitted_by", "reviewed_by").defer(*LONG_TEXT))
+            list(updates.select_related("council", "author", "submitted_by", "reviewed_by").defer(*LONG_TEXT))
         )
     }
     reopened = reopened_period_ids(list(initiatives))
