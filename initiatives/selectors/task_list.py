@@ -18,15 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from .. import policies
 from ..models import Initiative, Milestone, Participation, ProgressUpdate, ReportingPeriod
 from .portfolio import open_period, reopened_period_ids, today
-from .task_list_sql import GROUPS, REPORTED_STATES, TaskRow, task_counts_and_rows, to_do_rows
+from .task_list_sql import REPORTED_STATES, TASK_LIST_GROUPS, TaskRow, task_counts_and_rows, to_do_rows
 
 # Each group of My council shows this many tasks a page (Glasgow's editor owes about a thousand).
 TASKS_PER_PAGE = 25
 # The tasks still to do read at a time while looking for the next one this person can act on.
 NEXT_TASK_BATCH = 100
-TASK_GROUPS = GROUPS[:3]  # returned, overdue, due: what the council owes; "following" owes nothing
+TASK_GROUPS = TASK_LIST_GROUPS[:3]  # returned, overdue, due: what the council owes; "following" owes nothing
 # The query parameter that says which page of each group My council shows.
-TASK_PAGE_PARAMETERS = {group: f"{group}_page" for group in GROUPS}
+TASK_PAGE_PARAMETERS = {group: f"{group}_page" for group in TASK_LIST_GROUPS}
 # What the task list never shows of an update.
 LONG_TEXT = ("narrative", "next_steps", *(f"{axis}_commentary" for axis in ProgressUpdate.RAG_AXES))
 
@@ -216,20 +216,7 @@ class CouncilTasks(TaskCounts):
 
     @cached_property
     def next_task(self) -> Task | None:
-        """The first task still to do, in the order the list shows them: the first one this person can act on
-        (an overdue update of a closed period waits for the Digital Office to reopen it), else the first. Read from
-        the database a batch at a time, whatever page is shown."""
-        first, offset = None, 0
-        while rows := to_do_rows(
-            council_id=self.council.pk, period=self.period, on=self.on, offset=offset, limit=NEXT_TASK_BATCH
-        ):
-            tasks = _tasks_from_rows(rows, user=self.user, period=self.period)
-            first = first or tasks[0]
-            editable = next((task for task in tasks if task.is_editable), None)
-            if editable:
-                return editable
-            offset += len(rows)
-        return first
+        return next_council_task(user=self.user, on=self.on)
 
 
 def _page_number(value) -> int:
@@ -257,12 +244,15 @@ def council_tasks(*, user, on: datetime.date | None = None, pages: dict | None =
     ({group: number}, the first by default), `per_page` tasks each. A fixed number of queries, however many tasks."""
     on = on or today()
     period = open_period(on=on)
-    asked = {group: _page_number((pages or {}).get(group)) for group in GROUPS}
+    asked = {group: _page_number((pages or {}).get(group)) for group in TASK_LIST_GROUPS}
     counts, rows = task_counts_and_rows(
         council_id=user.council_id, period=period, on=on,
         windows={group: ((number - 1) * per_page, per_page) for group, number in asked.items()},
     )
-    shown = {group: Paginator(range(sum(counts[group].values())), per_page).get_page(asked[group]) for group in GROUPS}
+    shown = {
+        group: Paginator(range(sum(counts[group].values())), per_page).get_page(asked[group])
+        for group in TASK_LIST_GROUPS
+    }
     beyond = {group: page for group, page in shown.items() if page.number != asked[group]}
     if beyond:  # a page past the end shows the last one
         _counts, more = task_counts_and_rows(
@@ -277,12 +267,29 @@ def council_tasks(*, user, on: datetime.date | None = None, pages: dict | None =
             name=group, counts=counts[group], page=shown[group],
             items=[item for row, item in zip(rows, items, strict=True) if row.group == group],
         )
-        for group in GROUPS
+        for group in TASK_LIST_GROUPS
     }
     return CouncilTasks(
         council=user.council, period=period, can_write=policies.can_draft_for_council(user), counts=counts,
         groups=groups, user=user, on=on,
     )
+
+
+def next_council_task(*, user, on: datetime.date | None = None) -> Task | None:
+    """The first task still to do, in the order the list shows them: the first one this person can act on (an
+    overdue update of a closed period waits for the Digital Office to reopen it), else the first. Read from the
+    database a batch at a time, whatever page My council shows."""
+    on = on or today()
+    period = open_period(on=on)
+    first, offset = None, 0
+    while rows := to_do_rows(council_id=user.council_id, period=period, on=on, offset=offset, limit=NEXT_TASK_BATCH):
+        tasks = _tasks_from_rows(rows, user=user, period=period)
+        first = first or tasks[0]
+        editable = next((task for task in tasks if task.is_editable), None)
+        if editable:
+            return editable
+        offset += len(rows)
+    return first
 
 
 def _tasks_from_rows(rows: list[TaskRow], *, user, period) -> list:

@@ -26,7 +26,7 @@ from django.db import connection
 from .. import policies
 from ..models import LIVE_STAGES, Initiative, Participation, ProgressUpdate, ReportingPeriod
 
-GROUPS = ("returned", "overdue", "due", "following")
+TASK_LIST_GROUPS = ("returned", "overdue", "due", "following")
 # An update counts as reported (not overdue, "done" on the task list) once it is submitted; approved stays done.
 REPORTED_STATES = (ProgressUpdate.State.SUBMITTED, ProgressUpdate.State.APPROVED)
 
@@ -145,7 +145,7 @@ SELECT grp, grp_order, state, COUNT(*) AS n, NULL AS initiative_id, NULL AS peri
   FROM tasks GROUP BY grp, grp_order, state
 UNION ALL
 SELECT grp, grp_order, state, rank, initiative_id, period_id, update_id FROM tasks WHERE {where}"""
-    counts = {group: {} for group in GROUPS}
+    counts = {group: {} for group in TASK_LIST_GROUPS}
     rows = []
     with connection.cursor() as cursor:
         cursor.execute(sql, {**params, **window_params})
@@ -156,7 +156,7 @@ SELECT grp, grp_order, state, rank, initiative_id, period_id, update_id FROM tas
             counts[group][state] = number
         else:
             rows.append(TaskRow(group, number, initiative_id, period_id, update_id))
-    rows.sort(key=lambda row: (GROUPS.index(row.group), row.rank))
+    rows.sort(key=lambda row: (TASK_LIST_GROUPS.index(row.group), row.rank))
     return counts, rows
 
 

@@ -125,7 +125,7 @@ def _after_submit(request, initiative, period):
     if not policies.can_see_my_council(request.user):
         messages.success(request, done)
         return redirect("initiatives:detail", reference=initiative.reference)
-    following = selectors.council_tasks(user=request.user).next_task
+    following = selectors.next_council_task(user=request.user)
     if following and following.is_editable:
         url = reverse(
             "initiatives:update",

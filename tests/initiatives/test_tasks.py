@@ -8,7 +8,7 @@ import time_machine
 
 from core.models import User
 from initiatives import selectors, services
-from initiatives.models import Participation
+from initiatives.models import Participation, ProgressUpdate
 from tests.conftest import signed_in_with_two_factor
 from tests.councils.factories import council
 from tests.initiatives.factories import InitiativeFactory, ProgressUpdateFactory, ReportingPeriodFactory
@@ -286,3 +286,13 @@ def test_each_group_pages_on_its_own_and_a_page_past_the_end_shows_the_last(clie
     # The next task after a submission is the first to do in the whole list, whatever page is shown.
     tasks = selectors.council_tasks(user=staff("editor", email="second@example.org"), on=ON, pages={"returned": 2})
     assert (tasks.next_task.initiative.reference, tasks.next_task.period.starts_on.month) == ("DO-P000", 9)
+
+
+def test_the_next_task_is_the_first_this_person_can_act_on_however_far_down_the_list(month_of_work, monkeypatch):
+    monkeypatch.setattr("initiatives.selectors.task_list.NEXT_TASK_BATCH", 2)  # read two at a time
+    ProgressUpdate.objects.filter(initiative__reference="DO-T003", state="returned").update(state="approved")
+    # Four overdue updates of closed periods come first, which nobody may write until the office reopens them.
+    task = selectors.next_council_task(user=staff("editor"), on=ON)
+    assert (task.initiative.reference, task.period.starts_on.month, task.is_editable) == ("DO-T001", 11, True)
+    viewer_task = selectors.next_council_task(user=staff("viewer"), on=ON)  # may write none: the first to do
+    assert (viewer_task.initiative.reference, viewer_task.period.starts_on.month) == ("DO-T001", 10)
