@@ -62,6 +62,7 @@ PAGES = [  # (name, path, who)
     ("filtered list", "/initiatives/?rag_delivery=red&ordering=-budget", CDO),
     ("initiative page", f"/initiatives/{INITIATIVE}/", CDO),
     ("My council (Glasgow editor)", "/initiatives/my-council/", GLASGOW_EDITOR),
+    ("home (Glasgow editor)", "/", GLASGOW_EDITOR),
     ("review queue", "/initiatives/review/", CDO),
     ("funding", "/funding/", CDO),
     ("strategy", "/strategy/", CDO),
@@ -344,6 +345,9 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn process (4)")
     parser.add_argument("--only", choices=["pages", "api", "csv"], action="append")
     parser.add_argument("--no-peer", action="store_true", help="leave Datasette out")
+    parser.add_argument("--page", action="append", default=[],
+                        help="only the pages whose name contains this (repeatable); the floor is then measured at "
+                             "the pages' connections too, first")
     args = parser.parse_args()
     only = set(args.only or ["pages", "api", "csv"])
 
@@ -415,7 +419,14 @@ def main():
             f"{args.duration:g} s of load per endpoint with {'wrk' if shutil.which('wrk') else 'a Python generator'}")
         rows = []
         if "pages" in only:
+            if args.page:
+                floor = measure(base, FLOOR[1], {}, args.page_connections, args.duration)
+                results["pages"][FLOOR[0]] = floor
+                rows.append((FLOOR[0], floor))
+                say(table([(FLOOR[0], floor)], None, None).splitlines()[-1])
             for name, path, who in PAGES:
+                if args.page and not any(part in name for part in args.page):
+                    continue
                 try:
                     path = path.format(public_initiative=published["first_reference"])
                     result = measure(base, path, cookie_for(who), args.page_connections, args.duration)

@@ -276,6 +276,9 @@ class ProgressUpdate(TrackedModel):
             models.Index(fields=["initiative", "state", "period"], name="update_current_status"),
             # "Changed since the last board": the updates approved (or returned) since a date.
             models.Index(fields=["state", "reviewed_at"], name="update_reviewed"),
+            # My council's task list: which initiatives reported for the open and the closed periods, read from
+            # the index alone (initiatives/selectors/task_list_sql.py).
+            models.Index(fields=["period", "state", "initiative"], name="update_period_state"),
         ]
 
     def __str__(self):

@@ -41,3 +41,10 @@ def query_transform(context, **changes):
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, number, parameter=""):
+    """The current query string showing page `number` (pagination links): of the `parameter` given, where a page
+    lists several things paged apart (My council's groups), else of `page`."""
+    return query_transform(context, **{parameter or "page": number})

@@ -11,4 +11,5 @@ from .records import *  # noqa: F401,F403
 from .reporting import *  # noqa: F401,F403
 from .rollups import *  # noqa: F401,F403
 from .search import *  # noqa: F401,F403
+from .task_list import *  # noqa: F401,F403
 from .update_form import *  # noqa: F401,F403

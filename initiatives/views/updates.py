@@ -125,7 +125,7 @@ def _after_submit(request, initiative, period):
     if not policies.can_see_my_council(request.user):
         messages.success(request, done)
         return redirect("initiatives:detail", reference=initiative.reference)
-    following = selectors.council_tasks(user=request.user).next_task
+    following = selectors.next_council_task(user=request.user)
     if following and following.is_editable:
         url = reverse(
             "initiatives:update",
@@ -208,4 +208,5 @@ def review_queue(request):
 def my_council(request):
     if not policies.can_see_my_council(request.user):
         raise Http404(_("This page is for council staff."))
-    return render(request, "initiatives/my_council.html", selectors.my_council(user=request.user))
+    pages = {group: request.GET.get(parameter) for group, parameter in selectors.TASK_PAGE_PARAMETERS.items()}
+    return render(request, "initiatives/my_council.html", selectors.my_council(user=request.user, pages=pages))

@@ -1,13 +1,14 @@
 """My council as a task list: what a council owes, from every period, in the order it should do it."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
 
 from core.models import User
 from initiatives import selectors, services
-from initiatives.models import Participation
+from initiatives.models import Participation, ProgressUpdate
 from tests.conftest import signed_in_with_two_factor
 from tests.councils.factories import council
 from tests.initiatives.factories import InitiativeFactory, ProgressUpdateFactory, ReportingPeriodFactory
@@ -204,3 +205,94 @@ def test_the_task_list_costs_the_same_queries_however_many_tasks(client, month_o
         ProgressUpdateFactory(initiative=initiative, period=sep, state="draft")
         ProgressUpdateFactory(initiative=initiative, period=nov, state="submitted")
     assert _queries(client) == few
+
+
+# -- a council with hundreds of tasks: each group paged, counted in the database --------------------------------
+
+
+def hundreds_of_tasks(periods):
+    """Forty more initiatives Glasgow leads, started in August with nothing reported (each owes August to October,
+    overdue, and November, due), thirty of them with September returned; and thirty Glasgow follows. Returns the
+    overdue list as it should read: latest period first, then by reference."""
+    aug, sep, oct_, nov = periods
+    led = [
+        InitiativeFactory(reference=f"DO-P{number:03d}", title=f"Shared service number {number} " + "x" * 60,
+                          lead_council=council(GLASGOW), start_date=datetime.date(2026, 8, 1))
+        for number in range(40)
+    ]
+    for initiative in led[:30]:
+        ProgressUpdateFactory(initiative=initiative, period=sep, state="returned", review_comment="Add the risks.")
+    for number in range(30):
+        followed = InitiativeFactory(reference=f"DO-F{number:03d}", lead_council=council(FIFE),
+                                     start_date=datetime.date(2026, 8, 1))
+        takes_part(followed, GLASGOW, "observer")
+    new = [i.reference for i in led]
+    return [
+        *[(ref, 10) for ref in sorted(["DO-T001", "DO-T006", "DO-T007", *new])],
+        *[(ref, 9) for ref in sorted(["DO-T002", *new[30:]])],
+        *[(ref, 8) for ref in sorted(new)],
+    ]
+
+
+def section(html, group, following):
+    return html.split(f'id="{group}"')[1].split(f'id="{following}"')[0]
+
+
+def task_keys(html):
+    """(reference, month) of each task on a piece of the page, in order."""
+    return [(ref.upper(), int(month)) for ref, month in re.findall(r'id="task-(do-[a-z]\d+)-2026-(\d\d)"', html)]
+
+
+@on_the_day
+def test_hundreds_of_tasks_show_a_page_of_each_group_in_the_same_queries_and_a_bounded_page(client, month_of_work):
+    client.force_login(staff("editor"))
+    few = _queries(client)
+    overdue = hundreds_of_tasks(month_of_work["periods"])
+    assert _queries(client) == few
+    html = client.get("/initiatives/my-council/").content.decode()
+    assert len(html.encode()) < 100_000  # 75 KB; all 170 tasks and 31 followed unpaged made 140 KB
+    # Each group says how many it holds and shows the first 25, in the list's order.
+    assert "Returned to your council <span class=\"portal-count\">(31)</span>" in html
+    assert len(task_keys(section(html, "returned", "overdue"))) == 25
+    assert task_keys(section(html, "overdue", "due")) == overdue[:25]
+    assert "(94)" in section(html, "overdue", "due") and "Showing 1 to 25 of 94." in html
+    assert len(task_keys(section(html, "due", "following"))) == 25
+    assert html.count("portal-following") == 1 and section(html, "following", "milestones").count("<li>") == 25
+    # The summary counts every task, not the page: 31 returned, 94 overdue, 45 due, of which 2 done.
+    assert "2 of 170 done." in html
+    assert "94 updates overdue from earlier periods" in html
+    home = client.get("/").content.decode()  # the home page says the same, from the same counts
+    assert "2 of 170 done." in home and "94 updates overdue from earlier periods" in home
+    assert "You have 168 updates to submit by" in home and "31 were returned" in home
+
+
+@on_the_day
+def test_each_group_pages_on_its_own_and_a_page_past_the_end_shows_the_last(client, month_of_work):
+    client.force_login(staff("editor"))
+    overdue = hundreds_of_tasks(month_of_work["periods"])
+    html = client.get("/initiatives/my-council/?overdue_page=2&due_page=2").content.decode()
+    page = section(html, "overdue", "due")
+    assert task_keys(page) == overdue[25:50]
+    assert "Showing 26 to 50 of 94." in page
+    # Design System pagination, one navigation per group, its links keeping the other groups' pages.
+    assert 'aria-label="Pages of the overdue updates"' in page
+    assert 'aria-current="page" href="?overdue_page=2&amp;due_page=2#overdue"' in page
+    assert 'href="?overdue_page=3&amp;due_page=2#overdue"' in page
+    assert task_keys(section(html, "returned", "overdue"))[0] == ("DO-P000", 9)  # page 1 of the others
+    due = task_keys(section(html, "due", "following"))
+    assert len(due) == 20 and all(month == 11 for _, month in due)  # 45 due: the second page holds 20
+    last = client.get("/initiatives/my-council/?overdue_page=99").content.decode()
+    assert task_keys(section(last, "overdue", "due")) == overdue[75:]
+    # The next task after a submission is the first to do in the whole list, whatever page is shown.
+    tasks = selectors.council_tasks(user=staff("editor", email="second@example.org"), on=ON, pages={"returned": 2})
+    assert (tasks.next_task.initiative.reference, tasks.next_task.period.starts_on.month) == ("DO-P000", 9)
+
+
+def test_the_next_task_is_the_first_this_person_can_act_on_however_far_down_the_list(month_of_work, monkeypatch):
+    monkeypatch.setattr("initiatives.selectors.task_list.NEXT_TASK_BATCH", 2)  # read two at a time
+    ProgressUpdate.objects.filter(initiative__reference="DO-T003", state="returned").update(state="approved")
+    # Four overdue updates of closed periods come first, which nobody may write until the office reopens them.
+    task = selectors.next_council_task(user=staff("editor"), on=ON)
+    assert (task.initiative.reference, task.period.starts_on.month, task.is_editable) == ("DO-T001", 11, True)
+    viewer_task = selectors.next_council_task(user=staff("viewer"), on=ON)  # may write none: the first to do
+    assert (viewer_task.initiative.reference, viewer_task.period.starts_on.month) == ("DO-T001", 10)
