@@ -21,7 +21,8 @@ from councils.models import Council, PartnerOrganisation
 from initiatives.models import Milestone
 from tests.api_client import body_of
 
-pytestmark = pytest.mark.django_db
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db, pytest.mark.serial]
 
 
 def key_client(scopes, partner="scottish-government"):

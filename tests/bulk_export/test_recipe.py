@@ -16,7 +16,8 @@ from tests.partner_access.test_guide_recipes import (
     what_the_key_may_see,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.serial]
 
 
 def test_the_export_recipe_starts_from_an_export_then_follows_the_feed(portal, tmp_path):  # noqa: F811

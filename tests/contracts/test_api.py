@@ -13,7 +13,8 @@ from core.policies import scopes_of
 from core.scopes import CONTRACTS_READ, READ_SCOPES
 from tests.api_client import keyed_client as key_client
 
-pytestmark = pytest.mark.django_db
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db, pytest.mark.serial]
 
 
 def test_no_default_has_contracts_read(demo_data):

@@ -14,7 +14,8 @@ from tests.initiatives.benefit_world import (
     benefit_world_fixture,  # noqa: F401  (the fixture `benefit_world`)
 )
 
-pytestmark = pytest.mark.django_db
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db, pytest.mark.serial]
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from strategy.models import MaturityDimension, MaturityLevel, Outcome, Theme
 from tests.api_client import body_of
 from tests.conftest import signed_in_with_two_factor
 
-pytestmark = pytest.mark.django_db
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db, pytest.mark.serial]
 
 CDO = "cdo@demo.digitaloffice.scot"
 FEED = "/api/v1/changes/"

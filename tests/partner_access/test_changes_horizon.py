@@ -21,6 +21,10 @@ from core.scopes import SCOPES
 from councils.models import Council, PartnerOrganisation
 from tests.conftest import mark_second_factor_used
 
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = pytest.mark.serial
+
+
 CDO = "cdo@demo.digitaloffice.scot"
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no concurrent writers")
 

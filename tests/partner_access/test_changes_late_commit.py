@@ -17,7 +17,9 @@ from core.policies import SYSTEM
 from core.scopes import SCOPES
 from councils.models import Council, PartnerOrganisation
 
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
 pytestmark = [
+    pytest.mark.serial,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: no late commit exists"),
 ]

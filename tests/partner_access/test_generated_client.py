@@ -22,7 +22,8 @@ from councils.models import Council, PartnerOrganisation
 from initiatives.models import Report
 from seeding.demo import demo_seed
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
 PACKAGE = "digital_office_partner_client"
 
 

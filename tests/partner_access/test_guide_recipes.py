@@ -24,7 +24,8 @@ from initiatives.models import Initiative, Milestone, ProgressUpdate
 from partner_access.models import APIRequestLog
 from seeding.demo import demo_seed
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.serial]
 
 GUIDE = Path(settings.BASE_DIR) / "docs" / "api.md"
 

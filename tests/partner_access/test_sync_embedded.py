@@ -23,7 +23,8 @@ from tests.admin_forms import admin_delete, admin_save
 from tests.conftest import mark_second_factor_used, signed_in_with_two_factor
 from tests.partner_access.test_sync_property import Partner, what_the_partner_may_see
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.serial]
 
 KEY_PARTNER = "scottish-government"  # the key's own organisation is never deleted here
 WRITES = [

@@ -23,7 +23,8 @@ from strategy import services as strategy_services
 from strategy.models import Measure, MeasureReading
 from tests.conftest import signed_in_with_two_factor
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.serial]
 
 LISTS = {basename: f"/api/v1/{prefix}/" for prefix, _viewset, basename in router.registry if basename in FEED_KINDS}
 LIST_PAGE_SIZES = st.sampled_from([7, 50, 500])  # the small demo has ~350 rows in its longest list

@@ -9,7 +9,8 @@ from core.scopes import COUNCILS_READ, PRACTICE_READ
 from practice.models import Adoption, Asset
 from tests.api_client import keyed_client as key_client
 
-pytestmark = pytest.mark.django_db
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db, pytest.mark.serial]
 
 
 def test_a_key_without_the_scope_is_refused(demo_data, make_key_text):

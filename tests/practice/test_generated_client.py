@@ -12,7 +12,8 @@ from councils.models import PartnerOrganisation
 from practice.models import Asset
 from tests.partner_access.test_generated_client import PACKAGE, generated_client  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
 
 
 def test_a_generated_client_reads_the_library_and_its_feed(generated_client, live_server):  # noqa: F811

@@ -21,7 +21,12 @@ from councils.models import PartnerOrganisation
 from tests.conftest import DEMO_TODAY
 from tests.partner_access.test_sync_property import Partner, what_the_partner_may_see
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_stat_activity")]
+# serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_stat_activity"),
+    pytest.mark.serial,
+]
 
 
 class TransactionWatcher(threading.Thread):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from councils.models import PartnerOrganisation
 from strategy import selectors
 from strategy.models import Strategy
 from tests.conftest import signed_in_with_two_factor
@@ -107,7 +108,8 @@ def test_visible_assessments_follow_the_role(assessments, django_user_model):
         django_user_model.objects.create_user("do@example.org", is_digital_office_staff=True)
     )
     fife = django_user_model.objects.create_user("e@fife.example.org", council=council(FIFE), council_role="editor")
-    partner = django_user_model.objects.create_user("p@example.org", partner_id=1)
+    partner = django_user_model.objects.create_user(
+        "p@example.org", partner=PartnerOrganisation.objects.get(slug="cosla"))
     nobody = django_user_model.objects.create_user("n@example.org")
     assert selectors.maturity_assessments_visible_to(cdo).count() == 8
     assert set(selectors.maturity_assessments_visible_to(fife).values_list("council__gss_code", flat=True)) == {FIFE}
