@@ -338,7 +338,8 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def cached_rows(self, request, queryset) -> "RenderedRows":
         """A list page's rows, computed once per change: cached under the PARTNER_DATA token (core.cache: renewed by
         every change the feed records) with the list, every query parameter, what the caller may see (the key's
-        scopes, not the key: keys that see the same rows share the page), the language and the day."""
+        scopes, not the key: keys that see the same rows share the page), the language and the day. Later pages
+        (with a cursor) are kept only from their second read on, so a full walk cannot fill the cache."""
         computed = []
 
         def compute():
@@ -350,8 +351,11 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             type(self).__name__, request.path, sorted(request.query_params.lists()), visibility_of(request.user),
             get_language(), timezone.localdate().isoformat(),
         )
+        # A first page is read by every sync; a later page mostly once, by one walk: kept only when read again.
+        first_page = self.paginator.cursor_query_param not in request.query_params
         content, next_cursor = portal_cache.cached(
             "api-page", parts, compute, version=portal_cache.PARTNER_DATA, ttl=PAGE_CACHE_SECONDS,
+            keep_first_read=first_page,
         )
         if not computed:
             self.paginator.resume(request, self, next_cursor)
