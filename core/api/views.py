@@ -37,7 +37,7 @@ from .exceptions import not_found_response
 from .filters import ApiFilterBackend, api_filterset
 from .pagination import CHANGED, KeysetPagination
 from .permissions import HasScope
-from .renderers import CSVRenderer, columns_of, csv_chunks
+from .renderers import CSVRenderer, columns_of, csv_chunks, plain_columns
 from .serializers import ValueRows
 from .throttling import PartnerKeyThrottle, PortalUserThrottle, UnauthenticatedClientThrottle, rate_limit_headers
 
@@ -382,7 +382,8 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         self.paginator.get_page_size(request)  # read strictly, though a CSV has no pages
         ordering = self.paginator.get_ordering(request, self)
         queryset = self.rows_queryset(queryset).order_by(ordering, "-pk" if ordering.startswith("-") else "pk")
-        columns = columns_of(self.get_serializer())
+        serializer = self.get_serializer()
+        columns, plain = columns_of(serializer), plain_columns(serializer)
 
         def chunks():
             chunk = []
@@ -394,7 +395,7 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             if chunk:
                 yield self.rows_of(chunk)
 
-        response = StreamingHttpResponse(csv_chunks(columns, chunks()), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_chunks(columns, chunks(), plain), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
         if token:
             response[SYNC_TOKEN_HEADER] = token
