@@ -420,7 +420,11 @@ class Report(TrackedModel):
                 name="one_report_per_kind_period_and_council",
             ),
         ]
-        indexes = [models.Index(fields=["status", "queued_at"], name="report_job_state")]
+        indexes = [
+            models.Index(fields=["status", "queued_at"], name="report_job_state"),
+            # The API's `ordering=created_at` (and the list pages' newest first): keyset pages seek, never scan.
+            models.Index(fields=["created_at", "id"], name="report_created"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.period or '-'})"

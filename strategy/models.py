@@ -121,6 +121,8 @@ class MeasureReading(TrackedModel):
                 condition=Q(council__isnull=True),
             ),
         ]
+        # The API's `ordering=taken_on`: keyset pages seek, never scan.
+        indexes = [models.Index(fields=["taken_on", "id"], name="reading_taken_on")]
 
     def __str__(self):
         return f"{self.measure}: {self.value} on {self.taken_on}"

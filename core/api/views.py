@@ -39,7 +39,7 @@ from .exceptions import not_found_response
 from .filters import ApiFilterBackend, api_filterset
 from .pagination import CHANGED, KeysetPagination
 from .permissions import HasScope
-from .renderers import CSVRenderer, columns_of, csv_chunks
+from .renderers import CSVRenderer, columns_of, csv_chunks, plain_columns
 from .serializers import ValueRows
 from .throttling import PartnerKeyThrottle, PortalUserThrottle, UnauthenticatedClientThrottle, rate_limit_headers
 
@@ -399,7 +399,8 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     def cached_rows(self, request, queryset) -> "RenderedRows":
         """A list page's rows, computed once per change: cached under the PARTNER_DATA token (core.cache: renewed by
         every change the feed records) with the list, every query parameter, what the caller may see (the key's
-        scopes, not the key: keys that see the same rows share the page), the language and the day."""
+        scopes, not the key: keys that see the same rows share the page), the language and the day. Later pages
+        (with a cursor) are kept only from their second read on, so a full walk cannot fill the cache."""
         computed = []
 
         def compute():
@@ -412,8 +413,11 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             type(self).__name__, request.path, sorted(request.query_params.lists()), visibility_of(request.user),
             get_language(), timezone.localdate().isoformat(),
         )
+        # A first page is read by every sync; a later page mostly once, by one walk: kept only when read again.
+        first_page = self.paginator.cursor_query_param not in request.query_params
         content, next_cursor = portal_cache.cached(
             "api-page", parts, compute, version=portal_cache.PARTNER_DATA, ttl=PAGE_CACHE_SECONDS,
+            keep_first_read=first_page,
         )
         if not computed:
             self.paginator.resume(request, self, next_cursor)
@@ -440,7 +444,8 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         self.paginator.get_page_size(request)  # read strictly, though a CSV has no pages
         ordering = self.paginator.get_ordering(request, self)
         queryset = self.rows_queryset(queryset).order_by(ordering, "-pk" if ordering.startswith("-") else "pk")
-        columns = columns_of(self.get_serializer())
+        serializer = self.get_serializer()
+        columns, plain = columns_of(serializer), plain_columns(serializer)
 
         def chunks():
             chunk = []
@@ -452,7 +457,7 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
             if chunk:
                 yield self.rows_of(chunk)
 
-        response = StreamingHttpResponse(csv_chunks(columns, chunks()), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(csv_chunks(columns, chunks(), plain), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
         if token:
             response[SYNC_TOKEN_HEADER] = token

@@ -132,20 +132,20 @@ def _benefit_sheets(sheet, figures):
                                   _("Dis-benefits expected (£)"), _("Dis-benefits incurred (£)")],
           ([y["label"], y["target"], y["realised"], y["dis_target"], y["dis_realised"]] for y in b.years))
 
-    def grades(benefit):
+    def grades(row):
         counts = {}
-        for realisation in benefit.realisations.all():
-            counts[realisation.get_grade_display()] = counts.get(realisation.get_grade_display(), 0) + realisation.value
+        for grade, value in row.realisations:
+            counts[grade] = counts.get(grade, 0) + value
         return "; ".join(f"{grade} {value:.2f}" for grade, value in counts.items())
 
     sheet(_("Benefits register"),
           [_("Reference"), _("Benefit"), _("Category"), _("Unit"), _("Councils' shares"), _("Committed target"),
            _("Yearly targets"), _("Realised to date"), _("Realised by evidence grade"), _("Potential if all adopt"),
            _("Responsible officer"), _("Status")],
-          ([row.initiative.reference, row.title, str(row.get_category_display()), row.unit,
-            ", ".join(f"{s.council.gss_code} {s.percent:.2f}%" for s in row.shares.all()), row.target_value,
-            ", ".join(f"{t.financial_year_label}: {t.value:.2f}" for t in row.targets.all()), row.realised_value,
-            grades(row), row.potential_all_councils, row.responsible_officer, str(row.get_status_display())]
+          ([row.reference, row.title, row.category, row.unit,
+            ", ".join(f"{code} {percent:.2f}%" for code, percent in row.shares), row.target_value,
+            ", ".join(f"{label}: {value:.2f}" for label, value in row.targets), row.realised_value,
+            grades(row), row.potential_all_councils, row.responsible_officer, row.status]
            for row in figures.benefit_rows))
 
 

@@ -51,6 +51,10 @@ SCALES = {
     "small": Scale(initiatives=24, reporting_months=14, milestones_per_initiative=(3, 5), start_window=(-24, 0.5)),
     # The benchmark dataset of docs/design.md §7.
     "large": Scale(initiatives=2000, reporting_months=None, milestones_per_initiative=(10, 10), start_window=(0, 0.97)),
+    # Five times the large set (10,000 initiatives, ~494,000 updates): deep pages, exports and reports at scale
+    # (bench/README.md, "The 5x set").
+    "xlarge": Scale(initiatives=10000, reporting_months=None, milestones_per_initiative=(10, 10),
+                    start_window=(0, 0.97)),
 }
 
 DEMO_ACCOUNTS = [
