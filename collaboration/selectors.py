@@ -63,6 +63,14 @@ def comment_by_pk(*, user, pk: int) -> Comment:
     return comment
 
 
+def api_comments(*, user):
+    """The comments a partner key reads through the API (policies.api_comments_condition), with their initiative."""
+    condition = policies.api_comments_condition(user)
+    if condition is None:
+        return Comment.objects.none()
+    return Comment.objects.filter(condition).select_related("initiative")
+
+
 def readers(initiative, update=None):
     return User.objects.filter(policies.readers_condition(initiative, update))
 

@@ -4,7 +4,8 @@ The sample initiative (Glasgow leads, Fife observes, Highland takes no part) has
 office read, partners not; its submitted update's conversation is for Glasgow, Fife and the office only (404 to the
 rest, as the update). The sample comment is the lead editor's (only they change or delete it); the sample saved view
 is shared with Glasgow's team (the viewer opens it, only its owner deletes it). The calendar feed and the
-unsubscribe page answer everyone alike: the secret in their address is the key."""
+unsubscribe page answer everyone alike: the secret in their address is the key. Through the API, comments are read
+only by the key with comments:read, whose organisation (the Scottish Government) the office allows to read them."""
 
 import datetime
 
@@ -13,6 +14,8 @@ from django.utils import timezone
 from collaboration.models import Comment, Preferences, SavedView
 from collaboration.services.mail import unsubscribe_token
 from core.models import User
+from councils.models import PartnerOrganisation
+from partner_access.models import DEFAULT_GRANTED_SCOPES, ScopeGrant
 from tests.authorization.roles import (
     ACCOUNTS,
     COUNCIL_STAFF,
@@ -58,8 +61,14 @@ def world(w):
     view = SavedView.objects.create(owner=lead, name="Sample view", page="portfolio", query="stage=live",
                                     sharing="council", council_id=lead.council_id)
     preferences, _created = Preferences.objects.get_or_create(person=lead)
+    ScopeGrant.objects.update_or_create(partner=PartnerOrganisation.objects.get(slug="scottish-government"),
+                                        defaults={"scopes": [*DEFAULT_GRANTED_SCOPES, "comments:read"]})
     return {"comment": comment, "saved_view": view, "calendar_token": preferences.calendar_token,
             "unsubscribe_token": unsubscribe_token(lead)}
+
+
+def api_values(w):
+    return {"/comments/": w["comment"].pk}
 
 
 def page_kwargs(name, w):
