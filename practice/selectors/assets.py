@@ -20,9 +20,9 @@ from .. import policies
 from ..models import LISTED_STATES, Adoption, Asset, AssetFile
 
 __all__ = [
-    "ACTIVE_ADOPTION", "LibraryFigures", "adoption_benefit_choices", "adoption_list", "asset_for_edit", "asset_get", "asset_history",
-    "adopters_map", "asset_list", "council_practice", "file_get", "library_figures", "lesson_initiative",
-    "review_lists", "today", "visible_assets", "with_adoption_counts",
+    "ACTIVE_ADOPTION", "LibraryFigures", "adoption_benefit_choices", "adoption_list", "asset_for_edit", "asset_get",
+    "asset_history", "adopters_map", "asset_list", "council_practice", "file_get", "library_figures",
+    "lesson_initiative", "review_lists", "today", "visible_assets", "with_adoption_counts",
 ]
 
 # What counts as a council adopting: at least planning, and not stopped or lapsed.

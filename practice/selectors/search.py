@@ -1,8 +1,9 @@
 """The portal's search (README "Search"): initiatives, practice assets (lessons learned among them) and progress
 updates' narratives, ranked, filtered by kind, theme and council. On PostgreSQL it is full-text search on the
-weighted documents of practice.search_vectors, stored in a generated column and GIN-indexed; elsewhere a plain icontains. Every source is read
-through its own app's visibility rules (visible_assets, initiatives' searchable_updates), so a draft or another
-council's unapproved update is never a hit. A fixed number of queries: one per kind searched."""
+weighted documents of practice.search_vectors, stored in a generated column and GIN-indexed; elsewhere a plain
+icontains. Every source is read through its own app's visibility rules (visible_assets, initiatives'
+searchable_updates), so a draft or another council's unapproved update is never a hit. A fixed number of queries:
+one per kind searched."""
 
 from dataclasses import dataclass
 
