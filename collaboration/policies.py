@@ -91,3 +91,8 @@ def sharing_choices(user) -> list[str]:
 
 def can_delete_view(user, view) -> bool:
     return view.owner_id == user.pk
+
+
+def can_manage_board_meetings(user) -> bool:
+    """The list of board meeting dates in everyone's calendar feed: the Digital Office keeps it."""
+    return is_digital_office(user)

@@ -11,7 +11,7 @@ import datetime
 
 from django.utils import timezone
 
-from collaboration.models import Comment, Preferences, SavedView
+from collaboration.models import BoardMeeting, Comment, Preferences, SavedView
 from collaboration.services.mail import unsubscribe_token
 from core.models import User
 from councils.models import PartnerOrganisation
@@ -46,6 +46,9 @@ EXPECTED = {
     "collaboration:calendar_reset": Page(get=None, post=everyone(302)),
     "collaboration:calendar_feed": Page(get={"all": 200}, post=None, public=True),
     "collaboration:unsubscribe": Page(get={"all": 200}, public=True),
+    # the office keeps the board's dates; deleting one answers anyone else 404
+    "collaboration:board_meetings": Page(get={STAFF: 200}, post={STAFF: FORM}),
+    "collaboration:board_meeting_delete": Page(get=None, post={STAFF: 302}, otherwise=404),
     "collaboration:saved_views": Page(get=everyone(), post=None),
     "collaboration:saved_view_save": Page(get=everyone(), post=everyone(FORM)),
     "collaboration:saved_view": Page(get={(VIEWER, LEAD): 302}, post=None, otherwise=404),
@@ -63,8 +66,9 @@ def world(w):
     preferences, _created = Preferences.objects.get_or_create(person=lead)
     ScopeGrant.objects.update_or_create(partner=PartnerOrganisation.objects.get(slug="scottish-government"),
                                         defaults={"scopes": [*DEFAULT_GRANTED_SCOPES, "comments:read"]})
-    return {"comment": comment, "saved_view": view, "calendar_token": preferences.calendar_token,
-            "unsubscribe_token": unsubscribe_token(lead)}
+    meeting = BoardMeeting.objects.create(held_on=timezone.localdate() + datetime.timedelta(days=30))
+    return {"comment": comment, "saved_view": view, "board_meeting": meeting,
+            "calendar_token": preferences.calendar_token, "unsubscribe_token": unsubscribe_token(lead)}
 
 
 def api_values(w):
@@ -80,6 +84,8 @@ def page_kwargs(name, w):
         return {"pk": w["comment"].pk}
     if name in ("collaboration:saved_view", "collaboration:saved_view_delete"):
         return {"pk": w["saved_view"].pk}
+    if name == "collaboration:board_meeting_delete":
+        return {"pk": w["board_meeting"].pk}
     if name == "collaboration:calendar_feed":
         return {"token": w["calendar_token"]}
     if name == "collaboration:unsubscribe":

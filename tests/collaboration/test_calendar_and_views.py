@@ -161,3 +161,32 @@ def test_the_navigation_names_ones_own_the_teams_and_the_offices_shared_views(cl
     login_as(FIFE_EDITOR)
     names = {name for _href, name in nav_views(client)}
     assert names == {"Red on delivery (demo)"}
+
+
+def test_the_office_lists_board_meetings_and_everyones_calendar_has_them(client, login_as, demo_data):
+    from collaboration.models import BoardMeeting
+
+    day = datetime.date.today() + datetime.timedelta(days=40)
+    login_as(FIFE_EDITOR)
+    assert client.get(reverse("collaboration:board_meetings")).status_code == 403
+    assert client.post(reverse("collaboration:board_meetings"), {"held_on": day.isoformat()}).status_code == 403
+    url = calendar_address(client)
+    before = events(client, url)
+    login_as(CDO)
+    response = client.post(reverse("collaboration:board_meetings"), {"held_on": day.isoformat(),
+                                                                     "title": "Board: budget 2027/28"})
+    assert response.status_code == 302
+    response = client.post(reverse("collaboration:board_meetings"), {"held_on": day.isoformat()})
+    assert "There is already a board meeting on that date" in response.content.decode()
+    assert "Board: budget 2027/28" in client.get(reverse("collaboration:board_meetings")).content.decode()
+    meeting = BoardMeeting.objects.get(held_on=day)
+    client.logout()
+    after = events(client, url)  # the Fife editor's feed, unchanged address
+    uid = next(u for u in after if u.startswith(f"board-meeting-{meeting.pk}@"))
+    assert uid not in before
+    assert after[uid].decoded("DTSTART") == day and str(after[uid]["SUMMARY"]) == "Board: budget 2027/28"
+    assert events(client, url).keys() == after.keys()  # stable across downloads
+    login_as(CDO)
+    assert client.post(reverse("collaboration:board_meeting_delete", args=[meeting.pk])).status_code == 302
+    client.logout()
+    assert uid not in events(client, url)
