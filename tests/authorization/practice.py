@@ -45,8 +45,8 @@ EXPECTED = {
     "practice:adopt": Page(get=only((OBSERVER, UNRELATED)), post=only((OBSERVER, UNRELATED), FORM)),
     "practice:confirm": Page(get=None, post=only((LEAD, STAFF), 302)),
     "practice:reconfirm": Page(get=None, post=only(OBSERVER, 302)),  # Fife's own use of the playbook
-    # Fife's editor links Fife's own benefits to its use (an empty choice is valid: none linked)
-    "practice:adoption_benefits": Page(get=only(OBSERVER), post=only(OBSERVER, 302)),
+    # Fife's editor links Fife's own benefits to its use (posted empty, the form comes back)
+    "practice:adoption_benefits": Page(get=only(OBSERVER), post=only(OBSERVER, FORM)),
 }
 
 # Published assets and their adoptions are open to every person's session, partners' included.
