@@ -100,7 +100,7 @@ def test_the_adopting_council_links_its_benefit_and_the_asset_page_shows_it(visi
     expect(page.locator("h1")).to_have_text("Benefits of reusing it")
     visitor.check_accessibility("practice-adoption-benefits")
     reflows(visitor, "practice:adoption_benefits", f"/practice/{asset.pk}/adoptions/{fife.pk}/benefits/")
-    page.get_by_label(f"{benefit.initiative.reference}: {benefit.title}").check()
+    page.locator("label.ds_checkbox__label", has_text=benefit.title).click()  # the Design System's checkbox
     page.get_by_role("button", name="Save").click()
     section = page.locator("#adopter-benefits + .ds_table-wrapper")
     expect(section).to_contain_text(benefit.title)
