@@ -163,16 +163,6 @@ def visible_views(user):
     return SavedView.objects.filter(policies.visible_views_condition(user)).select_related("owner")
 
 
-NAV_VIEWS = 6  # the most saved views the navigation names; the saved views page lists them all
-
-
-def navigation_views(user) -> list[dict]:
-    """The saved views the navigation lists by name (the person's own, their council team's and those the office
-    shares with everyone), by name: one query, names and addresses only."""
-    return list(SavedView.objects.filter(policies.visible_views_condition(user)).order_by("name", "pk")
-                .values("pk", "name", "sharing")[:NAV_VIEWS])
-
-
 def saved_view(*, user, pk: int) -> SavedView:
     return get_object_or_404(visible_views(user), pk=pk)
 

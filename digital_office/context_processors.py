@@ -1,9 +1,6 @@
 """What every page's navigation may offer this person, asked of each app's policies (templates decide nothing)."""
 
-from django.utils.functional import SimpleLazyObject
-
 from collaboration import policies as collaboration_policies
-from collaboration import selectors as collaboration_selectors
 from contracts import policies as contract_policies
 from core import policies as core_policies
 from councils import policies as funding_policies
@@ -17,7 +14,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
-    saved_views = collaboration_policies.can_save_views(user)
     return {
         "nav": {
             "portfolio": portfolio_policies.can_read_portfolio(user),
@@ -34,9 +30,6 @@ def navigation(request):
             "people": core_policies.can_manage_people(user),
             "admin": core_policies.can_use_admin(user),
             "notifications": collaboration_policies.can_have_notifications(user),
-            "saved_views": saved_views,
-            # their saved views by name: read only when a page shows the navigation (one query)
-            "saved_view_list": SimpleLazyObject(lambda: collaboration_selectors.navigation_views(user))
-            if saved_views else [],
+            "saved_views": collaboration_policies.can_save_views(user),
         }
     }

@@ -134,35 +134,6 @@ def test_the_list_and_the_dashboard_offer_to_save_the_view_and_the_navigation_li
     assert "/collaboration/views/new/?page=dashboard" in page
 
 
-def nav_views(client):
-    """The saved views the navigation names on a page: (address, name)."""
-    import re
-
-    page = client.get(reverse("initiatives:list")).content.decode()
-    nav = page.split('id="site-navigation"')[1].split("</nav>")[0]
-    return {(href, name.strip()) for href, name in re.findall(
-        r'href="(/collaboration/views/\d+/)" class="ds_site-navigation__link"><span class="visually-hidden">[^<]*'
-        r"</span>([^<]+)</a>", nav)}
-
-
-def test_the_navigation_names_ones_own_the_teams_and_the_offices_shared_views(client, login_as, demo_data):
-    glasgow = person(GLASGOW_EDITOR)
-    mine = SavedView.objects.create(owner=glasgow, name="Mine only", page="portfolio", query="stage=beta")
-    team = SavedView.objects.get(name="Glasgow's live initiatives (demo)")
-    everyone = SavedView.objects.get(name="Red on delivery (demo)")  # the office's, shared with everyone
-    address = {view: reverse("collaboration:saved_view", args=[view.pk]) for view in (mine, team, everyone)}
-    login_as(GLASGOW_EDITOR)
-    team_name = "Glasgow&#x27;s live initiatives (demo)"
-    assert nav_views(client) >= {(address[mine], "Mine only"), (address[team], team_name),
-                                 (address[everyone], "Red on delivery (demo)")}
-    login_as(GLASGOW_VIEWER)  # Glasgow's team: the team's and everyone's, not the editor's private one
-    names = {name for _href, name in nav_views(client)}
-    assert "Mine only" not in names and "Glasgow&#x27;s live initiatives (demo)" in names
-    login_as(FIFE_EDITOR)
-    names = {name for _href, name in nav_views(client)}
-    assert names == {"Red on delivery (demo)"}
-
-
 def test_the_office_lists_board_meetings_and_everyones_calendar_has_them(client, login_as, demo_data):
     from collaboration.models import BoardMeeting
 
