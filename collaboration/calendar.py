@@ -1,5 +1,6 @@
 """A person's calendar (iCalendar, RFC 5545, made with the icalendar library): their council's reporting deadlines,
-the milestones of the initiatives they follow, and the board date the office keeps. One all-day event per date,
+the milestones of the initiatives they follow, the board meetings the office lists (collaboration.BoardMeeting) and
+the date of the last board it recorded (when no listed meeting is on that day). One all-day event per date,
 each with a UID that stays the same from one download to the next, so calendar programs update rather than copy."""
 
 import datetime
@@ -82,8 +83,15 @@ def person_calendar(person) -> bytes:
             url=reverse("initiatives:detail", kwargs={"reference": milestone.initiative.reference}),
             stamp=milestone.updated_at,
         ))
+    meetings = list(selectors.board_meetings(since=today - PAST, until=today + AHEAD))
+    for meeting in meetings:
+        calendar.add_component(_event(
+            uid=f"board-meeting-{meeting.pk}", day=meeting.held_on, summary=str(meeting),
+            description=_("A board meeting of the Digital Office."), url=reverse("dashboard:dashboard"),
+            stamp=meeting.updated_at,
+        ))
     board = portfolio_selectors.last_board_date()
-    if board is not None:
+    if board is not None and board not in {meeting.held_on for meeting in meetings}:
         calendar.add_component(_event(
             uid=f"board-{board.isoformat()}", day=board, summary=_("Digital Office board meeting"),
             description=_("The board meeting date the Digital Office recorded."), url=reverse("dashboard:dashboard"),

@@ -40,3 +40,12 @@ class SavedViewForm(forms.Form):
     def __init__(self, *args, sharing_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sharing"].choices = [c for c in SavedView.Sharing.choices if c[0] in sharing_choices]
+
+
+class BoardMeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"),
+                              error_messages={"required": _("Enter the date of the meeting."),
+                                              "invalid": _("Enter a real date, for example 2027-03-27.")},
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    title = forms.CharField(label=_("Title (optional)"), max_length=120, required=False,
+                            help_text=_("Leave empty for “Digital Office board meeting”."))

@@ -180,3 +180,20 @@ class SavedView(TrackedModel):
 
     def __str__(self):
         return self.name
+
+
+class BoardMeeting(TrackedModel):
+    """A date of the Digital Office's board, kept by the office: the calendar feed lists each one. (The portfolio
+    keeps only the date of the last meeting, for the dashboard's "since the last board"; this is the list ahead.)"""
+
+    held_on = models.DateField(_("date"), unique=True)
+    title = models.CharField(_("title"), max_length=120, blank=True,
+                             help_text=_("Leave empty for “Digital Office board meeting”."))
+
+    class Meta:
+        ordering = ["held_on"]
+        verbose_name = _("board meeting")
+        verbose_name_plural = _("board meetings")
+
+    def __str__(self):
+        return self.title or str(_("Digital Office board meeting"))

@@ -2,12 +2,16 @@
 
 A conversation is read by whoever may read what it is about (initiatives.policies): an initiative's by every council
 and the office; an update's, like the update before approval, only by the initiative's own councils and the office.
-Partners see no conversation (comments are not exposed to partner organisations)."""
+Partners' people see no conversation. Partner keys read the conversations on initiatives (never an update's)
+through the API only with the scope comments:read, which works only while the Digital Office grants the key's
+organisation access to comments (off by default; core.policies.scopes_of)."""
 
 from django.db.models import Q
 from django.utils import timezone
 
+from core.policies import key_has_scope
 from core.roles import Role, is_digital_office, role_of
+from core.scopes import COMMENTS_READ
 from initiatives import policies as portfolio_policies
 
 from .models import EDIT_WINDOW, SavedView
@@ -23,6 +27,14 @@ def can_read_conversation(user, initiative, update=None) -> bool:
 
 def can_comment(user, initiative, update=None) -> bool:
     return can_read_conversation(user, initiative, update)
+
+
+def api_comments_condition(caller) -> Q | None:
+    """The comments the API serves a caller: those on initiatives, to a key whose organisation is granted access to
+    comments; None (nothing) for everyone else."""
+    if not key_has_scope(caller, COMMENTS_READ):
+        return None
+    return Q(update__isnull=True)
 
 
 def readers_condition(initiative, update=None) -> Q:
@@ -79,3 +91,8 @@ def sharing_choices(user) -> list[str]:
 
 def can_delete_view(user, view) -> bool:
     return view.owner_id == user.pk
+
+
+def can_manage_board_meetings(user) -> bool:
+    """The list of board meeting dates in everyone's calendar feed: the Digital Office keeps it."""
+    return is_digital_office(user)

@@ -12,7 +12,7 @@ from initiatives import selectors as portfolio_selectors
 from strategy import selectors as strategy_selectors
 
 from . import policies
-from .models import Comment, Follow, Notification, Preferences, SavedView
+from .models import BoardMeeting, Comment, Follow, Notification, Preferences, SavedView
 
 User = get_user_model()
 MENTION_SUGGESTIONS = 10
@@ -61,6 +61,14 @@ def comment_by_pk(*, user, pk: int) -> Comment:
     if not policies.can_read_conversation(user, comment.initiative, comment.update):
         raise Http404
     return comment
+
+
+def api_comments(*, user):
+    """The comments a partner key reads through the API (policies.api_comments_condition), with their initiative."""
+    condition = policies.api_comments_condition(user)
+    if condition is None:
+        return Comment.objects.none()
+    return Comment.objects.filter(condition).select_related("initiative")
 
 
 def readers(initiative, update=None):
@@ -166,3 +174,18 @@ def week_of(day: datetime.date) -> datetime.date:
 
 def people_by_pk(pks) -> dict:
     return {person.pk: person for person in User.objects.filter(pk__in=list(pks), is_active=True)}
+
+
+def board_meetings(*, since=None, until=None):
+    meetings = BoardMeeting.objects.all()
+    if since is not None:
+        meetings = meetings.filter(held_on__gte=since)
+    if until is not None:
+        meetings = meetings.filter(held_on__lte=until)
+    return meetings.order_by("held_on")
+
+
+def board_meeting(*, user, pk: int) -> BoardMeeting:
+    if not policies.can_manage_board_meetings(user):
+        raise Http404
+    return get_object_or_404(BoardMeeting, pk=pk)

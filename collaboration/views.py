@@ -18,7 +18,7 @@ from councils import selectors as council_selectors
 from strategy import selectors as strategy_selectors
 
 from . import calendar, policies, selectors, services
-from .forms import CommentForm, FollowForm, PreferencesForm, SavedViewForm
+from .forms import BoardMeetingForm, CommentForm, FollowForm, PreferencesForm, SavedViewForm
 from .models import Comment, SavedView
 from .services.mail import person_id_from_unsubscribe_token
 
@@ -216,7 +216,9 @@ def settings_page(request):
     if preferences.pk:
         calendar_url = request.build_absolute_uri(
             reverse("collaboration:calendar_feed", kwargs={"token": preferences.calendar_token}))
-    return render(request, "collaboration/settings.html", {"form": form, "calendar_url": calendar_url})
+    return render(request, "collaboration/settings.html", {
+        "form": form, "calendar_url": calendar_url,
+        "can_manage_board": policies.can_manage_board_meetings(request.user)})
 
 
 @require_POST
@@ -295,3 +297,31 @@ def saved_view_delete(request, pk):
     services.saved_view_delete(user=request.user, view=view)
     messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
     return redirect("collaboration:saved_views")
+
+
+@require_http_methods(["GET", "POST"])
+def board_meetings(request):
+    """The office's list of board meeting dates: add one, or remove one."""
+    if not policies.can_manage_board_meetings(request.user):
+        raise PermissionDenied(_("Only Digital Office staff keep the board's dates."))
+    form = BoardMeetingForm(request.POST or None, auto_id="meeting-%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.board_meeting_add(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The board meeting of %(day)s is in everyone's calendar feed.") % {
+                "day": meeting.held_on.strftime("%-d %B %Y")})
+            return redirect("collaboration:board_meetings")
+    return render(request, "collaboration/board_meetings.html", {
+        "form": form, "meetings": list(selectors.board_meetings())})
+
+
+@require_POST
+def board_meeting_delete(request, pk):
+    meeting = selectors.board_meeting(user=request.user, pk=pk)
+    services.board_meeting_delete(user=request.user, meeting=meeting)
+    messages.success(request, _("The board meeting of %(day)s is removed.") % {
+        "day": meeting.held_on.strftime("%-d %B %Y")})
+    return redirect("collaboration:board_meetings")

@@ -43,17 +43,21 @@ def _owners(instance, kind):
     return {instance.pk: getattr(instance, field)} if field else None
 
 
-def track(model, kind: str, *, owner_field: str = ""):
+def track(model, kind: str, *, owner_field: str = "", only=None):
     """Record every save of `model` as an upsert of `kind` and every delete as a delete. `owner_field` (such as
-    "council_id"): the records are confidential to that council, and their entries say so (core.models.Change)."""
+    "council_id"): the records are confidential to that council, and their entries say so (core.models.Change).
+    `only` (instance -> bool): rows for which it is false never reach a partner, and are not entered at all, so the
+    feed does not even tell that they exist (a comment on an update under review)."""
     if owner_field:
         OWNER_FIELDS[kind] = owner_field
 
     def saved(sender, instance, **kwargs):
-        change_record(kind=kind, ids=[instance.pk], owners=_owners(instance, kind))
+        if only is None or only(instance):
+            change_record(kind=kind, ids=[instance.pk], owners=_owners(instance, kind))
 
     def deleted(sender, instance, **kwargs):
-        change_record(kind=kind, ids=[instance.pk], operation=DELETE, owners=_owners(instance, kind))
+        if only is None or only(instance):
+            change_record(kind=kind, ids=[instance.pk], operation=DELETE, owners=_owners(instance, kind))
 
     label = model._meta.label
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"change-feed-save-{label}")

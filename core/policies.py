@@ -5,7 +5,7 @@ policies build on these. Services check them before writing; templates ask them 
 """
 
 from .roles import Role, is_digital_office, role_of, second_factor_verified
-from .scopes import CONTRACTS_READ, FUNDING_READ, READ_SCOPES, WEBHOOKS_MANAGE
+from .scopes import CONTRACTS_READ, FUNDING_READ, GRANT_BOUND_SCOPES, READ_SCOPES, WEBHOOKS_MANAGE
 
 
 class SystemActor:
@@ -50,10 +50,34 @@ def api_key_of(caller):
     return getattr(caller, "api_key", None)
 
 
+# partner id -> the scopes the Digital Office grants the organisation now. partner_access keeps the grants and
+# registers the lookup at start-up (the kernel knows no grants); without one, no grant-bound scope works.
+_grant_lookup = None
+
+
+def register_grant_lookup(lookup):
+    global _grant_lookup  # noqa: PLW0603 - set once, at start-up
+    _grant_lookup = lookup
+
+
+def _key_scopes(key) -> set[str]:
+    """A key's scopes, less any grant-bound one (comments:read) its organisation is not granted now: one query,
+    made once per request and only for a key that carries such a scope."""
+    scopes = set(key.scopes)
+    bound = scopes & GRANT_BOUND_SCOPES
+    if not bound:
+        return scopes
+    cached = getattr(key, "_granted_now", None)
+    if cached is None:
+        cached = set(_grant_lookup(key.partner_id)) if _grant_lookup is not None else set()
+        key._granted_now = cached
+    return scopes - (bound - cached)
+
+
 def scopes_of(caller) -> set[str]:
     key = api_key_of(caller)
     if key is not None:
-        return set(key.scopes)
+        return _key_scopes(key)
     role = role_of(caller)
     if role == Role.DIGITAL_OFFICE and not is_digital_office(caller):
         return set()  # staff who have not used their second factor in this session
@@ -81,7 +105,7 @@ def can_use_scope(caller, scope: str) -> bool:
     if scope == WEBHOOKS_MANAGE:
         # Webhooks belong to a partner organisation: only its keys manage them through the API.
         key = api_key_of(caller)
-        return key is not None and scope in key.scopes
+        return key is not None and scope in _key_scopes(key)
     return scope in scopes_of(caller)
 
 
@@ -101,7 +125,7 @@ def can_see_council_owned(caller, council_id) -> bool:
 def key_has_scope(caller, scope: str) -> bool:
     """True for a partner key that carries `scope`; False for everyone else (people are judged by role)."""
     key = api_key_of(caller)
-    return key is not None and scope in key.scopes
+    return key is not None and scope in _key_scopes(key)
 
 
 # -- people: invitations, teams, deactivation, the access record (README "People and access") ------------------

@@ -13,6 +13,10 @@ WEBHOOKS_MANAGE = "webhooks:manage"
 CONTRACTS_READ = "contracts:read"
 # The practice library's published assets and their adoptions (README "Practice library").
 PRACTICE_READ = "practice:read"
+# Comments in the conversations on initiatives (README "Working together"): off by default. A key reads them only
+# while the Digital Office grants its organisation this scope (partner_access.ScopeGrant; core.policies.scopes_of
+# asks the grant on every request, so taking the grant back closes them at once, whatever the key says).
+COMMENTS_READ = "comments:read"
 
 SCOPES = {
     COUNCILS_READ: _("Councils and partner organisations"),
@@ -23,11 +27,16 @@ SCOPES = {
     WEBHOOKS_MANAGE: _("Register and remove the partner's own webhooks"),
     CONTRACTS_READ: _("Contracts of every council: suppliers, values, dates and the councils using them"),
     PRACTICE_READ: _("The practice library's published assets and the councils that declare they reuse them"),
+    COMMENTS_READ: _("Comments in the conversations on initiatives (only while the Digital Office allows the "
+                     "organisation)"),
 }
 SCOPE_CHOICES = list(SCOPES.items())
 READ_SCOPES = (COUNCILS_READ, STRATEGY_READ, INITIATIVES_READ, REPORTS_READ, FUNDING_READ, PRACTICE_READ)
-# The change feed serves any of these; contracts:read is not among the READ_SCOPES, which are the defaults.
-FEED_SCOPES = (*READ_SCOPES, CONTRACTS_READ)
+# The change feed serves any of these; contracts:read and comments:read are not among the READ_SCOPES, which are
+# the defaults.
+FEED_SCOPES = (*READ_SCOPES, CONTRACTS_READ, COMMENTS_READ)
+# Scopes that work on a key only while its organisation's grant includes them (core.policies.scopes_of).
+GRANT_BOUND_SCOPES = frozenset({COMMENTS_READ})
 
 
 def parse_scopes(text: str) -> list[str]:

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 import bulk_export.registry
 from bulk_export.api.views import BulkExportViewSet
+from collaboration.api.views import CommentViewSet
 from contracts.api.views import ContractViewSet
 from core.api.changes import ChangeFeedHeadView, ChangeFeedView
 from core.api.views import ApiNotFoundView, ApiRootView, DocsView, SchemaView
@@ -40,6 +41,7 @@ router.register("reports", ReportViewSet, basename="report")
 router.register("contracts", ContractViewSet, basename="contract")
 router.register("practice-assets", AssetViewSet, basename="practice-asset")
 router.register("practice-adoptions", AdoptionViewSet, basename="practice-adoption")
+router.register("comments", CommentViewSet, basename="comment")
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
 router.register("exports", BulkExportViewSet, basename="export")

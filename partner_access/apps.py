@@ -15,4 +15,9 @@ class PartnerAccessConfig(AppConfig):
     verbose_name = _("Partner API")
 
     def ready(self):
+        from core.policies import register_grant_lookup  # noqa: PLC0415
+
         from . import receivers  # noqa: F401, PLC0415 - connects the webhook receivers once the models are loaded
+        from .selectors import granted_scopes_of  # noqa: PLC0415
+
+        register_grant_lookup(granted_scopes_of)  # comments:read works on a key only while its organisation has it

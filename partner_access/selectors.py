@@ -17,7 +17,13 @@ def key_list(*, user=None):
 
 def granted_scopes(partner) -> list[str]:
     """The scopes a partner organisation's leads may give its keys (the office's grant, or the defaults)."""
-    grant = ScopeGrant.objects.filter(partner=partner).values_list("scopes", flat=True).first()
+    return granted_scopes_of(partner.pk)
+
+
+def granted_scopes_of(partner_id) -> list[str]:
+    """granted_scopes by the organisation's id: what core.policies asks, on each request, of a key that carries a
+    scope that works only while granted (comments:read)."""
+    grant = ScopeGrant.objects.filter(partner_id=partner_id).values_list("scopes", flat=True).first()
     return sorted(grant if grant is not None else DEFAULT_GRANTED_SCOPES)
 
 

@@ -43,6 +43,18 @@ class AdoptionForm(forms.Form):
                              help_text=_("Needed when your council stopped using it."))
 
 
+class AdoptionBenefitsForm(forms.Form):
+    benefits = forms.MultipleChoiceField(
+        label=_("Which of your council's benefits does reusing it bring?"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Your council's benefits in the benefits register: those it keeps and those it holds a share of."))
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benefits"].choices = [
+            (str(b.pk), f"{b.initiative.reference}: {b.title}") for b in choices]
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search the portal"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Everything")), *SEARCH_KINDS])

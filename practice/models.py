@@ -154,6 +154,10 @@ class Adoption(TrackedModel):
     using_since = models.DateField(_("using since"), null=True, blank=True)
     using_confirmed_on = models.DateField(_("use last confirmed"), null=True, blank=True)
     reminded_on = models.DateField(_("reconfirmation reminder sent"), null=True, blank=True)
+    # The adopting council's own benefits (the register, initiatives' Benefit) that reusing the asset brings: the
+    # asset's page shows what adopters realised. Linked by the adopting council's editors, to its benefits only.
+    benefits = models.ManyToManyField("initiatives.Benefit", blank=True, related_name="+",
+                                      verbose_name=_("benefits realised by reusing it"))
     history = HistoricalRecords()
 
     class Meta:

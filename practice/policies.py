@@ -5,7 +5,9 @@ returned asset is seen only by its owning council's staff (the office's own: the
 and by the Digital Office, who review it; anyone else is answered 404. The owning council's editors (the office for
 its own) write and submit; the office publishes or returns, and never the person who submitted or created it (four
 eyes, as for progress updates). A council's editor declares adoption for their own council only; the asset's
-owner (its council's editors, the named owner, or the office) confirms it. Partner keys read published assets and
+owner (its council's editors, the named owner, or the office) confirms it; the adopting council's editors link the
+adoption to their own council's benefits, which the asset's page shows to whoever may read the benefits register.
+Partner keys read published assets and
 their adoptions through the API with the scope `practice:read`.
 """
 
@@ -91,6 +93,12 @@ def can_confirm_adoption(user, asset) -> bool:
     """The asset's owner confirms what adopters declare: its council's editors, its named owner, or the office."""
     return _owns(user, asset) or (getattr(user, "pk", None) is not None and user.pk == asset.owner_id
                                   and user.is_active)
+
+
+def can_link_adoption_benefits(user, adoption) -> bool:
+    """Which of its benefits reusing the asset brings: the adopting council's editors only, for their own council
+    (the benefits offered and accepted are its own: initiatives.selectors.council_benefits)."""
+    return is_council_editor_of(user, adoption.council_id)
 
 
 def can_record_lessons(user, initiative) -> bool:

@@ -3,8 +3,12 @@
 
 The criteria's names are taken from the Scottish Government's own pages: points 1 to 10 from
 https://servicemanual.gov.scot/browse/digital-scotland-service-standard/dsss, points 11 to 13 from
-https://www.gov.scot/publications/digital-scotland-service-standard/ (pages 11, 12 and 13). The name of point 14
-could not be confirmed from an authoritative source, so it is kept by its number only (README "Practice library").
+https://www.gov.scot/publications/digital-scotland-service-standard/ (pages 11, 12 and 13), as stored in the
+project's reference search (checked again on 2026-12-07: the stored servicemanual.gov.scot pages list 1 to 13 with
+these names). The project's own source data (/work/shared: the brief, DESIGN.md, data/) does not mention the
+Service Standard at all, so it confirms none of them. The name of point 14 could not be confirmed from an
+authoritative source (the stored pages end their list at 13), so it is kept by its number only (README "Practice
+library"); never fill it in from GOV.UK's own Service Standard, whose 14 points are numbered differently.
 """
 
 from django.utils.translation import gettext_lazy as _

@@ -20,6 +20,8 @@ urlpatterns = [
     path("practice/<int:pk>/files/<int:file_pk>/", library.file_download, name="file"),
     path("practice/<int:pk>/adopt/", library.adopt, name="adopt"),
     path("practice/<int:pk>/adoptions/<int:adoption_pk>/confirm/", library.adoption_confirm, name="confirm"),
+    path("practice/<int:pk>/adoptions/<int:adoption_pk>/benefits/", library.adoption_benefits,
+         name="adoption_benefits"),
     path("practice/<int:pk>/adoptions/<int:adoption_pk>/reconfirm/", library.adoption_reconfirm,
          name="reconfirm"),
 ]

@@ -13,6 +13,8 @@ two minutes.
 
 from django.db import transaction
 
+from collaboration.models import Comment
+from collaboration.receivers import COMMENT
 from contracts.models import Contract
 from contracts.receivers import CONTRACT
 from core.changes import record_rows
@@ -54,5 +56,7 @@ def demo_rows_enter_feed() -> dict:
         (Contract.objects.filter(is_demo=True), CONTRACT),
         (Asset.objects.filter(is_demo=True, state__in=READ_STATES), ASSET),
         (Adoption.objects.filter(is_demo=True, asset__state__in=READ_STATES), ADOPTION),
+        # served only to keys whose organisation the office allows to read comments (conversations on initiatives)
+        (Comment.objects.filter(is_demo=True, update__isnull=True), COMMENT),
     ]
     return {kind: record_rows(queryset, kind, batch_size=BATCH) for queryset, kind in loads}

@@ -67,7 +67,8 @@ class HasAnyReadScope(BasePermission):
 class ChangeEntrySerializer(serializers.Serializer):
     type = serializers.CharField(help_text=_(
         "The list the record belongs to: council, partner, contribution, theme, outcome, measure, measure-reading, "
-        "initiative, milestone, update, risk, benefit, report, contract, practice-asset or practice-adoption."))
+        "initiative, milestone, update, risk, benefit, report, contract, practice-asset, practice-adoption or "
+        "comment."))
     id = serializers.IntegerField(help_text=_("The record's id (its `id` field in the list)."))
     operation = serializers.ChoiceField(choices=Change.Operation.choices, help_text=_(
         "upsert: store `record` under (type, id), replacing what you had. delete: remove (type, id) if you have "

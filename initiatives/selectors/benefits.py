@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from councils import selectors as councils_selectors
 from councils.selectors import financial_year_label
 
+from .. import policies
 from ..benefit_models import Benefit, BenefitRealisation, BenefitReview, BenefitShare, BenefitTarget
 
 __all__ = [
@@ -43,8 +44,10 @@ __all__ = [
     "benefit_list",
     "benefit_reviews_open",
     "benefits_by_grade",
+    "council_benefits",
     "council_choices_for",
     "council_benefit_shares",
+    "visible_benefits",
 ]
 
 BenefitCategory = Benefit.Category
@@ -195,6 +198,21 @@ def council_benefit_shares(council):
         count=Count("pk"),
     )
     return shares, {name: (_q(value) if name != "count" else value) for name, value in totals.items()}
+
+
+def visible_benefits(*, user):
+    """The benefits a person may read in the register: every one for whoever reads the portfolio, none otherwise
+    (policies.can_read_portfolio, the register's own rule)."""
+    if not policies.can_read_portfolio(user):
+        return Benefit.objects.none()
+    return Benefit.objects.all()
+
+
+def council_benefits(council_id):
+    """The benefits that are a council's (policies.benefit_council_ids): those it keeps and those it holds a share
+    of, each with its initiative, by title."""
+    return (Benefit.objects.filter(Q(council_id=council_id) | Q(shares__council_id=council_id)).distinct()
+            .select_related("initiative").order_by("initiative__reference", "title"))
 
 
 def council_choices_for(initiative):

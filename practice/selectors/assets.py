@@ -20,9 +20,9 @@ from .. import policies
 from ..models import LISTED_STATES, Adoption, Asset, AssetFile
 
 __all__ = [
-    "ACTIVE_ADOPTION", "LibraryFigures", "adoption_list", "asset_for_edit", "asset_get", "asset_history",
-    "adopters_map", "asset_list", "council_practice", "file_get", "library_figures", "lesson_initiative",
-    "review_lists", "today", "visible_assets", "with_adoption_counts",
+    "ACTIVE_ADOPTION", "LibraryFigures", "adoption_benefit_choices", "adoption_list", "asset_for_edit", "asset_get",
+    "asset_history", "adopters_map", "asset_list", "council_practice", "file_get", "library_figures",
+    "lesson_initiative", "review_lists", "today", "visible_assets", "with_adoption_counts",
 ]
 
 # What counts as a council adopting: at least planning, and not stopped or lapsed.
@@ -73,6 +73,9 @@ def asset_get(*, user, pk: int) -> Asset:
             "themes", "outcomes",
             Prefetch("files", AssetFile.objects.order_by("title", "-version")),
             Prefetch("adoptions", Adoption.objects.select_related("council", "declared_by", "confirmed_by")
+                     .prefetch_related(Prefetch(
+                         "benefits", portfolio.visible_benefits(user=user).select_related("initiative")
+                         .order_by("title"), to_attr="shown_benefits"))
                      .order_by("council__name")),
         ).filter(pk=pk).first()
     )
@@ -86,6 +89,11 @@ def asset_for_edit(*, user, pk: int) -> Asset:
     if not policies.can_edit_asset(user, asset):
         raise PermissionDenied(_("Only the owning council's editors and the Digital Office change this asset."))
     return asset
+
+
+def adoption_benefit_choices(adoption):
+    """The benefits an adoption may be linked to: the adopting council's own in the register."""
+    return portfolio.council_benefits(adoption.council_id)
 
 
 def file_get(*, user, pk: int, file_pk: int) -> AssetFile:

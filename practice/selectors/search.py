@@ -1,8 +1,9 @@
 """The portal's search (README "Search"): initiatives, practice assets (lessons learned among them) and progress
 updates' narratives, ranked, filtered by kind, theme and council. On PostgreSQL it is full-text search on the
-weighted documents of practice.search_vectors (GIN-indexed); elsewhere a plain icontains. Every source is read
-through its own app's visibility rules (visible_assets, initiatives' searchable_updates), so a draft or another
-council's unapproved update is never a hit. A fixed number of queries: one per kind searched."""
+weighted documents of practice.search_vectors, stored in a generated column and GIN-indexed; elsewhere a plain
+icontains. Every source is read through its own app's visibility rules (visible_assets, initiatives'
+searchable_updates), so a draft or another council's unapproved update is never a hit. A fixed number of queries:
+one per kind searched."""
 
 from dataclasses import dataclass
 
@@ -17,14 +18,14 @@ from django.utils.translation import gettext_lazy
 from initiatives import selectors as portfolio
 
 from ..models import Asset
-from ..search_vectors import CONFIG, document, text_fields
+from ..search_vectors import CONFIG, StoredDocument, text_fields
 from .assets import visible_assets
 
 __all__ = ["SEARCH_KINDS", "Hit", "matching", "portal_search"]
 
 PER_KIND = 50  # the most hits each kind returns, best first
-# Ranking recomputes each matching row's document, so a common word across 100,000 updates would rank them all:
-# each kind ranks the newest CANDIDATES matches only (found through the GIN index, without ranking).
+# Each kind ranks the newest CANDIDATES matches only (found on the stored document and its GIN index, without
+# ranking), so a common word across 100,000 updates never ranks them all.
 CANDIDATES = 300
 MAX_QUERY = 200
 
@@ -54,9 +55,9 @@ def _ranked(queryset, kind: str, text: str):
     """`queryset` matching `text`, each row with a `rank` (higher is better), best first."""
     if _postgres():
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        newest = (queryset.model._default_manager.annotate(search_document=document(kind))
-                  .filter(search_document=query).order_by("-pk").values("pk")[:CANDIDATES])
-        return (queryset.filter(pk__in=newest).annotate(rank=SearchRank(document(kind), query))
+        newest = (queryset.model._default_manager.alias(found=StoredDocument())
+                  .filter(found=query).order_by("-pk").values("pk")[:CANDIDATES])
+        return (queryset.filter(pk__in=newest).annotate(rank=SearchRank(StoredDocument(), query))
                 .order_by("-rank", "-pk"))
     condition = Q()
     for word in text.split()[:8]:

@@ -3,6 +3,7 @@
 from .adoptions import (  # noqa: F401
     RECONFIRM_AFTER_DAYS,
     RECONFIRM_GRACE_DAYS,
+    adoption_benefits_set,
     adoption_confirm,
     adoption_declare,
     adoption_reconfirm,

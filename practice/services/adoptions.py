@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import selectors as core_selectors
+from initiatives import selectors as portfolio
 
 from .. import policies
 from ..models import Adoption, Asset
@@ -113,3 +114,19 @@ def adoptions_reconfirm_due(*, on: datetime.date | None = None) -> dict:
                             "lapses_on": on + datetime.timedelta(days=RECONFIRM_GRACE_DAYS)},
                    to=editors.get(adoption.council_id, []))
     return {"reminded": len(reminded), "lapsed": lapsed}
+
+
+@transaction.atomic
+def adoption_benefits_set(*, user, adoption, benefit_ids) -> Adoption:
+    """The adopting council's benefits that reusing the asset brings; only its own council's (kept by it or shared
+    in by it) may be linked, by its editors."""
+    adoption = Adoption.objects.select_for_update(of=("self",)).get(pk=adoption.pk)
+    if not policies.can_link_adoption_benefits(user, adoption):
+        raise PermissionDenied(_("Only an editor of the adopting council links its benefits."))
+    wanted = {int(pk) for pk in benefit_ids}
+    own = set(portfolio.council_benefits(adoption.council_id).filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - own:
+        raise ValidationError({"benefits": _("Link only your own council's benefits: those it keeps or holds a "
+                                             "share of in the benefits register.")})
+    adoption.benefits.set(sorted(own))
+    return adoption

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +14,7 @@ from councils.selectors import council_by_slug
 
 from .. import policies, selectors, services
 from ..filtersets import AssetFilterSet
-from ..forms import AdoptionForm, AssetForm, FileForm, ReturnForm
+from ..forms import AdoptionBenefitsForm, AdoptionForm, AssetForm, FileForm, ReturnForm
 
 SORTS = ("recent", "adopters", "title")
 
@@ -66,6 +67,9 @@ def asset_detail(request, pk):
         "can_review": policies.can_review_asset(user, asset), "can_retire": policies.can_retire_asset(user, asset),
         "can_adopt": policies.can_declare_adoption(user, asset),
         "can_confirm": policies.can_confirm_adoption(user, asset),
+        "can_link_benefits": own is not None and policies.can_link_adoption_benefits(user, own),
+        # the adopters' benefits the viewer may read (asset_get prefetches only those)
+        "adopter_benefits": [(a, b) for a in asset.adoptions.all() for b in a.shown_benefits],
         "experimental": asset.is_listed and not asset.evidence_of_use.strip() and not asset.has_confirmed_use,
     })
 
@@ -216,3 +220,25 @@ def adoption_reconfirm(request, pk, adoption_pk):
     else:
         messages.success(request, _("Your council still uses it: thank you, that is recorded for a year."))
     return redirect("practice:detail", pk=asset.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def adoption_benefits(request, pk, adoption_pk):
+    """The adopting council's editor says which of its own benefits reusing the asset brings."""
+    asset, adoption = _adoption(request, pk, adoption_pk)
+    if not policies.can_link_adoption_benefits(request.user, adoption):
+        raise PermissionDenied(_("Only an editor of the adopting council links its benefits."))
+    choices = list(selectors.adoption_benefit_choices(adoption))
+    form = AdoptionBenefitsForm(request.POST or None, choices=choices,
+                                initial={"benefits": [str(b.pk) for b in adoption.shown_benefits]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adoption_benefits_set(user=request.user, adoption=adoption,
+                                           benefit_ids=form.cleaned_data["benefits"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The benefits your council realises by reusing it are saved."))
+            return redirect(reverse("practice:detail", kwargs={"pk": asset.pk}) + "#adopter-benefits")
+    return render(request, "practice/adoption_benefits.html", {
+        "form": form, "asset": asset, "title": _("Benefits of reusing it"), "has_choices": bool(choices)})

@@ -4,15 +4,18 @@ The sample initiative (Glasgow leads, Fife observes, Highland takes no part) has
 office read, partners not; its submitted update's conversation is for Glasgow, Fife and the office only (404 to the
 rest, as the update). The sample comment is the lead editor's (only they change or delete it); the sample saved view
 is shared with Glasgow's team (the viewer opens it, only its owner deletes it). The calendar feed and the
-unsubscribe page answer everyone alike: the secret in their address is the key."""
+unsubscribe page answer everyone alike: the secret in their address is the key. Through the API, comments are read
+only by the key with comments:read, whose organisation (the Scottish Government) the office allows to read them."""
 
 import datetime
 
 from django.utils import timezone
 
-from collaboration.models import Comment, Preferences, SavedView
+from collaboration.models import BoardMeeting, Comment, Preferences, SavedView
 from collaboration.services.mail import unsubscribe_token
 from core.models import User
+from councils.models import PartnerOrganisation
+from partner_access.models import DEFAULT_GRANTED_SCOPES, ScopeGrant
 from tests.authorization.roles import (
     ACCOUNTS,
     COUNCIL_STAFF,
@@ -43,6 +46,9 @@ EXPECTED = {
     "collaboration:calendar_reset": Page(get=None, post=everyone(302)),
     "collaboration:calendar_feed": Page(get={"all": 200}, post=None, public=True),
     "collaboration:unsubscribe": Page(get={"all": 200}, public=True),
+    # the office keeps the board's dates; deleting one answers anyone else 404
+    "collaboration:board_meetings": Page(get={STAFF: 200}, post={STAFF: FORM}),
+    "collaboration:board_meeting_delete": Page(get=None, post={STAFF: 302}, otherwise=404),
     "collaboration:saved_views": Page(get=everyone(), post=None),
     "collaboration:saved_view_save": Page(get=everyone(), post=everyone(FORM)),
     "collaboration:saved_view": Page(get={(VIEWER, LEAD): 302}, post=None, otherwise=404),
@@ -58,8 +64,15 @@ def world(w):
     view = SavedView.objects.create(owner=lead, name="Sample view", page="portfolio", query="stage=live",
                                     sharing="council", council_id=lead.council_id)
     preferences, _created = Preferences.objects.get_or_create(person=lead)
-    return {"comment": comment, "saved_view": view, "calendar_token": preferences.calendar_token,
-            "unsubscribe_token": unsubscribe_token(lead)}
+    ScopeGrant.objects.update_or_create(partner=PartnerOrganisation.objects.get(slug="scottish-government"),
+                                        defaults={"scopes": [*DEFAULT_GRANTED_SCOPES, "comments:read"]})
+    meeting = BoardMeeting.objects.create(held_on=timezone.localdate() + datetime.timedelta(days=30))
+    return {"comment": comment, "saved_view": view, "board_meeting": meeting,
+            "calendar_token": preferences.calendar_token, "unsubscribe_token": unsubscribe_token(lead)}
+
+
+def api_values(w):
+    return {"/comments/": w["comment"].pk}
 
 
 def page_kwargs(name, w):
@@ -71,6 +84,8 @@ def page_kwargs(name, w):
         return {"pk": w["comment"].pk}
     if name in ("collaboration:saved_view", "collaboration:saved_view_delete"):
         return {"pk": w["saved_view"].pk}
+    if name == "collaboration:board_meeting_delete":
+        return {"pk": w["board_meeting"].pk}
     if name == "collaboration:calendar_feed":
         return {"token": w["calendar_token"]}
     if name == "collaboration:unsubscribe":

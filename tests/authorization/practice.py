@@ -45,6 +45,8 @@ EXPECTED = {
     "practice:adopt": Page(get=only((OBSERVER, UNRELATED)), post=only((OBSERVER, UNRELATED), FORM)),
     "practice:confirm": Page(get=None, post=only((LEAD, STAFF), 302)),
     "practice:reconfirm": Page(get=None, post=only(OBSERVER, 302)),  # Fife's own use of the playbook
+    # Fife's editor links Fife's own benefits to its use (posted empty, the form comes back)
+    "practice:adoption_benefits": Page(get=only(OBSERVER), post=only(OBSERVER, FORM)),
 }
 
 # Published assets and their adoptions are open to every person's session, partners' included.
@@ -78,7 +80,7 @@ def page_kwargs(name, w):
         return {"pk": playbook}
     if name == "practice:confirm":
         return {"pk": playbook, "adoption_pk": w["practice_unconfirmed"].pk}
-    if name == "practice:reconfirm":
+    if name in ("practice:reconfirm", "practice:adoption_benefits"):
         return {"pk": playbook, "adoption_pk": w["practice_fife_use"].pk}
     if name in ("practice:detail", "practice:edit", "practice:submit", "practice:retire", "practice:file_add"):
         return {"pk": w["practice_draft"].pk}

@@ -72,3 +72,23 @@ def test_a_glasgow_editor_mentions_a_fife_editor_who_sees_it_and_replies(visitor
     visitor.check_accessibility("conversation-replied")
     reflows(visitor, "collaboration:initiative_conversation",
             f"/collaboration/initiatives/{initiative.reference}/conversation/")
+
+
+def test_the_office_adds_a_board_meeting(visitor):
+    import datetime
+
+    page = visitor.page
+    visitor.login("cdo@demo.digitaloffice.scot")
+    visitor.goto("/collaboration/settings/")
+    page.get_by_role("link", name="Keep the board's meeting dates").click()
+    expect(page.locator("h1")).to_have_text("Board meeting dates")
+    page.get_by_role("button", name="Add the meeting").click()  # no date: the error says what to do
+    expect(page.locator(".ds_error-summary")).to_contain_text("Enter the date of the meeting")
+    visitor.check_accessibility("board-meetings-error")
+    day = datetime.date.today() + datetime.timedelta(days=40)
+    page.get_by_label("Date").fill(day.isoformat())
+    page.get_by_label("Title (optional)").fill("Board: budget")
+    page.get_by_role("button", name="Add the meeting").click()
+    expect(page.locator("main table")).to_contain_text("Board: budget")
+    visitor.check_accessibility("board-meetings")
+    reflows(visitor, "collaboration:board_meetings", "/collaboration/board-meetings/")

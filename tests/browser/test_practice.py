@@ -79,3 +79,31 @@ def test_an_editor_finds_a_playbook_by_search_declares_use_and_the_owner_confirm
     page.screenshot(path=str(README_SCREENSHOTS / "practice-library.png"), full_page=True)
     visitor.goto(f"/practice/{asset.pk}/")
     page.screenshot(path=str(README_SCREENSHOTS / "practice-asset.png"), full_page=True)
+
+
+def test_the_adopting_council_links_its_benefit_and_the_asset_page_shows_it(visitor):
+    from decimal import Decimal
+
+    from councils.models import Council
+    from initiatives.models import Benefit, Initiative
+
+    page = visitor.page
+    asset = Asset.objects.get(title=PLAYBOOK)
+    fife = Adoption.objects.get(asset=asset, council__gss_code="S12000047")
+    benefit = Benefit.objects.create(initiative=Initiative.objects.order_by("reference").first(),
+                                     council=Council.objects.get(gss_code="S12000047"),
+                                     title="Fewer council tax calls in Fife", target_value=Decimal("12000"),
+                                     realised_value=Decimal("4500"))
+    visitor.login("editor@fife.demo.digitaloffice.scot")
+    visitor.goto(f"/practice/{asset.pk}/")
+    page.get_by_role("link", name="Link our council's benefits").click()
+    expect(page.locator("h1")).to_have_text("Benefits of reusing it")
+    visitor.check_accessibility("practice-adoption-benefits")
+    reflows(visitor, "practice:adoption_benefits", f"/practice/{asset.pk}/adoptions/{fife.pk}/benefits/")
+    page.locator("label.ds_checkbox__label", has_text=benefit.title).click()  # the Design System's checkbox
+    page.get_by_role("button", name="Save").click()
+    section = page.locator("#adopter-benefits + .ds_table-wrapper")
+    expect(section).to_contain_text(benefit.title)
+    expect(section).to_contain_text("£4,500")
+    visitor.check_accessibility("practice-asset-adopter-benefits")
+    reflows(visitor, "practice:detail", f"/practice/{asset.pk}/")

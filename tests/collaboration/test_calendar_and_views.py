@@ -132,3 +132,32 @@ def test_the_list_and_the_dashboard_offer_to_save_the_view_and_the_navigation_li
     assert 'href="/collaboration/views/"' in page and "Notifications" in page
     page = client.get(reverse("dashboard:dashboard")).content.decode()
     assert "/collaboration/views/new/?page=dashboard" in page
+
+
+def test_the_office_lists_board_meetings_and_everyones_calendar_has_them(client, login_as, demo_data):
+    from collaboration.models import BoardMeeting
+
+    day = datetime.date.today() + datetime.timedelta(days=40)
+    login_as(FIFE_EDITOR)
+    assert client.get(reverse("collaboration:board_meetings")).status_code == 403
+    assert client.post(reverse("collaboration:board_meetings"), {"held_on": day.isoformat()}).status_code == 403
+    url = calendar_address(client)
+    before = events(client, url)
+    login_as(CDO)
+    response = client.post(reverse("collaboration:board_meetings"), {"held_on": day.isoformat(),
+                                                                     "title": "Board: budget 2027/28"})
+    assert response.status_code == 302
+    response = client.post(reverse("collaboration:board_meetings"), {"held_on": day.isoformat()})
+    assert "There is already a board meeting on that date" in response.content.decode()
+    assert "Board: budget 2027/28" in client.get(reverse("collaboration:board_meetings")).content.decode()
+    meeting = BoardMeeting.objects.get(held_on=day)
+    client.logout()
+    after = events(client, url)  # the Fife editor's feed, unchanged address
+    uid = next(u for u in after if u.startswith(f"board-meeting-{meeting.pk}@"))
+    assert uid not in before
+    assert after[uid].decoded("DTSTART") == day and str(after[uid]["SUMMARY"]) == "Board: budget 2027/28"
+    assert events(client, url).keys() == after.keys()  # stable across downloads
+    login_as(CDO)
+    assert client.post(reverse("collaboration:board_meeting_delete", args=[meeting.pk])).status_code == 302
+    client.logout()
+    assert uid not in events(client, url)

@@ -131,7 +131,8 @@ def test_scopes_filter_the_feed_as_they_filter_the_lists(cdo, demo_data, make_ke
                                                                   "outcome", "measure", "measure-reading",
                                                                   "initiative", "milestone", "update", "risk",
                                                                   "benefit", "report", "contract",
-                                                                  "practice-asset", "practice-adoption"}
+                                                                  "practice-asset", "practice-adoption",
+                                                                  "comment"}
     _key, text = make_key(["councils:read"])
     response = key_client(text).get(FEED)
     assert response.status_code == 200

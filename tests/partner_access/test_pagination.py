@@ -6,8 +6,10 @@ import re
 import pytest
 
 from core.scopes import SCOPES
+from councils.models import PartnerOrganisation
 from digital_office.api_urls import FEED_KINDS, router
 from initiatives.models import ProgressUpdate
+from partner_access.models import ScopeGrant
 from practice import policies as practice_policies
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +20,9 @@ UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
 @pytest.fixture
 def partner(demo_data, make_key, key_client):
+    # comments:read works only while the office grants the organisation access to comments
+    ScopeGrant.objects.create(partner=PartnerOrganisation.objects.get(slug="scottish-government"),
+                              scopes=sorted(SCOPES))
     _key, text = make_key(SCOPES, rate_limit="1000000/min")
     return key_client(text)
 
@@ -27,7 +32,7 @@ DATES = {"using_since"}  # a practice adoption's: a day, not a moment
 
 def rows_in_database(kind):
     """What a partner with every scope may see: every row, but only approved progress updates and only published
-    (or retired) practice assets and the adoptions of those."""
+    (or retired) practice assets and the adoptions of those, and the comments on initiatives (not on updates)."""
     queryset = FEED_KINDS[kind].serializer_class.Meta.model.objects.all()
     if kind == "update":
         queryset = queryset.filter(state=ProgressUpdate.State.APPROVED)
@@ -35,6 +40,8 @@ def rows_in_database(kind):
         queryset = queryset.filter(state__in=practice_policies.READ_STATES)
     if kind == "practice-adoption":
         queryset = queryset.filter(asset__state__in=practice_policies.READ_STATES)
+    if kind == "comment":
+        queryset = queryset.filter(update__isnull=True)
     return queryset
 
 

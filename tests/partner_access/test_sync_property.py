@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 from core.models import User
 from core.scopes import SCOPES
 from councils import services as funding
-from councils.models import Contribution, Council, Payment
+from councils.models import Contribution, Council, PartnerOrganisation, Payment
 from councils.selectors import contributions_with_figures
 from digital_office.api_urls import FEED_KINDS, router
 from initiatives import services as portfolio
 from initiatives.models import Benefit, Initiative, Milestone, ProgressUpdate, Risk
+from partner_access.models import ScopeGrant
 from strategy import services as strategy_services
 from strategy.models import Measure, MeasureReading
 from tests.conftest import signed_in_with_two_factor
@@ -157,6 +158,9 @@ def test_a_copy_kept_by_the_feed_equals_what_the_partner_may_see(data, demo_data
 
 def a_sync_keeps_the_copy_true(data, make_key, key_client):
     cdo = signed_in_with_two_factor(User.objects.get(email="cdo@demo.digitaloffice.scot"))
+    # every scope, comments:read too (it works only while the office grants the organisation access to comments)
+    ScopeGrant.objects.update_or_create(partner=PartnerOrganisation.objects.get(slug="scottish-government"),
+                                        defaults={"scopes": sorted(SCOPES)})
     _key, text = make_key(SCOPES, rate_limit="1000000/min")
     partner = Partner(key_client(text))
     # A full copy, list by list at random page sizes, while things change.
