@@ -163,6 +163,17 @@ def visible_views(user):
     return SavedView.objects.filter(policies.visible_views_condition(user)).select_related("owner")
 
 
+NAVIGATION_SAVED_VIEWS = 8  # the navigation lists this many by name, then links to the whole list
+
+
+def navigation_saved_views(user) -> dict:
+    """The saved views this person's navigation lists by name: {"views": [{"pk", "name"}...], "more": bool}, the
+    first NAVIGATION_SAVED_VIEWS by name, in one query. (Not cached: a cached value costs a query too, the check
+    of core.cache's renewal marker, and a view shared with a team must show at once in every member's page.)"""
+    rows = list(visible_views(user).order_by("name", "pk").values("pk", "name")[: NAVIGATION_SAVED_VIEWS + 1])
+    return {"views": rows[:NAVIGATION_SAVED_VIEWS], "more": len(rows) > NAVIGATION_SAVED_VIEWS}
+
+
 def saved_view(*, user, pk: int) -> SavedView:
     return get_object_or_404(visible_views(user), pk=pk)
 

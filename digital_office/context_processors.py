@@ -1,6 +1,9 @@
 """What every page's navigation may offer this person, asked of each app's policies (templates decide nothing)."""
 
+from functools import partial
+
 from collaboration import policies as collaboration_policies
+from collaboration import selectors as collaboration_selectors
 from contracts import policies as contract_policies
 from core import policies as core_policies
 from councils import policies as funding_policies
@@ -31,5 +34,7 @@ def navigation(request):
             "admin": core_policies.can_use_admin(user),
             "notifications": collaboration_policies.can_have_notifications(user),
             "saved_views": collaboration_policies.can_save_views(user),
+            # Read only where a page's template lists them (the template calls it): {"views": [...], "more": bool}.
+            "saved_view_links": partial(collaboration_selectors.navigation_saved_views, user),
         }
     }

@@ -161,3 +161,61 @@ def test_the_office_lists_board_meetings_and_everyones_calendar_has_them(client,
     assert client.post(reverse("collaboration:board_meeting_delete", args=[meeting.pk])).status_code == 302
     client.logout()
     assert uid not in events(client, url)
+
+
+def navigation_views(page) -> list[str]:
+    """The names the saved views navigation lists on a page (none: no such navigation)."""
+    import re
+
+    html = page.content.decode()
+    start = html.find('<nav class="portal-saved-views"')
+    if start == -1:
+        return []
+    return re.findall(r'<a href="/collaboration/views/\d+/">([^<]*)</a>', html[start:html.index("</nav>", start)])
+
+
+def test_the_navigation_lists_the_views_a_person_sees_by_name_and_keeps_up(
+        client, login_as, demo_data, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    demo = {}  # the demo data's own saved views, in each person's navigation
+    for email in (GLASGOW_EDITOR, GLASGOW_VIEWER, FIFE_EDITOR):
+        login_as(email)
+        demo[email] = set(navigation_views(client.get("/")))
+
+    def listed(email):
+        login_as(email)
+        return set(navigation_views(client.get("/"))) - demo[email]
+
+    login_as(GLASGOW_EDITOR)
+    with django_capture_on_commit_callbacks(execute=True):  # the saves' work after commit (the change feed) done
+        save(client, "Red and live", "private")
+        save(client, "Team watch", "council")
+    assert listed(GLASGOW_EDITOR) == {"Red and live", "Team watch"}
+    with CaptureQueriesContext(connection) as queries:  # one query for the names on a page, whatever their number
+        assert set(navigation_views(client.get("/initiatives/"))) - demo[GLASGOW_EDITOR] == {
+            "Red and live", "Team watch"}
+    assert len([q for q in queries.captured_queries if "collaboration_savedview" in q["sql"]]) == 1
+
+    assert listed(GLASGOW_VIEWER) == {"Team watch"}  # the team's view, not the private one
+    assert listed(FIFE_EDITOR) == set()
+    login_as(CDO)
+    with django_capture_on_commit_callbacks(execute=True):
+        save(client, "Office picks", "everyone")
+    assert listed(FIFE_EDITOR) == {"Office picks"}  # shown at once in another council's navigation
+
+    assert listed(GLASGOW_EDITOR) == {"Office picks", "Red and live", "Team watch"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("collaboration:saved_view_delete", args=[SavedView.objects.get(name="Team watch").pk]))
+    assert listed(GLASGOW_EDITOR) == {"Office picks", "Red and live"}
+    assert listed(GLASGOW_VIEWER) == {"Office picks"}
+
+
+def test_the_navigation_names_the_first_views_then_links_to_all(client, login_as, demo_data):
+    login_as(GLASGOW_EDITOR)
+    for number in range(10):
+        save(client, f"0{number} view", "private")  # before the demo's views by name
+    page = client.get("/")
+    assert navigation_views(page) == [f"0{number} view" for number in range(8)]
+    assert 'href="/collaboration/views/">All saved views</a>' in page.content.decode()

@@ -8,10 +8,11 @@ CDO = "cdo@demo.digitaloffice.scot"
 GLASGOW_VIEWER = "viewer@glasgow.demo.digitaloffice.scot"
 
 
+# A signed-in page's baseline counts one query for the saved views its navigation lists by name (collaboration).
 @page_cases(
-    PageCase("/contracts/", CDO, contains=("Contracts register",), max_queries=4),
-    PageCase("/contracts/", GLASGOW_VIEWER, contains=("Contracts register",), max_queries=5),
-    PageCase("/contracts/radar/", CDO, contains=("Renewal radar",), max_queries=5),
+    PageCase("/contracts/", CDO, contains=("Contracts register",), max_queries=5),
+    PageCase("/contracts/", GLASGOW_VIEWER, contains=("Contracts register",), max_queries=6),
+    PageCase("/contracts/radar/", CDO, contains=("Renewal radar",), max_queries=6),
     PageCase("/contracts/", None, status=302, max_queries=0),
 )
 class TestContractsPages(PageChecks):
