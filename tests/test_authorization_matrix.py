@@ -41,7 +41,7 @@ from initiatives.models import (
 from initiatives.selectors import last_closed_period, open_period
 from people.models import EmailDomain, Invitation
 from seeding.demo import DEMO_INVITATION_EMAIL, DEMO_TOTP_SECRET
-from strategy.models import MaturityAssessment, MaturityDimension, MaturityLevel, Measure, MeasureReading
+from strategy.models import MaturityAssessment, MaturityDimension, MaturityLevel, Measure, MeasureReading, Outcome
 from tests import authorization as authorization_rules
 from tests.authorization.roles import (
     ACCOUNTS,
@@ -475,7 +475,8 @@ def api_path(template, w):
     values = {
         "/councils/": w["glasgow"].gss_code, "/partners/": "scottish-government", "/themes/": "digital-services",
         "/initiatives/": w["initiative"].reference, "/contributions/": w["contribution"].pk,
-        "/measures/": w["measure"].pk, "/measure-readings/": w["reading"].pk, "/outcomes/": 1,
+        "/measures/": w["measure"].pk, "/measure-readings/": w["reading"].pk,
+        "/outcomes/": Outcome.objects.order_by("number").first().pk,  # ids differ once a flush reloaded the data
         "/milestones/": w["initiative"].milestones.first().pk, "/risks/": w["risk"].pk,
         "/benefits/": w["initiative"].benefits.first().pk if w["initiative"].benefits.exists() else 0,
         "/updates/": ProgressUpdate.objects.filter(state="approved").first().pk, "/reports/": w["report"].pk,
@@ -529,7 +530,12 @@ def call(client, method, url, *, api=False):
     return response.status_code
 
 
-def test_every_url_and_operation_answers_each_role_as_the_rules_say(world, capsys, monkeypatch):
+# The requests are shared out in SHARES tests, so that pytest-xdist's workers each take some (make test).
+SHARES = 4
+
+
+@pytest.mark.parametrize("share", range(SHARES))
+def test_every_url_and_operation_answers_each_role_as_the_rules_say(share, world, capsys, monkeypatch):
     # /healthz answers every caller alike; whether the heartbeats are fresh is for tests/digital_office/test_health.py
     monkeypatch.setattr("digital_office.views.service_health", lambda: {"status": "ok", "checks": {}})
     clients = callers(world)
@@ -569,12 +575,14 @@ def test_every_url_and_operation_answers_each_role_as_the_rules_say(world, capsy
             calls.append((f"{method} {template}", role, method, url, rule.expected(role, method, scope), True))
 
     mismatches = []
-    for label, role, method, url, expected, api in calls:
+    for label, role, method, url, expected, api in calls[share::SHARES]:
         actual = call(clients[role], method, url, api=api)
         if actual != expected:
             mismatches.append(f"{label:45} {method:6} {role:22} expected {expected}, got {actual}  ({url})")
     urls = {(label, method) for label, _role, method, _url, _expected, _api in calls}
     with capsys.disabled():
-        print(f"\nauthorisation matrix: {len(urls)} URL-and-method pairs × {len(ROLES)} roles = {len(calls)} requests")
-    assert not mismatches, f"{len(mismatches)} of {len(calls)} answers differ from the rules:\n" + "\n".join(
+        print(f"\nauthorisation matrix: {len(urls)} URL-and-method pairs × {len(ROLES)} roles = {len(calls)} requests"
+              f" (share {share + 1} of {SHARES} here)")
+    asked = len(calls[share::SHARES])
+    assert not mismatches, f"{len(mismatches)} of {asked} answers differ from the rules:\n" + "\n".join(
         mismatches)

@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+# One worker runs this file's tests: they share a module-scoped fixture that is slow to start (make test's loadgroup).
+pytestmark = pytest.mark.xdist_group("compose")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 ENV_EXAMPLE = ROOT / ".env.example"

@@ -21,9 +21,12 @@ def _redis_url_for_worker(url: str, worker: str) -> str:
     return f"{match.group(1)}/{database}"
 
 
-for _name in ("REDIS_URL", "CELERY_BROKER_URL", "CACHE_REDIS_URL"):
-    if os.environ.get(_name):
-        os.environ[_name] = _redis_url_for_worker(os.environ[_name], XDIST_WORKER)
+# Once per worker: the processes a test starts inherit the environment rewritten here (and the worker's name).
+if XDIST_WORKER and os.environ.get("PORTAL_TEST_REDIS_WORKER") != XDIST_WORKER:
+    for _name in ("REDIS_URL", "CELERY_BROKER_URL", "CACHE_REDIS_URL"):
+        if os.environ.get(_name):
+            os.environ[_name] = _redis_url_for_worker(os.environ[_name], XDIST_WORKER)
+    os.environ["PORTAL_TEST_REDIS_WORKER"] = XDIST_WORKER
 
 from .base import *  # noqa: E402, F403
 from .base import BASE_DIR, env  # noqa: E402

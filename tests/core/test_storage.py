@@ -13,6 +13,10 @@ from digital_office.settings.base import file_storage
 from initiatives.reports.render import PARTIAL_FOLDER, remove_partial_files, store_whole
 from tests.stack import S3Server
 
+# One worker runs this file's tests: they share a module-scoped fixture that is slow to start (make test's loadgroup).
+pytestmark = pytest.mark.xdist_group("storage")
+
+
 
 @pytest.fixture(scope="module")
 def s3(tmp_path_factory):

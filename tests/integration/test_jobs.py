@@ -18,7 +18,8 @@ from pypdf import PdfReader
 from seeding.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tests.stack import Browser, Database, RedisServer, S3Server, Stack, wait_until
 
-pytestmark = pytest.mark.slow
+# One worker runs this file's tests: they share a module-scoped fixture that is slow to start (make test's loadgroup).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("integration-jobs")]
 
 CDO = "cdo@demo.digitaloffice.scot"
 VIEWER = "viewer@glasgow.demo.digitaloffice.scot"

@@ -32,7 +32,8 @@ CLIENT_ID, CLIENT_SECRET = "digital-office-portal", "test-client-secret-not-real
 TENANT = "5f8b1c1e-glasgow-tenant"
 CALLBACK = f"http://testserver/accounts/oidc/{PROVIDER_ID}/login/callback/"
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+# One worker runs this file's tests: they share a module-scoped fixture that is slow to start (make test's loadgroup).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.xdist_group("sso")]
 
 
 def free_port():
