@@ -21,7 +21,7 @@ from initiatives.models import Initiative
 from strategy.models import Outcome, Theme
 from tests.admin_forms import admin_delete, admin_save
 from tests.conftest import mark_second_factor_used, signed_in_with_two_factor
-from tests.partner_access.test_sync_property import Partner, what_the_partner_may_see
+from tests.partner_access.test_sync_property import Partner, grant_every_scope, what_the_partner_may_see
 
 # serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.serial]
@@ -116,6 +116,7 @@ def a_sync_sees_renames_and_deletes(data, make_key, key_client):
     admin = Client()
     admin.force_login(root)
     mark_second_factor_used(admin, root)
+    grant_every_scope(KEY_PARTNER)
     _key, text = make_key(SCOPES, partner=KEY_PARTNER, rate_limit="1000000/min")
     partner = Partner(key_client(text))
     while partner.pending:  # a full copy, whole lists

@@ -156,11 +156,16 @@ def test_a_copy_kept_by_the_feed_equals_what_the_partner_may_see(data, demo_data
         transaction.set_rollback(True)
 
 
+def grant_every_scope(slug="scottish-government"):
+    """A key of every scope reads comments too only while the office grants its organisation comments:read: the
+    partners that copy every list here have that grant."""
+    ScopeGrant.objects.update_or_create(partner=PartnerOrganisation.objects.get(slug=slug),
+                                        defaults={"scopes": sorted(SCOPES)})
+
+
 def a_sync_keeps_the_copy_true(data, make_key, key_client):
     cdo = signed_in_with_two_factor(User.objects.get(email="cdo@demo.digitaloffice.scot"))
-    # every scope, comments:read too (it works only while the office grants the organisation access to comments)
-    ScopeGrant.objects.update_or_create(partner=PartnerOrganisation.objects.get(slug="scottish-government"),
-                                        defaults={"scopes": sorted(SCOPES)})
+    grant_every_scope()
     _key, text = make_key(SCOPES, rate_limit="1000000/min")
     partner = Partner(key_client(text))
     # A full copy, list by list at random page sizes, while things change.

@@ -19,7 +19,7 @@ from core.policies import SYSTEM
 from core.scopes import SCOPES
 from councils.models import PartnerOrganisation
 from tests.conftest import DEMO_TODAY
-from tests.partner_access.test_sync_property import Partner, what_the_partner_may_see
+from tests.partner_access.test_sync_property import Partner, grant_every_scope, what_the_partner_may_see
 
 # serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
 pytestmark = [
@@ -55,6 +55,7 @@ class TransactionWatcher(threading.Thread):
 def test_seed_demo_commits_in_short_transactions_and_the_feed_gets_all_of_it(transactional_db, reference_data):
     call_command("seed_demo", "--scale", "small", "--today", DEMO_TODAY.isoformat())  # an earlier demo set
     organisation = PartnerOrganisation.objects.get(slug="scottish-government")
+    grant_every_scope(organisation.slug)
     _key, text = services.key_create(user=SYSTEM, partner=organisation, name="Warehouse", scopes=list(SCOPES),
                                      rate_limit="1000000/min")
     partner = Partner(Client(HTTP_AUTHORIZATION=f"Api-Key {text}"))
