@@ -3,9 +3,13 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS
+from django.test import TransactionTestCase
 
 from seeding.demo import DEMO_PASSWORD, demo_seed
 from seeding.reference_data import reference_data_load
+from tests import snapshots
+from tests.prepared import migrated_template
 
 # make test runs the suite in two passes (Makefile): TEST_PASS=parallel, under pytest-xdist, leaves out the tests
 # marked serial; TEST_PASS=serial runs only them, in one process. Unset, pytest runs everything.
@@ -32,10 +36,27 @@ DEMO_TODAY = datetime.date.today()
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On PostgreSQL each process's test database is a copy of the run's migrated template (tests.prepared),
+    made in a second, instead of migrating from empty (about 30 s a process)."""
+    from django.db import connections
+
+    template = migrated_template(os.environ.get("DATABASE_URL", ""))
+    if template and connections["default"].vendor == "postgresql":
+        connections["default"].settings_dict.setdefault("TEST", {})["TEMPLATE"] = template
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Every test database starts with the shipped reference data (32 councils, partners, strategy)."""
+    """Every test database starts with the shipped reference data (32 councils, partners, strategy). On PostgreSQL
+    that state and the same with the small demo set are kept as snapshots (tests.snapshots), which put either back
+    in a fraction of a second where seeding took seconds."""
     with django_db_blocker.unblock():
-        reference_data_load()
+        counts = reference_data_load()
+        _snapshots["reference"] = snapshots.take(counts)
+        if _snapshots["reference"] is not None:
+            _snapshots["demo"] = snapshots.take(demo_seed(scale="small", seed=1, today=DEMO_TODAY))
+            snapshots.restore(_snapshots["reference"])
     _committed.update(reference=True, demo=None)
 
 
@@ -44,6 +65,37 @@ def django_db_setup(django_db_setup, django_db_blocker):
 # it; its counts here). Each test that is not transactional runs in a transaction rolled back at its end, so it
 # finds this state as it was committed.
 _committed = {"reference": False, "demo": None}
+_snapshots = {"reference": None, "demo": None}  # tests.snapshots.Snapshot of each state, on PostgreSQL
+
+
+_flush_after_transactional_test = TransactionTestCase._fixture_teardown
+
+
+def _empty_after_transactional_test(self):
+    """After a transactional test: every row deleted (tests.snapshots.empty, a tenth of a second) where the next
+    test puts its state back from a snapshot; Django's flush (TRUNCATE, about a second) where there are none."""
+    if _snapshots["reference"] is None or self._databases_names(include_mirrors=False) != [DEFAULT_DB_ALIAS]:
+        return _flush_after_transactional_test(self)
+    snapshots.empty()
+
+
+TransactionTestCase._fixture_teardown = _empty_after_transactional_test
+
+
+def committed_reference_data() -> dict:
+    """Commit the reference data alone (outside a test's transaction); its counts."""
+    if _snapshots["reference"] is not None:
+        return snapshots.restore(_snapshots["reference"])
+    call_command("flush", interactive=False, verbosity=0)
+    return reference_data_load()
+
+
+def committed_demo_data() -> dict:
+    """Commit the reference data and the small demo set (outside a test's transaction: for transactional tests and
+    the shared state); the demo set's counts."""
+    if _snapshots["demo"] is not None:
+        return snapshots.restore(_snapshots["demo"])
+    return demo_seed(scale="small", seed=1, today=DEMO_TODAY)
 
 
 def _uses_demo_data(request_or_item) -> bool:
@@ -67,16 +119,15 @@ def _committed_data(request, django_db_setup, django_db_blocker):
     transactional = _is_transactional(request)
     wants_demo = _uses_demo_data(request) and not transactional
     with django_db_blocker.unblock():
-        if not _committed["reference"]:
-            reference_data_load()
-            _committed["reference"] = True
         if wants_demo and _committed["demo"] is None:
-            _committed["demo"] = demo_seed(scale="small", seed=1, today=DEMO_TODAY)
-        elif not wants_demo and _committed["demo"] is not None:
+            if not _committed["reference"] and _snapshots["demo"] is None:
+                reference_data_load()
+            _committed["demo"] = committed_demo_data()
+        elif not wants_demo and (_committed["demo"] is not None or not _committed["reference"]):
             # Back to the reference data alone, as set-up left it (the demo's history and feed entries too).
-            call_command("flush", interactive=False, verbosity=0)
-            reference_data_load()
+            committed_reference_data()
             _committed["demo"] = None
+        _committed["reference"] = True
     yield
     if transactional:  # its flush emptied every table
         _committed.update(reference=False, demo=None)
@@ -91,7 +142,10 @@ def _django_db_helper(_committed_data, _django_db_helper):
 
 @pytest.fixture
 def reference_data(db):
-    """For transactional tests, whose flush removes the data loaded at set-up."""
+    """The reference data's counts. Every test finds the reference data committed (a transactional test's too:
+    _committed_data puts it back after the flush of the one before)."""
+    if _snapshots["reference"] is not None:
+        return dict(_snapshots["reference"].counts)
     return reference_data_load()
 
 
@@ -101,7 +155,7 @@ def demo_data(db):
     Seeded once per session and committed; each test's changes roll back with its transaction. A transactional
     test (transactional_db, live_server) seeds it itself in the data it commits, as browser_data does."""
     if _committed["demo"] is None:  # a transactional test: nothing was committed for it
-        return demo_seed(scale="small", seed=1, today=DEMO_TODAY)
+        return committed_demo_data()
     return dict(_committed["demo"])
 
 

@@ -166,10 +166,11 @@ class Database:
         finally:
             connection.close()
 
-    def create(self):
+    def create(self, template: str | None = None):
+        """Empty, or (PostgreSQL) a copy of `template`: tests.prepared.migrated_template, the run's migrations."""
         if self.postgres:
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            self._admin(f'CREATE DATABASE "{self.name}"')
+            self._admin(f'CREATE DATABASE "{self.name}"' + (f' TEMPLATE "{template}"' if template else ""))
         else:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.unlink(missing_ok=True)

@@ -48,10 +48,9 @@ def browser():
 @pytest.fixture
 def browser_data(transactional_db, reference_data):
     """Reference and demo data in the live server's database (transactional tests start empty)."""
-    from seeding.demo import demo_seed
-    from tests.conftest import DEMO_TODAY
+    from tests.conftest import committed_demo_data
 
-    return demo_seed(scale="small", seed=1, today=DEMO_TODAY)
+    return committed_demo_data()
 
 
 class Visitor:

@@ -115,9 +115,9 @@ def test_each_table_needs_its_scope(demo_data, django_capture_on_commit_callback
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="REPEATABLE READ snapshot")
 def test_a_change_committed_during_the_export_is_in_no_file_and_comes_from_the_feed(
         transactional_db, reference_data, monkeypatch):
-    from seeding.demo import demo_seed
+    from tests.conftest import committed_demo_data
 
-    demo_seed(scale="small", seed=1)
+    committed_demo_data()
     client = key_client(SCOPES)
     milestone = Milestone.objects.order_by("pk").first()
     council = Council.objects.get(gss_code="S12000049")

@@ -100,9 +100,9 @@ def test_having_an_authenticator_is_not_enough_the_session_must_have_used_it(cli
 @pytest.mark.django_db(transaction=True)
 def test_setting_up_the_authenticator_counts_as_using_it_and_makes_recovery_codes(client, reference_data):
     """allauth confirms the new authenticator after commit: a transactional test, so that commit happens."""
-    from seeding.demo import demo_seed
+    from tests.conftest import committed_demo_data
 
-    demo_seed(scale="small", seed=1)
+    committed_demo_data()
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     Authenticator.objects.filter(user__email=CDO).delete()

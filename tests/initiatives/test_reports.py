@@ -51,10 +51,9 @@ def make(kind=Report.Kind.PORTFOLIO, period=None, council_=None):
 @pytest.fixture
 def committed_demo(transactional_db, reference_data):
     """The small demo data, committed: on_commit callbacks (the queue hand-over) run as they do in production."""
-    from seeding.demo import demo_seed
-    from tests.conftest import DEMO_TODAY
+    from tests.conftest import committed_demo_data
 
-    return demo_seed(scale="small", seed=1, today=DEMO_TODAY)
+    return committed_demo_data()
 
 
 # -- reports for their period --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.prepared import collected_static, migrated_template
 from tests.stack import VENV_BIN, Browser, Database, RedisServer, Stack, totp_now
 
 pytestmark = pytest.mark.slow
@@ -21,11 +22,12 @@ def fresh_install(tmp_path):
     server = os.environ.get("DATABASE_URL", "")
     # test_<name>...: .ci/run drops databases so named when it ends, whatever happened.
     name = f"test_{server.rsplit('/', 1)[-1]}_bootstrap{os.getpid()}" if server.startswith("postgres") else "boot"
-    database = Database(name, tmp_path, server).create()
+    # The schema from the run's migrated template and its collected static files (tests.prepared): what the image's
+    # build and compose's one-shot migrate service leave, which migrate (run below, as compose does) keeps.
+    database = Database(name, tmp_path, server).create(template=migrated_template(server))
     redis = RedisServer(tmp_path / "redis").start()
-    stack = Stack(tmp_path / "stack", database, redis.url(0))
+    stack = Stack(tmp_path / "stack", database, redis.url(0), static_root=collected_static())
     try:
-        stack.collectstatic()
         stack.migrate()
         yield stack
     finally:

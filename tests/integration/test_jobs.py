@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from seeding.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from tests.prepared import collected_static, migrated_template
 from tests.stack import Browser, Database, RedisServer, S3Server, Stack, wait_until
 
 # One worker runs this file's tests: they share a module-scoped fixture that is slow to start (make test's loadgroup).
@@ -47,19 +48,20 @@ print(json.dumps({"period": period.label, "rows": rows, "delivery": delivery}))
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def stack_database(tmp_path_factory):
-    """Migrated as compose's one-shot service does it, with the small demo data; dropped at the end."""
+    """Migrated as compose's one-shot service does it (on a copy of the run's migrated template), with the small
+    demo data and the run's collected static files (tests.prepared); dropped at the end."""
     folder = tmp_path_factory.mktemp("stack-db")
     server = os.environ.get("DATABASE_URL", "")
     # test_<name>...: .ci/run drops databases so named when it ends, whatever happened.
     name = f"test_{server.rsplit('/', 1)[-1]}_stack{os.getpid()}" if server.startswith("postgres") else "stack"
-    database = Database(name, folder, server).create()
-    setup = Stack(folder / "setup", database, redis_url="redis://127.0.0.1:9/0", static_root=folder / "static")
-    setup.collectstatic()
+    database = Database(name, folder, server).create(template=migrated_template(server))
+    static = collected_static()
+    setup = Stack(folder / "setup", database, redis_url="redis://127.0.0.1:9/0", static_root=static)
     setup.migrate()
     setup.manage("seed_demo", "--scale", "small", "--seed", "1", settings=LOCAL)
-    database.static_root = folder / "static"
+    database.static_root = static
     yield database
     database.drop()
 

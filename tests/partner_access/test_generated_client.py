@@ -20,7 +20,7 @@ from core.policies import SYSTEM
 from core.scopes import SCOPES
 from councils.models import Council, PartnerOrganisation
 from initiatives.models import Report
-from seeding.demo import demo_seed
+from tests.conftest import committed_demo_data
 
 # serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.serial]
@@ -29,7 +29,7 @@ PACKAGE = "digital_office_partner_client"
 
 @pytest.fixture
 def generated_client(live_server, reference_data, tmp_path):
-    demo_seed(scale="small", seed=1)
+    committed_demo_data()
     schema = requests.get(f"{live_server.url}/api/v1/schema/", params={"format": "json"}, timeout=30)
     assert schema.status_code == 200
     (tmp_path / "schema.json").write_bytes(schema.content)

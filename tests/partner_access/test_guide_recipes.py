@@ -22,7 +22,7 @@ from core.scopes import CONTRACTS_READ, SCOPES
 from councils.models import Contribution, Council, PartnerOrganisation
 from initiatives.models import Initiative, Milestone, ProgressUpdate
 from partner_access.models import APIRequestLog
-from seeding.demo import demo_seed
+from tests.conftest import committed_demo_data
 
 # serial: reads the change feed, whose horizon an open transaction of another test process would hold back.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow, pytest.mark.serial]
@@ -43,7 +43,7 @@ def recipe(name: str) -> str:
 
 @pytest.fixture
 def portal(live_server, reference_data):
-    demo_seed(scale="small", seed=1)
+    committed_demo_data()
     partner = PartnerOrganisation.objects.get(slug="scottish-government")
 
     def key(**fields):
