@@ -6,12 +6,14 @@ The entries are written by the apps (core.changes) in the transaction of each ch
 viewsets as `kinds`), so the feed's scopes, visibility rules and fields are exactly the lists'.
 """
 
+import json
 import re
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import BasePermission
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -165,17 +167,18 @@ class ChangeFeedView(ApiViewMixin, APIView):
             latest.pop((entry.kind, entry.object_id), None)
             latest[(entry.kind, entry.object_id)] = entry
         records = self.records(request, readable, latest)
-        results = [
-            {
-                "type": kind, "id": object_id,
-                "operation": Change.Operation.UPSERT if (kind, object_id) in records else Change.Operation.DELETE,
-                "record": records.get((kind, object_id)),
-            }
-            for kind, object_id in latest
-        ]
         next_link = request.build_absolute_uri(request.path) + "?" + query_string_with(request, after=token)
-        response = Response({"next": next_link, "next_after": token, "has_more": more, "results": results,
-                             "horizon": horizon_of(readable, state.report)})
+        head = {"next": next_link, "next_after": token, "has_more": more}
+        horizon = horizon_of(readable, state.report)
+        media_type = request.accepted_media_type or ""
+        if type(request.accepted_renderer) is JSONRenderer and "indent" not in media_type:
+            response = Response(head)  # its body written here, the records' texts put in as they are
+            response.content = feed_content(head, [(kind, object_id, records.get((kind, object_id)))
+                                                   for kind, object_id in latest], horizon)
+            response["Content-Type"] = JSONRenderer.media_type
+        else:  # another rendering asked for (indented JSON): the records as data again
+            results = [entry_data(kind, object_id, records.get((kind, object_id))) for kind, object_id in latest]
+            response = Response({**head, "results": results, "horizon": horizon})
         response[FEED_TOKEN_HEADER] = token
         if more:
             response["Link"] = f'<{next_link}>; rel="next"'
@@ -183,7 +186,8 @@ class ChangeFeedView(ApiViewMixin, APIView):
 
     @staticmethod
     def records(request, readable, latest) -> dict:
-        """(kind, id) -> the record as its list serves it to this caller, for those the caller may see now."""
+        """(kind, id) -> the record's JSON text as its list serves it to this caller, for those the caller may see
+        now."""
         ids_of = {}
         for kind, object_id in latest:
             ids_of.setdefault(kind, []).append(object_id)
@@ -193,6 +197,28 @@ class ChangeFeedView(ApiViewMixin, APIView):
             view.request, view.format_kwarg, view.action, view.args, view.kwargs = request, None, "list", (), {}
             records.update(((kind, pk), data) for pk, data in view.records_of(ids).items())
         return records
+
+
+def entry_data(kind, object_id, record_text) -> dict:
+    """One entry of a page as data: an upsert with its record, or a delete (no record the caller may see now)."""
+    return {"type": kind, "id": object_id,
+            "operation": Change.Operation.DELETE if record_text is None else Change.Operation.UPSERT,
+            "record": None if record_text is None else json.loads(record_text)}
+
+
+def feed_content(head, entries, horizon) -> bytes:
+    """A page's compact JSON, as JSONRenderer renders it, put together around the records' texts (compact JSON is
+    the concatenation of its parts): no record is parsed or rendered again."""
+    renderer = JSONRenderer()
+    results = ",".join(
+        f'{{"type":{json.dumps(kind, ensure_ascii=False)},"id":{int(object_id)},'
+        + (f'"operation":"{Change.Operation.DELETE}","record":null}}' if text is None
+           else f'"operation":"{Change.Operation.UPSERT}","record":{text}}}')
+        for kind, object_id, text in entries
+    ).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (b'{"next":' + renderer.render(head["next"]) + b',"next_after":' + renderer.render(head["next_after"])
+            + b',"has_more":' + (b"true" if head["has_more"] else b"false") + b',"results":['
+            + results.encode() + b'],"horizon":' + renderer.render(horizon) + b"}")
 
 
 class ChangeFeedHeadView(ApiViewMixin, APIView):

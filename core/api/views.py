@@ -353,10 +353,16 @@ class ApiReadOnlyViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
         return rows
 
     def records_of(self, ids) -> dict:
-        """id -> the row as the list serves it, for those of `ids` the caller may see (the change feed's records):
-        one query (and the list's own for what it nests), in no order."""
+        """id -> the row's compact JSON text as the list serves it, for those of `ids` the caller may see (the change
+        feed's records): one query (and the list's own for what it nests), in no order. Written by PostgreSQL
+        where the list's rows are (json_rows), else formatted and rendered here."""
+        expression = json_rows.expression_for(self)
+        if expression is not None:
+            rows = json_rows.rows_queryset(self.get_queryset(), expression).filter(pk__in=ids).order_by()
+            return {row["pk"]: row[json_rows.ROW_JSON] for row in rows}
         rows = list(self.rows_queryset(self.get_queryset()).filter(pk__in=ids).order_by())
-        return {row["pk"] if isinstance(row, dict) else row.pk: data
+        renderer = JSONRenderer()
+        return {row["pk"] if isinstance(row, dict) else row.pk: renderer.render(data).decode()
                 for row, data in zip(rows, self.rows_of(rows), strict=True)}
 
     def retrieve(self, request, *args, **kwargs):

@@ -361,3 +361,35 @@ def test_a_partner_key_without_funding_read_is_told_of_no_contribution(cdo, make
     contribution.delete()
     results, _after = read_feed(partner, after=start)
     assert not [entry for entry in results if entry["type"] == "contribution"]
+
+
+def test_a_page_reads_the_same_compact_or_indented_with_each_record_as_its_list_serves_it(partner, cdo):
+    """The compact page is put together around the records' JSON texts (written by PostgreSQL for initiatives and
+    updates, rendered in Python for the rest): it must say what the indented rendering of the same data says, and
+    escape the line separators JSONRenderer escapes."""
+    initiative = Initiative.objects.order_by("pk").first()
+    initiative = portfolio.initiative_update(user=cdo, initiative=initiative, version=initiative.version,
+                                             title="Shared\u2028platform")
+    risk = portfolio.register_item_save(user=cdo, initiative=initiative, kind="risk", title="Caf\u00e9\u2029risk",
+                                        likelihood=2, impact=3)
+    portfolio.register_item_delete(user=cdo, item=Milestone.objects.filter(initiative=initiative).first())
+    compact = partner.get(FEED, {"page_size": 1000})
+    indented = partner.get(FEED, {"page_size": 1000}, HTTP_ACCEPT="application/json; indent=2")
+    assert compact.status_code == indented.status_code == 200
+    assert b"\n" in indented.content and b"\n" not in compact.content
+    assert "\u2028".encode() not in compact.content and "\u2029".encode() not in compact.content
+    assert b"Shared\\u2028platform" in compact.content and "Caf\u00e9".encode() in compact.content
+    served, again = compact.json(), indented.json()
+    assert served["results"] == again["results"] and served["next_after"] == again["next_after"]
+    assert set(served) == {"next", "next_after", "has_more", "results", "horizon"}
+    latest = last_of(served["results"])
+    assert {"initiative", "update", "risk", "council", "contribution"} <= {kind for kind, _id in latest}
+    assert latest[("risk", risk.pk)]["record"] == partner.get(f"/api/v1/risks/{risk.pk}/").json()
+    assert latest[("initiative", initiative.pk)]["record"] == (
+        partner.get(f"/api/v1/initiatives/{initiative.reference}/").json())
+    assert latest[("initiative", initiative.pk)]["record"]["title"] == "Shared\u2028platform"
+    update = next(entry for (kind, _id), entry in latest.items() if kind == "update")
+    assert update["operation"] == "upsert" and update["record"] == (
+        partner.get(f"/api/v1/updates/{update['id']}/").json())
+    assert any(entry["operation"] == "delete" and entry["record"] is None and kind == "milestone"
+               for (kind, _id), entry in latest.items())
