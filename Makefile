@@ -92,6 +92,8 @@ test: install-dev chromium
 	$(BIN)/bandit --quiet --recursive $(APPS) --severity-level high
 	BIN=$(BIN) bin/audit-dependencies
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(MANAGE) makemigrations --check --dry-run
+	@# The migrated template database and the collected static files every test process copies (tests/prepared.py).
+	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) $(PY) -m tests.prepared
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) TEST_PASS=parallel $(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup --durations=20 $(PYTEST_ARGS)
 	DJANGO_SETTINGS_MODULE=$(TEST_SETTINGS) TEST_PASS=serial $(BIN)/pytest --durations=10 $(PYTEST_ARGS)
 	@if [ "$(SMOKE)" = 1 ]; then $(MAKE) --no-print-directory smoke; fi
