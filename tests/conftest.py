@@ -160,18 +160,22 @@ def demo_data(db):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Only this pass's tests (TEST_PASS). After pytest-django's order (database tests, then transactional ones,
-    then the rest): among the database tests, those that use demo_data come after those that do not, so the demo
-    set is seeded (and cleared) once."""
+    """Only this pass's tests (TEST_PASS), the longest first: the browser journeys, then the other tests marked slow,
+    then the rest, so that the two workers finish together instead of one running a minute-long journey alone at
+    the end (pytest-xdist hands tests out in this order). Within each, after pytest-django's order (database tests,
+    then transactional ones, then the rest), those that use demo_data come after those that do not, so the state
+    committed between tests changes less often. Any order is correct: each test finds the state it needs put back
+    (_committed_data)."""
     _select_test_pass(config, items)
 
     def order(item):
+        length = 0 if item.get_closest_marker("browser") else 1 if item.get_closest_marker("slow") else 2
         if _is_transactional(item):
-            return 2
+            return length, 2
         if _uses_demo_data(item):
-            return 1
+            return length, 1
         uses_db = item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
-        return 0 if uses_db else 3
+        return length, 0 if uses_db else 3
 
     items.sort(key=order)
 

@@ -5,6 +5,7 @@ from core.api.views import ApiReadOnlyViewSet
 from core.scopes import PRACTICE_READ
 
 from .. import policies, selectors
+from ..models import Adoption
 from ..filtersets import AdoptionFilterSet, AssetFilterSet
 from .serializers import AdoptionSerializer, AssetSerializer
 
@@ -31,6 +32,12 @@ class AdoptionViewSet(ApiReadOnlyViewSet):
     filterset_class = AdoptionFilterSet
     ordering_fields = ["updated_at", "id"]
     csv_name = "practice-adoptions"
+    rows_in_sql = True  # its rows' JSON written by PostgreSQL (core.api.json_rows)
 
     def get_queryset(self):
         return selectors.adoption_list(user=self.request.user)
+
+    def json_filled(self):
+        """`confirmed`, a method field: whether the owner confirmed the declaration."""
+        table = Adoption._meta.db_table
+        return {"confirmed": f"CASE WHEN \"{table}\".\"confirmed_at\" IS NULL THEN 'false' ELSE 'true' END"}

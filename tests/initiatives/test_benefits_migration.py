@@ -27,6 +27,7 @@ def leaves():
     return MigrationExecutor(connection).loader.graph.leaf_nodes()
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_todays_benefits_move_into_the_register_without_loss(reference_data):
     demo_seed(scale="small", seed=1, today=DEMO_TODAY)

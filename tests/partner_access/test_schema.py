@@ -57,12 +57,14 @@ def conforms(case, api_key):
     case.call_and_validate(headers={"Authorization": f"Api-Key {api_key}"}, excluded_checks=excluded)
 
 
+@pytest.mark.slow
 @schema.include(path_regex=FIRST_HALF).parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case, api_key):
     conforms(case, api_key)
 
 
+@pytest.mark.slow
 @schema.exclude(path_regex=FIRST_HALF).parametrize()
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema_from_m_on(case, api_key):
