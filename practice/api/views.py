@@ -5,8 +5,8 @@ from core.api.views import ApiReadOnlyViewSet
 from core.scopes import PRACTICE_READ
 
 from .. import policies, selectors
-from ..models import Adoption
 from ..filtersets import AdoptionFilterSet, AssetFilterSet
+from ..models import Adoption
 from .serializers import AdoptionSerializer, AssetSerializer
 
 
