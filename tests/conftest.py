@@ -1,5 +1,7 @@
 import datetime
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -51,6 +53,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the shipped reference data (32 councils, partners, strategy). On PostgreSQL
     that state and the same with the small demo set are kept as snapshots (tests.snapshots), which put either back
     in a fraction of a second where seeding took seconds."""
+    from django.conf import settings
+
+    if "test-media" in Path(settings.MEDIA_ROOT).parts:  # this process's own test files: only this run's kept
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     with django_db_blocker.unblock():
         counts = reference_data_load()
         _snapshots["reference"] = snapshots.take(counts)
