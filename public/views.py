@@ -21,10 +21,11 @@ _memo: dict = {}
 
 
 def _data(publication) -> dict:
-    """The publication's data, parsed once per process and generation."""
+    """The publication's data, parsed once per process and rewrite (its generation and the time of the rewrite: a
+    rewrite rolled back after a read here leaves the generation's number to the next one)."""
     if publication is None:
         return {}
-    key = (publication.pk, publication.generation)
+    key = (publication.pk, publication.generation, publication.modified_at)
     if key not in _memo:
         _memo.clear()
         _memo[key] = selectors.publication_data(publication.pk)

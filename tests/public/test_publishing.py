@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.test import Client
 
 from core.models import User
@@ -121,3 +122,24 @@ def test_an_initiative_leaving_a_public_stage_leaves_at_once(demo_data, django_c
                                              stage="paused")
     assert Client().get(f"/public/initiatives/{reference}/").status_code == 404
     assert reference not in Client().get("/public/data/latest/initiatives.csv").content.decode("utf-8-sig")
+
+
+def test_a_rewrite_rolled_back_after_a_page_was_read_leaves_nothing_behind(demo_data,
+                                                                           django_capture_on_commit_callbacks):
+    """Fault guarded: the page data remembered per generation number, which a rolled-back rewrite hands on to the
+    next rewrite (whose pages then showed what the rolled-back one held)."""
+    reference = Publication.objects.first().data["initiatives"][0]["reference"]
+    initiative = Initiative.objects.get(reference=reference)
+
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction.atomic():
+        services.publications_refresh(withdrawn=set(), note=[])  # the next generation, the initiative still in it
+        assert Client().get(f"/public/initiatives/{reference}/").status_code == 200
+        raise Undone
+    cdo = signed_in_with_two_factor(User.objects.get(email=CDO))
+    with django_capture_on_commit_callbacks(execute=True):
+        portfolio_services.initiative_update(user=cdo, initiative=initiative, version=initiative.version,
+                                             stage="paused")  # the same generation number, without it
+    assert Client().get(f"/public/initiatives/{reference}/").status_code == 404
