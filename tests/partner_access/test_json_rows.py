@@ -19,9 +19,12 @@ from core.scopes import READ_SCOPES
 from initiatives.api.serializers import InitiativeSerializer, ProgressUpdateSerializer
 from initiatives.api.views import InitiativeViewSet, ProgressUpdateViewSet
 from initiatives.models import Initiative, ProgressUpdate
-from practice.api.serializers import AdoptionSerializer
-from practice.api.views import AdoptionViewSet
-from practice.models import Adoption
+from practice import policies as practice_policies
+from practice.api import views as practice_views
+from practice.api.serializers import AdoptionSerializer, AssetSerializer
+from practice.api.views import AdoptionViewSet, AssetViewSet
+from practice.models import Adoption, Asset
+from strategy.models import Theme
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +40,14 @@ LISTS = [  # (url, serializer, model, query parameters)
     ("/api/v1/updates/", ProgressUpdateSerializer, ProgressUpdate, {"page_size": 100}),
     ("/api/v1/updates/", ProgressUpdateSerializer, ProgressUpdate, {"page_size": 20, "ordering": "-updated_at"}),
     ("/api/v1/practice-adoptions/", AdoptionSerializer, Adoption, {"page_size": 100}),
+    ("/api/v1/practice-assets/", AssetSerializer, Asset, {"page_size": 100}),
 ]
-VIEWS = {Initiative: InitiativeViewSet, ProgressUpdate: ProgressUpdateViewSet, Adoption: AdoptionViewSet}
+VIEWS = {Initiative: InitiativeViewSet, ProgressUpdate: ProgressUpdateViewSet, Adoption: AdoptionViewSet,
+         Asset: AssetViewSet}
+# An asset's links text as people type it: Windows and old Mac line ends, blank and white-space lines, a line
+# separator, a vertical tab and a no-break space, which Python's splitlines() and strip() treat as they do.
+AWKWARD_LINKS = ("https://a.example/x\r\n  https://b.example/y \r\rhttps://c.example/\u2028https://d.example/"
+                 "\x0bhttps://e.example/\xa0\n \t\nhttps://f.example/\"q\"\n\n")
 
 
 @pytest.fixture
@@ -66,6 +75,11 @@ def plant_awkward_values():
     update = ProgressUpdate.objects.filter(state=ProgressUpdate.State.APPROVED).order_by("updated_at", "pk").first()
     ProgressUpdate.objects.filter(pk=update.pk).update(narrative=AWKWARD, next_steps="", reviewed_at=WHOLE_SECOND,
                                                        spend_to_date=Decimal("1234567.05"))
+    assets = list(Asset.objects.filter(state__in=practice_policies.READ_STATES).order_by("updated_at", "pk")[:2])
+    Asset.objects.filter(pk=assets[0].pk).update(links=AWKWARD_LINKS, body=AWKWARD, council=None, initiative=None)
+    Asset.objects.filter(pk=assets[1].pk).update(links="", published_at=FRACTION)
+    assets[0].themes.set(Theme.objects.all())
+    assets[1].themes.clear()
     adoptions = list(Adoption.objects.order_by("updated_at", "pk")[:2])
     Adoption.objects.filter(pk=adoptions[0].pk).update(reason=AWKWARD, confirmed_at=None, using_since=None,
                                                        declared_at=WHOLE_SECOND)
@@ -148,3 +162,11 @@ def test_a_computed_page_is_one_query_that_writes_its_json(partner, url, params)
     queries = page_queries(partner, url.format(reference=reference), params)
     assert len(queries) == 1, queries
     assert api_views.json_rows.ROW_JSON in queries[0] and "STRING_AGG" in queries[0].upper() or "updates" in url
+
+
+def test_the_sql_of_asset_links_splits_and_strips_as_python_does():
+    """PYTHON_LINE_BREAKS and PYTHON_WHITE_SPACE name exactly the characters str.splitlines() and str.strip() use."""
+    every = [chr(code) for code in range(0x110000) if not 0xD800 <= code <= 0xDFFF]
+    assert set(practice_views.PYTHON_WHITE_SPACE) == {c for c in every if c.isspace()}
+    breaks = practice_views.PYTHON_LINE_BREAKS.removeprefix("\r\n|[").removesuffix("]")
+    assert set(breaks) == {c for c in every if len(f"a{c}b".splitlines()) == 2}
