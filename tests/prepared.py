@@ -17,6 +17,9 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -116,10 +119,6 @@ def collected_static() -> Path:
 def main():
     """Both made at once before the tests (make test): migrating is one process on one core, collecting the static
     files compresses on the others, so the two together take about as long as the longer one."""
-    import sys  # noqa: PLC0415
-    import threading  # noqa: PLC0415
-    import time  # noqa: PLC0415
-
     started, failures, took = time.monotonic(), [], {}
 
     def build(name, make):

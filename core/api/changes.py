@@ -22,6 +22,7 @@ from ..models import Change
 from ..policies import can_see_council_owned, can_use_scope, scopes_of
 from ..scopes import FEED_SCOPES
 from ..selectors import FEED_START, change_head, change_page, feed_state
+from . import json_rows
 from .pagination import page_size_of, page_size_parameter, query_string_with
 from .schema import ErrorSerializer
 from .views import FEED_TOKEN_HEADER, ApiViewMixin
@@ -210,12 +211,12 @@ def feed_content(head, entries, horizon) -> bytes:
     """A page's compact JSON, as JSONRenderer renders it, put together around the records' texts (compact JSON is
     the concatenation of its parts): no record is parsed or rendered again."""
     renderer = JSONRenderer()
-    results = ",".join(
+    results = json_rows.escape_line_separators(",".join(
         f'{{"type":{json.dumps(kind, ensure_ascii=False)},"id":{int(object_id)},'
         + (f'"operation":"{Change.Operation.DELETE}","record":null}}' if text is None
            else f'"operation":"{Change.Operation.UPSERT}","record":{text}}}')
         for kind, object_id, text in entries
-    ).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    ))
     return (b'{"next":' + renderer.render(head["next"]) + b',"next_after":' + renderer.render(head["next_after"])
             + b',"has_more":' + (b"true" if head["has_more"] else b"false") + b',"results":['
             + results.encode() + b'],"horizon":' + renderer.render(horizon) + b"}")

@@ -191,9 +191,14 @@ def row_json(serializer, model, *, filled=None) -> RowJson:
     return RowJson(parts, list(paths))
 
 
+def escape_line_separators(text: str) -> str:
+    """U+2028 and U+2029 escaped, as JSONRenderer escapes them after encoding."""
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
 def page_content(texts) -> bytes:
     """The rows' texts as one JSON array, with the two line separators JSONRenderer escapes escaped."""
-    return ("[" + ",".join(texts) + "]").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+    return escape_line_separators("[" + ",".join(texts) + "]").encode()
 
 
 _EXPRESSIONS = {}  # (view class, database vendor) -> its row expression, or None where a field is Unsupported
